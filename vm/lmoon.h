@@ -1,0 +1,70 @@
+/*
+ * lmoon.h - what the Lua binding files share: userdata types, accessors,
+ * argument helpers and the registration entry point of each binding module.
+ *
+ * A tensor userdata holds an ml_tensor inline; a storage userdata holds one
+ * counted reference (ml_storage *).  Each dtype has its own metatable, named
+ * like Torch7's classes ("torch.DoubleTensor", "torch.DoubleStorage"), and all
+ * tensor metatables share one method table.  This header is the only place
+ * those names are defined.
+ */
+#ifndef ML_LMOON_H
+#define ML_LMOON_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "../kernels/tensor.h"
+
+/* "torch.DoubleTensor", ... and "torch.DoubleStorage", ... indexed by ml_dtype */
+extern const char *const ml_l_tensor_mt[ML_NDTYPES];
+extern const char *const ml_l_storage_mt[ML_NDTYPES];
+
+/* ---- accessors: `check` raises a Lua error naming the argument, `to` returns NULL ---- */
+
+ml_tensor *ml_l_totensor(lua_State *L, int idx);
+ml_tensor *ml_l_checktensor(lua_State *L, int idx);
+ml_storage *ml_l_tostorage(lua_State *L, int idx);
+ml_storage *ml_l_checkstorage(lua_State *L, int idx);
+
+/* Pushes a new empty tensor userdata of dtype dt and returns it; the caller
+ * then resizes or sets it.  Never returns NULL (raises on memory error). */
+ml_tensor *ml_l_pushtensor(lua_State *L, ml_dtype dt);
+/* Pushes a new tensor that views the same storage as src (Torch7's "new
+ * tensor on the same storage").  */
+ml_tensor *ml_l_pushview(lua_State *L, const ml_tensor *src);
+/* Pushes a storage userdata taking one new reference on s. */
+void ml_l_pushstorage(lua_State *L, ml_storage *s);
+
+/* Raises e->msg as a Lua error (never used as a format string). */
+int ml_l_error(lua_State *L, const ml_error *e);
+
+/* The default tensor type (torch.setdefaulttensortype). */
+ml_dtype ml_l_default_dtype(lua_State *L);
+
+/* Reads a size list from arguments idx..top: numbers, or one torch.LongStorage
+ * or a Lua table of numbers.  Returns ndim; raises on bad input naming `who`. */
+int ml_l_checksizes(lua_State *L, int idx, int64_t *size, const char *who);
+
+/* Pushes element p of dtype dt as a Lua integer (integer dtypes) or float. */
+void ml_l_pushelem(lua_State *L, ml_dtype dt, const void *p);
+/* Stores the number at idx into element p of dtype dt (integers exactly). */
+void ml_l_storeelem(lua_State *L, int idx, ml_dtype dt, void *p);
+
+/* ---- registration: each binding module adds its functions to the shared
+ * tensor method table (stack index `methods`) and to the torch table (`torch`). */
+
+void ml_l_open_tensor(lua_State *L, int methods, int torch);
+void ml_l_open_math(lua_State *L, int methods, int torch);
+void ml_l_open_reduce(lua_State *L, int methods, int torch);
+void ml_l_open_blas(lua_State *L, int methods, int torch);
+void ml_l_open_random(lua_State *L, int methods, int torch);
+void ml_l_open_sys(lua_State *L, int methods, int torch);
+
+/* luaopen_moonlab_core: builds the torch table with every binding module;
+ * the Lua side (stdlib/torch/init.lua) completes it. */
+int luaopen_moonlab_core(lua_State *L);
+/* Entry point of moonlab.so for require "moonlab" from a stock lua5.4. */
+int luaopen_moonlab(lua_State *L);
+
+#endif
