@@ -1191,27 +1191,12 @@ static int l_tensor_len(lua_State *L)
 
 /* ---- factories: torch.zeros/ones([res,] sizes), range, linspace, logspace, eye ---- */
 
-/* Leaves the result tensor at the top: argument 1 when it is a tensor
- * (resized to `size`), else a new tensor of the default type.  Returns it and
- * sets *first to the index of the first argument after it. */
-static ml_tensor *result_arg(lua_State *L, int *first)
-{
-	ml_tensor *res = ml_l_totensor(L, 1);
-	if (res) {
-		*first = 2;
-		lua_pushvalue(L, 1);
-		return res;
-	}
-	*first = 1;
-	return NULL;
-}
-
+/* torch.zeros([res,] sizes) and friends: res (resized) or a new tensor of the default type. */
 static int fill_factory(lua_State *L, double v, const char *who)
 {
-	int first;
-	ml_tensor *res = result_arg(L, &first);
+	ml_tensor *res = ml_l_totensor(L, 1);
 	int64_t size[ML_MAX_DIMS];
-	int ndim = ml_l_checksizes(L, first, size, who);
+	int ndim = ml_l_checksizes(L, res ? 2 : 1, size, who);
 	if (res)
 		lua_settop(L, 1);
 	else
