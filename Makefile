@@ -94,9 +94,9 @@ test: deps
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" SAN="$(ASAN_FLAGS)" all
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
-		MOONLAB=./build-asan/moonlab MOONLAB_SO= BUILD=build-asan sh tests/run.sh
+		MOONLAB_STDLIB=$(CURDIR)/stdlib MOONLAB=./build-asan/moonlab MOONLAB_SO= BUILD=build-asan sh tests/run.sh
 
 bench: bench-deps
 	@$(MAKE) --no-print-directory all
