@@ -1189,6 +1189,69 @@ static int l_tensor_len(lua_State *L)
 	return 1;
 }
 
+/* ---- t:new(...), t:apply(f), t:map(u, f), t:map2(u, v, f) ---- */
+
+/* t:new(...): a tensor of t's type built from the same arguments as the constructor. */
+static int l_tensor_newsame(lua_State *L)
+{
+	ml_tensor *t = ml_l_checktensor(L, 1);
+	lua_getfield(L, LUA_REGISTRYINDEX, TORCH_KEY);
+	lua_getfield(L, -1, ml_l_tensor_mt[t->dtype] + 6);
+	lua_replace(L, 1); /* the class table stands where self was, as in a constructor call */
+	lua_pop(L, 1);
+	lua_pushinteger(L, t->dtype);
+	lua_pushcclosure(L, l_tensor_new, 1);
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
+/* Walks up to three tensors with the same number of elements in logical order,
+ * calling the Lua function at fidx with their elements; a number returned is
+ * stored into the first tensor's element. */
+static int map_elements(lua_State *L, int ntens, int fidx, const char *who)
+{
+	ml_tensor *ts[3];
+	for (int k = 0; k < ntens; k++)
+		ts[k] = ml_l_checktensor(L, 1 + k);
+	luaL_checktype(L, fidx, LUA_TFUNCTION);
+	int64_t n = ml_tensor_numel(ts[0]);
+	for (int k = 1; k < ntens; k++) {
+		if (ml_tensor_numel(ts[k]) != n) {
+			char a[ML_SHAPELEN], b[ML_SHAPELEN];
+			return luaL_error(L, "%s: tensors of shapes %s and %s differ in number of elements", who,
+			                  ml_tensor_shape_str(a, sizeof a, ts[0]), ml_tensor_shape_str(b, sizeof b, ts[k]));
+		}
+	}
+	int64_t idx[3][ML_MAX_DIMS];
+	memset(idx, 0, sizeof idx);
+	for (int64_t i = 0; i < n; i++) {
+		lua_pushvalue(L, fidx);
+		for (int k = 0; k < ntens; k++)
+			ml_l_pushelem(L, ts[k]->dtype, ml_tensor_ptr(ts[k], idx[k]));
+		lua_call(L, ntens, 1);
+		if (lua_isnumber(L, -1))
+			ml_l_storeelem(L, -1, ts[0]->dtype, ml_tensor_ptr(ts[0], idx[0]));
+		else if (!lua_isnil(L, -1))
+			return luaL_error(L, "%s: the function returned a %s (expected a number or nothing)", who,
+			                  luaL_typename(L, -1));
+		lua_pop(L, 1);
+		for (int k = 0; k < ntens; k++) {
+			for (int d = ts[k]->ndim - 1; d >= 0; d--) {
+				if (++idx[k][d] < ts[k]->size[d])
+					break;
+				idx[k][d] = 0;
+			}
+		}
+	}
+	lua_settop(L, 1);
+	return 1;
+}
+
+static int l_tensor_apply(lua_State *L) { return map_elements(L, 1, 2, "tensor.apply"); }
+static int l_tensor_map(lua_State *L) { return map_elements(L, 2, 3, "tensor.map"); }
+static int l_tensor_map2(lua_State *L) { return map_elements(L, 3, 4, "tensor.map2"); }
+
 /* ---- factories: torch.zeros/ones([res,] sizes), range, linspace, logspace, eye ---- */
 
 /* torch.zeros([res,] sizes) and friends: res (resized) or a new tensor of the default type. */
@@ -1475,6 +1538,10 @@ static const luaL_Reg tensor_methods[] = {
 	{"unsqueeze", l_tensor_unsqueeze},
 	{"unfold", l_tensor_unfold},
 	{"set", l_tensor_set},
+	{"new", l_tensor_newsame},
+	{"apply", l_tensor_apply},
+	{"map", l_tensor_map},
+	{"map2", l_tensor_map2},
 	{NULL, NULL},
 };
 
