@@ -32,9 +32,7 @@ local function numstr(x)
   if math.type(x) == "float" and x == math.floor(x) and math.abs(x) < 2 ^ 53 then
     return string.format("%d", x)
   elseif math.type(x) == "float" then
-    local s = string.format("%.15g", x)
-    if tonumber(s) ~= x then s = string.format("%.17g", x) end
-    return s
+    return string.format("%.14g", x) -- Lua's own tostring precision
   end
   return tostring(x)
 end
