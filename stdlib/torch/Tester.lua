@@ -167,7 +167,7 @@ function check.tables(t1, t2, tolerance, negate)
         if v2 == nil then
           return negate, string.format("Entry %s missing in second table (is %s in first)", sub(k), str(v1))
         end
-        if type(v1) == "table" and type(v2) == "table" and not torch.typename(v1) then
+        if type(v1) == "table" and type(v2) == "table" then
           queue[#queue + 1] = { v1, v2, sub(k) }
         else
           local msg = differs(v1, v2, tolerance)
@@ -450,7 +450,7 @@ function Tester:add(f, name)
     if self._tearDown then error("torch.Tester:add: only one _tearDown function allowed", 2) end
     self._tearDown = f
   else
-    name = name or "unknown"
+    name = name == nil and "unknown" or tostring(name)
     if self.tests[name] then error("torch.Tester:add: test with name " .. name .. " already exists", 2) end
     self.tests[name] = f
   end

@@ -140,7 +140,14 @@ local function binary(key, what, fallback)
 end
 
 local metamethods = {
-  __tostring = unary("__tostring__", function(a) return M.typename(a) end),
+  __tostring = function(a)
+    -- a subclass's own class table reaches here through its parent: name it
+    -- rather than run an instance method on it
+    if classes[a] then return rawget(a, "__typename") end
+    local f = a.__tostring__
+    if f ~= nil then return f(a) end
+    return M.typename(a)
+  end,
   __call = unary("__call__", function(a)
     error(M.typename(a) .. " has no call operator", 3)
   end),

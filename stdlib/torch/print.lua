@@ -89,8 +89,8 @@ local function digits(a)
 end
 
 -- Chooses how to print the values of vals (a list of numbers).  Returns a
--- formatter fmt(x) -> string of constant width, and the scale factor (a
--- number, or nil when there is none).
+-- formatter fmt(x) -> string of constant width, the scale factor (a number,
+-- or nil when there is none) and the width.
 local function choose_format(vals, is_int, prec)
   local intmode = true
   local amax, amin
@@ -153,7 +153,7 @@ local function choose_format(vals, is_int, prec)
       return string.format(cfmt, x / s)
     end
   end
-  return fmt, scale
+  return fmt, scale, width
 end
 
 local function scale_line(scale)
@@ -216,28 +216,25 @@ local function push_lines(out, s)
 end
 
 -- Lays out rows (from matrix_rows) under indent; appends lines to out.
-local function layout_matrix(out, rows, ncol, fmt, scale, indent)
+local function layout_matrix(out, rows, ncol, fmt, scale, width, indent)
   local pre = indent .. (scale and " " or "")
   local gapped = false
-  for _, row in ipairs(rows) do
-    if row ~= GAP and #row ~= ncol then gapped = true end
-  end
-  -- Torch7 splits wide matrices in blocks of columns; a summarized row
-  -- (with "...") always fits on one line.
   local cells = {}
   for i, row in ipairs(rows) do
     if row ~= GAP then
       local c = {}
-      for j, x in ipairs(row) do c[j] = x == GAP and "..." or fmt(x) end
+      for j, x in ipairs(row) do
+        if x == GAP then
+          c[j], gapped = "...", true
+        else
+          c[j] = fmt(x)
+        end
+      end
       cells[i] = c
     end
   end
-  local width = 1
-  for _, c in pairs(cells) do
-    for _, s in ipairs(c) do
-      if s ~= "..." and #s > width then width = #s end
-    end
-  end
+  -- Torch7 splits wide matrices in blocks of columns; a summarized row
+  -- (with "...") always stays on one line.
   local per_line = math.max(1, (options.linewidth - #indent) // (width + 1))
   local blocks = {}
   if gapped or per_line >= ncol then
@@ -309,8 +306,8 @@ function M.tensor_tostring(t)
     for _, x in ipairs(vals) do push_lines(out, x == GAP and "..." or fmt(x)) end
   elseif ndim == 2 then
     local rows = matrix_rows(t, summarize, acc)
-    local fmt, scale = choose_format(acc, is_int, options.precision)
-    layout_matrix(out, rows, t:size(2), fmt, scale, "")
+    local fmt, scale, width = choose_format(acc, is_int, options.precision)
+    layout_matrix(out, rows, t:size(2), fmt, scale, width, "")
   else
     -- read every shown slice first: the format is common to all of them
     local slices = {}
@@ -322,14 +319,14 @@ function M.tensor_tostring(t)
           ncol = m:size(2) }
       end
     end)
-    local fmt, scale = choose_format(acc, is_int, options.precision)
+    local fmt, scale, width = choose_format(acc, is_int, options.precision)
     for k, s in ipairs(slices) do
       if k > 1 then push_lines(out, "") end
       if s == GAP then
         push_lines(out, "...")
       else
         push_lines(out, "(" .. s.prefix .. ",.,.) = ")
-        layout_matrix(out, s.rows, s.ncol, fmt, scale, " ")
+        layout_matrix(out, s.rows, s.ncol, fmt, scale, width, " ")
       end
     end
   end

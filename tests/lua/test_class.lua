@@ -199,6 +199,9 @@ H.test("metamethods forward to __tostring__, __add__, __call__, __len__, __eq__ 
   -- an inheriting class gets the handlers too
   local W = torch.class("TestW", "TestV")
   H.eq(tostring(TestW(5)), "V(5)")
+  -- the subclass's own class table prints its name, not through __tostring__
+  H.eq(tostring(W), "TestW")
+  H.eq(tostring(TestW), "TestW")
   forget("TestV", "TestW")
 end)
 

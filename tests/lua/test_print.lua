@@ -281,6 +281,16 @@ H.test("summarized 3-D tensor with small threshold and edgeitems", function()
   end)
 end)
 
+H.test("a summarized row stays on one line even when wider than linewidth", function()
+  -- 3 columns shown as first, "...", last: as many cells as columns
+  with_options({ threshold = 5, edgeitems = 1, linewidth = 10 }, function()
+    H.eq(tostring(torch.Tensor { { 10, 20, 30 }, { 40, 50, 60 } }), lines(
+      " 10 ...  30",
+      " 40 ...  60",
+      "[torch.DoubleTensor of size 2x3]"))
+  end)
+end)
+
 H.test("precision option", function()
   with_options({ precision = 2 }, function()
     H.eq(tostring(torch.Tensor { 1.5, 2.25 }), lines(" 1.50", " 2.25", "[torch.DoubleTensor of size 2]"))

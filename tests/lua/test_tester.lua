@@ -223,6 +223,16 @@ H.test("table comparison: deep, tolerance, tensors inside, missing entries, cycl
   local c1, c2 = { v = 1 }, { v = 1 }
   c1.self, c2.self = c1, c2
   H.eq(t:eq(c1, c2), true, "cyclic tables terminate")
+  -- instances of torch classes are compared deeply too, cycles included
+  local N = torch.class("TestNode")
+  function N:__init(v) self.v = v end
+  local x1, y1, x2, y2 = TestNode(1), TestNode(2), TestNode(1), TestNode(2)
+  x1.peer, y1.peer, x2.peer, y2.peer = y1, x1, y2, x2
+  H.eq(t:eq(x1, x2), true)
+  y2.v = 3
+  H.eq(t:eq(x1, x2), false)
+  H.eq(last_failure(t), "At table location peer.v: EQ failed: 2 ~= 3")
+  debug.getregistry().TestNode, _G.TestNode = nil, nil
   H.check_error("torch.Tester: the first argument should be a table", t.assertTableEq, t, 1, {})
 end)
 
@@ -248,6 +258,13 @@ H.test("add: functions, tables, suites, duplicates", function()
   H.check_error("torch.Tester:add: expected a function or a table of functions, got a number", t.add, t, 3)
   H.check_error("torch.Tester:add: no name may be given with a table of tests", t.add, t, {}, "x")
   H.ok(t.tests.one and t.tests.two)
+  -- a list of functions: the names are the keys, as strings
+  local u = torch.Tester()
+  u:add { function() end, function() end }
+  H.ok(u.tests["1"] and u.tests["2"])
+  local out, ok = capture(u.run, u)
+  H.eq(ok, true)
+  H.eq(out:match("([^\n]*)\n$"), "2 passed, 0 failed")
 end)
 
 local function make_mixed()
