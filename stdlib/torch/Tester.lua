@@ -42,7 +42,7 @@ local function str(x)
 end
 
 local function getMessage(message, ...)
-  if select("#", ...) > 0 then error("torch.Tester: unexpected arguments after the message", 3) end
+  if select("#", ...) > 0 then error("torch.Tester: Unexpected arguments after the message", 3) end
   if message == nil or message == "" then return "" end
   if type(message) ~= "string" then
     error("torch.Tester: the message must be a string (got a " .. type(message) .. ")", 3)
@@ -230,6 +230,7 @@ function Tester:__init()
   self.disabledTests = {}
   self.errors = {}
   self.warnings = {}
+  self._addWarnings = {}
   self._currentTestName = ""
   self.assertionPass, self.assertionFail, self.testError, self._warningCount = {}, {}, {}, {}
   -- Torch7 compatibility: assertTensorEq compares tensors with the same
@@ -322,6 +323,10 @@ end
 --- tester:assertne(a, b, [message]) -> a ~= b (Lua inequality)
 function Tester:assertne(a, b, ...)
   local message = getMessage(...)
+  if (type(a) == "table" and type(b) == "table") or type(a) == "userdata" then
+    self:_warning("assertne should only be used to compare basic Lua values (numbers, booleans ...); "
+      .. "use assertGeneralNe (ne) to compare contents, or assert(a ~= b)")
+  end
   return self:_assert_sub(a ~= b, string.format("%sNE failed: %s == %s", message, str(a), str(b)))
 end
 
@@ -353,8 +358,8 @@ function Tester:eq(got, expected, ...) return self:assertGeneralEq(got, expected
 function Tester:ne(got, unexpected, ...) return self:assertGeneralNe(got, unexpected, ...) end
 
 local function tensor_eq_or_ne(self, ta, tb, negate, ...)
-  if not torch.isTensor(ta) then error("torch.Tester: the first argument should be a tensor", 3) end
-  if not torch.isTensor(tb) then error("torch.Tester: the second argument should be a tensor", 3) end
+  if not torch.isTensor(ta) then error("torch.Tester: First argument should be a Tensor", 3) end
+  if not torch.isTensor(tb) then error("torch.Tester: Second argument should be a Tensor", 3) end
   local tolerance, message = getToleranceAndMessage(1e-16, ...)
   local ok, msg = check.tensors(ta, tb, tolerance, negate, self._assertTensorEqIgnoresDims)
   if ok and not negate and self._assertTensorEqIgnoresDims and not ta:isSameSizeAs(tb) then
@@ -371,8 +376,8 @@ function Tester:assertTensorEq(ta, tb, ...) return tensor_eq_or_ne(self, ta, tb,
 function Tester:assertTensorNe(ta, tb, ...) return tensor_eq_or_ne(self, ta, tb, true, ...) end
 
 local function table_eq_or_ne(self, ta, tb, negate, ...)
-  if type(ta) ~= "table" then error("torch.Tester: the first argument should be a table", 3) end
-  if type(tb) ~= "table" then error("torch.Tester: the second argument should be a table", 3) end
+  if type(ta) ~= "table" then error("torch.Tester: First argument should be a Table", 3) end
+  if type(tb) ~= "table" then error("torch.Tester: Second argument should be a Table", 3) end
   local tolerance, message = getToleranceAndMessage(0, ...)
   local ok, msg = check.eq(ta, tb, tolerance, negate)
   return self:_assert_sub(ok, message .. (msg or ""))
@@ -426,13 +431,19 @@ end
 function Tester:add(f, name)
   if type(f) == "table" then
     if name ~= nil then error("torch.Tester:add: no name may be given with a table of tests", 2) end
-    local tests = rawget(f, "__isTestSuite") and rawget(f, "__tests") or f
+    local tests = f
+    if rawget(f, "__isTestSuite") then
+      tests = rawget(f, "__tests")
+    else
+      -- kept until the reports of every later run (Torch7 warns here too)
+      self._addWarnings[#self._addWarnings + 1] = "Should use TestSuite rather than plain lua table"
+    end
     local names = {}
     for k in pairs(tests) do names[#names + 1] = k end
     table.sort(names, function(a, b) return tostring(a) < tostring(b) end)
     for _, k in ipairs(names) do
       local v = tests[k]
-      if type(v) == "table" then error("torch.Tester:add: nested tables of tests are not supported", 2) end
+      if type(v) == "table" then error("torch.Tester:add: Nested sets of tests are not supported", 2) end
       if type(v) ~= "function" then
         error("torch.Tester:add: test " .. tostring(k) .. " is a " .. type(v) .. ", not a function", 2)
       end
@@ -444,10 +455,10 @@ function Tester:add(f, name)
     error("torch.Tester:add: expected a function or a table of functions, got a " .. type(f), 2)
   end
   if name == "_setUp" then
-    if self._setUp then error("torch.Tester:add: only one _setUp function allowed", 2) end
+    if self._setUp then error("torch.Tester:add: Only one _setUp function allowed", 2) end
     self._setUp = f
   elseif name == "_tearDown" then
-    if self._tearDown then error("torch.Tester:add: only one _tearDown function allowed", 2) end
+    if self._tearDown then error("torch.Tester:add: Only one _tearDown function allowed", 2) end
     self._tearDown = f
   else
     name = name == nil and "unknown" or tostring(name)
@@ -527,6 +538,8 @@ function Tester:run(testNames)
   local names = self:_select(testNames)
   self.errors, self.warnings = {}, {}
   self.assertionPass, self.assertionFail, self.testError, self._warningCount = {}, {}, {}, {}
+  for i, w in ipairs(self._addWarnings) do self.warnings[i] = w end
+  self._warningCount[""] = #self._addWarnings
   local n = #names
   local numw = #tostring(n)
   io.write("Running " .. plural(n, "test") .. "\n")
@@ -582,6 +595,7 @@ function Tester:_report(names, results)
     end
   end
   nwarn = nwarn + (self._warningCount[""] or 0)
+  self.countasserts = nasserts
   local line = "Completed " .. plural(nasserts, "assert") .. " in " .. plural(ntests, "test")
     .. " with " .. plural(nfail, "failure") .. " and " .. plural(nerr, "error")
   if nwarn > 0 then line = line .. " and " .. plural(nwarn, "warning") end

@@ -97,7 +97,7 @@ H.test("tolerance and message may come in either order; bad extra arguments rais
   H.eq(last_failure(t), "msg\nEQ failed: 1 ~= 1.5 with tolerance=0.1")
   H.check_error("torch.Tester: the tolerance cannot be negative", t.eq, t, 1, 1, -1)
   H.check_error("torch.Tester: two messages given", t.eq, t, 1, 1, "a", "b")
-  H.check_error("torch.Tester: unexpected arguments after the message", t.asserteq, t, 1, 1, "m", "extra")
+  H.check_error("torch.Tester: Unexpected arguments after the message", t.asserteq, t, 1, 1, "m", "extra")
   H.check_error("torch.Tester: the message must be a string (got a number)", t.assert, t, true, 5)
 end)
 
@@ -178,8 +178,8 @@ H.test("tensor comparison: types, sizes, dimensions, empty, nan, inf, Long extre
   H.eq(t:eq(torch.LongTensor { big }, torch.LongTensor { big - 1 }), false)
   H.eq(last_failure(t), "TensorEQ(==) violation: max diff=1, tolerance=0")
   H.eq(t:eq(torch.LongTensor { big }, torch.LongTensor { big }), true)
-  H.check_error("torch.Tester: the first argument should be a tensor", t.assertTensorEq, t, {}, torch.Tensor())
-  H.check_error("torch.Tester: the second argument should be a tensor", t.assertTensorEq, t, torch.Tensor(), 1)
+  H.check_error("torch.Tester: First argument should be a Tensor", t.assertTensorEq, t, {}, torch.Tensor())
+  H.check_error("torch.Tester: Second argument should be a Tensor", t.assertTensorEq, t, torch.Tensor(), 1)
   H.eq(t:eq(torch.Tensor { 1 }, { 1 }), false)
   H.eq(last_failure(t), "EQ failed: values have different types (first: torch.DoubleTensor, second: table)")
 end)
@@ -233,7 +233,7 @@ H.test("table comparison: deep, tolerance, tensors inside, missing entries, cycl
   H.eq(t:eq(x1, x2), false)
   H.eq(last_failure(t), "At table location peer.v: EQ failed: 2 ~= 3")
   debug.getregistry().TestNode, _G.TestNode = nil, nil
-  H.check_error("torch.Tester: the first argument should be a table", t.assertTableEq, t, 1, {})
+  H.check_error("torch.Tester: First argument should be a Table", t.assertTableEq, t, 1, {})
 end)
 
 H.test("TestSuite refuses duplicates and non-functions", function()
@@ -254,7 +254,7 @@ H.test("add: functions, tables, suites, duplicates", function()
   H.eq(t:add(function() end, "one"), t)
   t:add { two = function() end }
   H.check_error("torch.Tester:add: test with name one already exists", t.add, t, function() end, "one")
-  H.check_error("torch.Tester:add: nested tables of tests are not supported", t.add, t, { n = {} })
+  H.check_error("torch.Tester:add: Nested sets of tests are not supported", t.add, t, { n = {} })
   H.check_error("torch.Tester:add: expected a function or a table of functions, got a number", t.add, t, 3)
   H.check_error("torch.Tester:add: no name may be given with a table of tests", t.add, t, {}, "x")
   H.ok(t.tests.one and t.tests.two)
@@ -376,6 +376,30 @@ H.test("setRethrowErrors lets errors and failed asserts out of run", function()
   _, ok, err = capture(tester.run, tester)
   H.eq(ok, false)
   H.ok(tostring(err):find("^rethrown\nEQ failed: 1 ~= 2\n  at tests/lua/test_tester.lua:%d+"), tostring(err))
+end)
+
+H.test("Torch7 details: warnings, countasserts, overridable _success/_failure", function()
+  local tester = torch.Tester()
+  tester:add { plain = function() tester:assertne({}, {}); tester:eq(1, 1) end }
+  local out, ok = capture(tester.run, tester)
+  H.eq(ok, true)
+  H.eq(tester.countasserts, 2)
+  H.ok(out:find("Completed 2 asserts in 1 test with 0 failures and 0 errors and 2 warnings", 1, true), out)
+  H.ok(out:find("Should use TestSuite rather than plain lua table", 1, true), out)
+  H.ok(out:find("assertne should only be used to compare basic", 1, true), out)
+  -- the add-time warning is reported again by a second run
+  out = capture(tester.run, tester)
+  H.ok(out:find("Should use TestSuite rather than plain lua table", 1, true), out)
+  -- Torch7's own tests replace these two methods to observe assertions
+  local sub = torch.Tester()
+  sub._success = function() return true, "ok!" end
+  sub._failure = function(_, msg) return false, msg end
+  local a, b = sub:assertTensorEq(torch.Tensor { 1 }, torch.Tensor { 2 }, "msg")
+  H.eq(a, false)
+  H.eq(b, "msg\nTensorEQ(==) violation: max diff=1, tolerance=1e-16")
+  a, b = sub:eq({ 1 }, { 1 })
+  H.eq(a, true)
+  H.eq(b, "ok!")
 end)
 
 H.test("a script using Tester exits non-zero on failure, zero on success", function()
