@@ -211,7 +211,7 @@ end
 
 -- ---------------------------------------------------------------- layout
 
-local function push_lines(out, s)
+local function push_line(out, s)
   out[#out + 1] = s
 end
 
@@ -244,17 +244,17 @@ local function layout_matrix(out, rows, ncol, fmt, scale, width, indent)
   end
   for b, blk in ipairs(blocks) do
     if blk[2] then
-      if b > 1 then push_lines(out, "") end
-      push_lines(out, string.format("%sColumns %d to %d", indent, blk[1], blk[2]))
+      if b > 1 then push_line(out, "") end
+      push_line(out, string.format("%sColumns %d to %d", indent, blk[1], blk[2]))
     end
-    if scale then push_lines(out, indent .. scale_line(scale)) end
+    if scale then push_line(out, indent .. scale_line(scale)) end
     for i, row in ipairs(rows) do
       if row == GAP then
-        push_lines(out, pre .. "...")
+        push_line(out, pre .. "...")
       else
         local c = cells[i]
         local first, last = blk[1], blk[2] or #c
-        push_lines(out, pre .. table.concat(c, " ", first, last))
+        push_line(out, pre .. table.concat(c, " ", first, last))
       end
     end
   end
@@ -302,8 +302,8 @@ function M.tensor_tostring(t)
   if ndim == 1 then
     local vals = vector_values(t, t:size(1), summarize, acc)
     local fmt, scale = choose_format(acc, is_int, options.precision)
-    if scale then push_lines(out, scale_line(scale)) end
-    for _, x in ipairs(vals) do push_lines(out, x == GAP and "..." or fmt(x)) end
+    if scale then push_line(out, scale_line(scale)) end
+    for _, x in ipairs(vals) do push_line(out, x == GAP and "..." or fmt(x)) end
   elseif ndim == 2 then
     local rows = matrix_rows(t, summarize, acc)
     local fmt, scale, width = choose_format(acc, is_int, options.precision)
@@ -321,11 +321,11 @@ function M.tensor_tostring(t)
     end)
     local fmt, scale, width = choose_format(acc, is_int, options.precision)
     for k, s in ipairs(slices) do
-      if k > 1 then push_lines(out, "") end
+      if k > 1 then push_line(out, "") end
       if s == GAP then
-        push_lines(out, "...")
+        push_line(out, "...")
       else
-        push_lines(out, "(" .. s.prefix .. ",.,.) = ")
+        push_line(out, "(" .. s.prefix .. ",.,.) = ")
         layout_matrix(out, s.rows, s.ncol, fmt, scale, width, " ")
       end
     end
