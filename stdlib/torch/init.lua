@@ -7,4 +7,10 @@ local torch = require "moonlab.core"
 
 package.loaded.torch = torch
 
+-- classes and type queries (torch.class, typename, isTypeOf ...), printing,
+-- unit testing (torch.Tester, torch.TestSuite)
+require "torch.class"
+require "torch.print"
+require "torch.Tester"
+
 return torch
