@@ -376,6 +376,7 @@ static void test_addmm(rng *r)
 		same_values(&res, &want, "mm into a new tensor");
 		CHECK(ml_tensor_is_contiguous(&res), "mm result contiguous");
 		ml_tensor_release(&res);
+		ml_tensor_release(&want);
 		/* addmm with M broadcast from a row */
 		make_mat(&m, t, 1, 3, CONTIG, r);
 		ml_tensor_init(&res, t);
