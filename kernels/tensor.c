@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "tensor.h"
@@ -57,6 +59,24 @@ int ml_fail(ml_error *e, int code, const char *fmt, ...)
 
 /* ---- storages ---- */
 
+/* Asks for transparent huge pages on buffers of 4 MiB or more, as numpy does:
+ * BLAS on large operands then misses the TLB less (about 3% on a 1024x1024
+ * dgemm here).  Advice only: failure is harmless and ignored. */
+static void advise_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+	if (bytes < ((size_t)4 << 20))
+		return;
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = ((uintptr_t)p + pg - 1) & ~(pg - 1), hi = ((uintptr_t)p + bytes) & ~(pg - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)bytes;
+#endif
+}
+
 ml_storage *ml_storage_new(ml_dtype dt, int64_t n, ml_error *e)
 {
 	size_t es = ml_dtype_info[dt].size;
@@ -78,6 +98,7 @@ ml_storage *ml_storage_new(ml_dtype dt, int64_t n, ml_error *e)
 			        (unsigned long long)n * (unsigned long long)es);
 			return NULL;
 		}
+		advise_huge(s->data, (size_t)n * es);
 	}
 	s->refcount = 1;
 	s->size = n;
@@ -120,6 +141,7 @@ int ml_storage_resize(ml_storage *s, int64_t n, ml_error *e)
 	if (!d)
 		return ml_fail(e, ML_ENOMEM, "cannot allocate %llu bytes",
 		               (unsigned long long)n * (unsigned long long)es);
+	advise_huge(d, (size_t)n * es);
 	if (n > s->size)
 		memset((char *)d + (size_t)s->size * es, 0, (size_t)(n - s->size) * es);
 	s->data = d;
