@@ -152,7 +152,8 @@ static int join(char *out, size_t n, const char *dir, const char *tail)
 
 /* Finds the stdlib folder into out: $MOONLAB_STDLIB (unless -E), else
  * <folder of the executable>/stdlib (the build tree), else
- * <folder of the executable>/../share/moonlab/stdlib (after make install).
+ * <folder of the executable>/../share/moonlab/stdlib (after make install),
+ * else <folder of the executable>/../stdlib (a binary in build-asan/ ...).
  * Returns 1, or 0 after writing why on stderr. */
 static int find_stdlib(const cmdline *c, char *out, size_t n)
 {
@@ -179,9 +180,12 @@ static int find_stdlib(const cmdline *c, char *out, size_t n)
 		return 1;
 	if (join(out, n, exe, "/../share/moonlab/stdlib") && is_dir(out))
 		return 1;
+	if (join(out, n, exe, "/../stdlib") && is_dir(out))
+		return 1;
 	fprintf(stderr,
-	        ML_PROGNAME ": cannot find the stdlib (tried %s/stdlib and %s); "
-	        "set MOONLAB_STDLIB\n", exe, out);
+	        ML_PROGNAME ": cannot find the stdlib (tried %s/stdlib, "
+	        "%s/../share/moonlab/stdlib and %s/../stdlib); set MOONLAB_STDLIB\n",
+	        exe, exe, exe);
 	return 0;
 }
 

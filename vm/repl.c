@@ -187,6 +187,8 @@ static int tty_getc(FILE *f)
 	memset(&st, 0, sizeof st);
 	for (;;) {
 		unsigned char byte;
+		if (sig_at_prompt) /* came before readline started reading */
+			return -1;
 		ssize_t n = read(STDIN_FILENO, &byte, 1);
 		if (n == 1) {
 			char c = (char)byte;

@@ -6,7 +6,7 @@ usage: pty_drive.py SCRIPT PROGRAM [ARGS...]
 SCRIPT is a file of steps, one per line:
     send TEXT     write TEXT to the terminal (\\n, \\x03 ... escapes allowed)
     wait TEXT     read until TEXT appears in the output after the previous
-                  match (escapes allowed)
+                  match (escapes allowed; the terminal's \r are ignored)
     sleep SECS    pause
     eof           send Ctrl-D
 Everything the program wrote goes to stdout, followed by a last line
@@ -25,7 +25,7 @@ def main():
     def read_until(pattern, timeout=10.0):
         nonlocal out, pos
         end = time.time() + timeout
-        while out.find(pattern, pos) < 0:
+        while out.replace(b"\r", b"").find(pattern, pos) < 0:
             left = end - time.time()
             if left <= 0:
                 return False
@@ -38,7 +38,7 @@ def main():
                 if not data:
                     break
                 out += data
-        at = out.find(pattern, pos)
+        at = out.replace(b"\r", b"").find(pattern, pos)
         if at < 0:
             return False
         pos = at + len(pattern)
@@ -58,6 +58,10 @@ def main():
                 os.kill(pid, 9)
                 os.waitpid(pid, 0)
                 return 1
+            # libedit writes the prompt before it switches the terminal to raw
+            # mode; input sent in between is cooked (echoed twice, and a
+            # Ctrl-D there is lost), so let the switch happen first.
+            time.sleep(0.1)
         elif cmd == "sleep":
             time.sleep(float(arg))
         elif cmd == "eof":
