@@ -31,8 +31,8 @@ char *openblas_get_corename(void);
 
 /* The parsed command line. */
 typedef struct cmdline {
-	int argc;    /* main's argc and argv */
-	char **argv;
+	int argc;    /* main's argc */
+	char **argv; /* main's argv */
 	int script;  /* index of the script in argv ("-" is stdin), 0 if none */
 	int flags;   /* OPT_* */
 } cmdline;
@@ -132,8 +132,9 @@ static void print_version(void)
 		ver = "?";
 		vlen = 1;
 	}
+	const char *core = openblas_get_corename();
 	printf("Moonlab %s (%s, OpenBLAS %.*s %s)\n", ML_VERSION, LUA_RELEASE, vlen, ver,
-	       openblas_get_corename());
+	       core ? core : "?");
 	fflush(stdout);
 }
 
@@ -154,13 +155,13 @@ static int join(char *out, size_t n, const char *dir, const char *tail)
  * <folder of the executable>/stdlib (the build tree), else
  * <folder of the executable>/../share/moonlab/stdlib (after make install),
  * else <folder of the executable>/../stdlib (a binary in build-asan/ ...).
- * Returns 1, or 0 after writing why on stderr. */
-static int find_stdlib(const cmdline *c, char *out, size_t n)
+ * The exe-relative paths are resolved (realpath).  Returns 1, or 0 after
+ * writing why on stderr. */
+static int find_stdlib(const cmdline *c, char out[PATH_MAX])
 {
 	const char *env = (c->flags & OPT_NOENV) ? NULL : getenv("MOONLAB_STDLIB");
 	if (env && *env) {
-		snprintf(out, n, "%s", env);
-		if (is_dir(out))
+		if (is_dir(env) && join(out, PATH_MAX, env, ""))
 			return 1;
 		fprintf(stderr, ML_PROGNAME ": MOONLAB_STDLIB=%s is not a folder\n", env);
 		return 0;
@@ -176,12 +177,12 @@ static int find_stdlib(const cmdline *c, char *out, size_t n)
 		*slash = '\0';
 	else
 		snprintf(exe, sizeof exe, ".");
-	if (join(out, n, exe, "/stdlib") && is_dir(out))
-		return 1;
-	if (join(out, n, exe, "/../share/moonlab/stdlib") && is_dir(out))
-		return 1;
-	if (join(out, n, exe, "/../stdlib") && is_dir(out))
-		return 1;
+	static const char *const tails[] = {"/stdlib", "/../share/moonlab/stdlib", "/../stdlib"};
+	for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+		char cand[PATH_MAX];
+		if (join(cand, sizeof cand, exe, tails[i]) && is_dir(cand) && realpath(cand, out))
+			return 1;
+	}
 	fprintf(stderr,
 	        ML_PROGNAME ": cannot find the stdlib (tried %s/stdlib, "
 	        "%s/../share/moonlab/stdlib and %s/../stdlib); set MOONLAB_STDLIB\n",
@@ -311,7 +312,7 @@ static int pmain(lua_State *L)
 	create_arg_table(L, c);
 	lua_gc(L, LUA_GCRESTART);
 	lua_gc(L, LUA_GCGEN, 0, 0);
-	if (!find_stdlib(c, stdlib, sizeof stdlib))
+	if (!find_stdlib(c, stdlib))
 		return 0;
 	if (ml_repl_report(L, open_moonlab(L, stdlib), 1) != LUA_OK)
 		return 0;

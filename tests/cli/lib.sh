@@ -4,6 +4,8 @@
 # exits non-zero on failure.  MOONLAB (the binary, maybe relative to the
 # worktree root) comes from tests/run.sh; ML is its absolute path.
 MOONLAB=${MOONLAB:-./moonlab}
+# tests that want MOONLAB_STDLIB set it themselves (make asan exports it)
+unset MOONLAB_STDLIB
 ML=$(cd "$(dirname "$MOONLAB")" && pwd)/$(basename "$MOONLAB")
 ROOT=$(pwd)
 pass=0
