@@ -4,7 +4,7 @@
 
 CC      ?= cc
 PKGS    := lua5.4 openblas lapacke libpng libedit
-DEBS    := liblua5.4-dev libopenblas-dev liblapacke-dev libpng-dev libedit-dev gnuplot-nox pkg-config
+DEBS    := liblua5.4-dev libopenblas-dev liblapacke-dev libpng-dev libedit-dev gnuplot-nox pkg-config lua5.4
 PREFIX  ?= /usr/local
 BUILD   ?= build
 
@@ -104,8 +104,8 @@ bench: bench-deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/lua/5.4 $(DESTDIR)$(PREFIX)/share/moonlab
-	install -m 755 moonlab $(DESTDIR)$(PREFIX)/bin/moonlab
-	install -m 755 moonlab.so $(DESTDIR)$(PREFIX)/lib/lua/5.4/moonlab.so
+	install -m 755 $(MOONLAB) $(DESTDIR)$(PREFIX)/bin/moonlab
+	install -m 755 $(MOONLAB_SO) $(DESTDIR)$(PREFIX)/lib/lua/5.4/moonlab.so
 	cp -R stdlib $(DESTDIR)$(PREFIX)/share/moonlab/
 	[ ! -d plot ] || cp -R plot $(DESTDIR)$(PREFIX)/share/moonlab/
 

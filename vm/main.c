@@ -1,5 +1,12 @@
 /*
- * main.c - the moonlab command line (being completed; see issue 2).
+ * main.c - the moonlab command line.  Options follow lua.c's (-e, -l, -i, -v,
+ * -E, -W, --, -) plus -h; a script gets the global `arg` and its arguments as
+ * `...` exactly as under lua5.4.  Before anything runs, the stdlib folder goes
+ * first on package.path and `torch` becomes a global.
+ *
+ * Deliberately not here: LUA_INIT is not read (moonlab is not lua5.4), and
+ * there are no subcommands yet (`moonlab notebook ...` is later work; its
+ * dispatch belongs in pmain, before the script is run).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -11,8 +18,125 @@
 #include <lualib.h>
 
 #include "lmoon.h"
+#include "repl.h"
 
-int ml_repl(lua_State *L);
+#ifndef ML_VERSION
+#define ML_VERSION "0.1.0"
+#endif
+
+/* OpenBLAS's own description ("OpenBLAS 0.3.21 DYNAMIC_ARCH ... Haswell ...");
+ * declared here because only the version line needs it. */
+char *openblas_get_config(void);
+char *openblas_get_corename(void);
+
+/* The parsed command line. */
+typedef struct cmdline {
+	int argc;    /* main's argc */
+	char **argv; /* main's argv */
+	int script;  /* index of the script in argv ("-" is stdin), 0 if none */
+	int flags;   /* OPT_* */
+} cmdline;
+
+enum {
+	OPT_E = 1,     /* -e seen */
+	OPT_I = 2,     /* -i: REPL after the script and -e */
+	OPT_V = 4,     /* -v: version line */
+	OPT_NOENV = 8, /* -E: ignore LUA_PATH, LUA_CPATH, MOONLAB_STDLIB */
+	OPT_H = 16,    /* -h: usage */
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: " ML_PROGNAME " [options] [script [args]]\n"
+	      "Without a script and without -e or -v, " ML_PROGNAME " starts the REPL.\n"
+	      "Options:\n"
+	      "  -e code   run the Lua code (may be repeated)\n"
+	      "  -l mod    require module 'mod' into the global 'mod'\n"
+	      "  -l g=mod  require module 'mod' into the global 'g'\n"
+	      "  -i        start the REPL after the script and -e code\n"
+	      "  -v        print the version line\n"
+	      "  -E        ignore LUA_PATH, LUA_CPATH and MOONLAB_STDLIB\n"
+	      "  -W        turn Lua warnings on\n"
+	      "  -h        print this help\n"
+	      "  --        stop handling options\n"
+	      "  -         run the script read from stdin\n"
+	      "Environment: MOONLAB_STDLIB names the stdlib folder.\n",
+	      out);
+}
+
+static int bad_usage(const char *what, const char *opt)
+{
+	fprintf(stderr, ML_PROGNAME ": %s '%s'\n", what, opt);
+	usage(stderr);
+	return 0;
+}
+
+/* Fills c from argv; returns 0 (after printing the usage) on a bad option.
+ * Options stop at the first argument that is not one: the script. */
+static int parse_args(cmdline *c, int argc, char **argv)
+{
+	c->argc = argc;
+	c->argv = argv;
+	c->script = 0;
+	c->flags = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (a[0] != '-' || a[1] == '\0') { /* the script, or "-" for stdin */
+			c->script = i;
+			return 1;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "--version") == 0) {
+			c->flags |= a[2] == 'h' ? OPT_H : OPT_V;
+			continue;
+		}
+		int flag = 0;
+		switch (a[1]) {
+		case '-':
+			if (a[2] != '\0')
+				return bad_usage("unrecognized option", a);
+			if (i + 1 < argc)
+				c->script = i + 1;
+			return 1;
+		case 'e':
+		case 'l':
+			if (a[1] == 'e')
+				c->flags |= OPT_E;
+			if (a[2] == '\0' && ++i >= argc)
+				return bad_usage("missing argument after", a);
+			continue;
+		case 'i': flag = OPT_I; break;
+		case 'v': flag = OPT_V; break;
+		case 'E': flag = OPT_NOENV; break;
+		case 'h': flag = OPT_H; break;
+		case 'W': flag = 0; break; /* handled in run_options */
+		default: return bad_usage("unrecognized option", a);
+		}
+		if (a[2] != '\0')
+			return bad_usage("unrecognized option", a);
+		c->flags |= flag;
+	}
+	return 1;
+}
+
+/* "Moonlab 0.1.0 (Lua 5.4.4, OpenBLAS 0.3.21 Haswell)", read from the
+ * libraries at run time where they tell. */
+static void print_version(void)
+{
+	const char *cfg = openblas_get_config(); /* "OpenBLAS 0.3.21 ..." */
+	const char *ver = cfg ? strchr(cfg, ' ') : NULL;
+	int vlen = 0;
+	if (ver) {
+		ver++;
+		vlen = (int)strcspn(ver, " ");
+	} else {
+		ver = "?";
+		vlen = 1;
+	}
+	const char *core = openblas_get_corename();
+	printf("Moonlab %s (%s, OpenBLAS %.*s %s)\n", ML_VERSION, LUA_RELEASE, vlen, ver,
+	       core ? core : "?");
+	fflush(stdout);
+}
 
 static int is_dir(const char *p)
 {
@@ -20,106 +144,214 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The stdlib folder: $MOONLAB_STDLIB, <exe dir>/stdlib, or <exe dir>/../share/moonlab/stdlib. */
-static int find_stdlib(char *out, size_t n)
+/* out = dir + tail; 0 when it does not fit. */
+static int join(char *out, size_t n, const char *dir, const char *tail)
 {
-	const char *env = getenv("MOONLAB_STDLIB");
+	int len = snprintf(out, n, "%s%s", dir, tail);
+	return len >= 0 && (size_t)len < n;
+}
+
+/* Finds the stdlib folder into out: $MOONLAB_STDLIB (unless -E), else
+ * <folder of the executable>/stdlib (the build tree), else
+ * <folder of the executable>/../share/moonlab/stdlib (after make install),
+ * else <folder of the executable>/../stdlib (a binary in build-asan/ ...).
+ * The exe-relative paths are resolved (realpath).  Returns 1, or 0 after
+ * writing why on stderr. */
+static int find_stdlib(const cmdline *c, char out[PATH_MAX])
+{
+	const char *env = (c->flags & OPT_NOENV) ? NULL : getenv("MOONLAB_STDLIB");
 	if (env && *env) {
-		snprintf(out, n, "%s", env);
-		return 1;
-	}
-	char exe[PATH_MAX - 32];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (len <= 0)
+		if (is_dir(env) && join(out, PATH_MAX, env, ""))
+			return 1;
+		fprintf(stderr, ML_PROGNAME ": MOONLAB_STDLIB=%s is not a folder\n", env);
 		return 0;
-	exe[len] = 0;
+	}
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0)
+		exe[len] = '\0';
+	else if (!realpath(c->argv[0], exe))
+		snprintf(exe, sizeof exe, "%s", c->argv[0]);
 	char *slash = strrchr(exe, '/');
 	if (slash)
-		*slash = 0;
-	snprintf(out, n, "%s/stdlib", exe);
-	if (is_dir(out))
-		return 1;
-	snprintf(out, n, "%s/../share/moonlab/stdlib", exe);
-	return is_dir(out);
-}
-
-static int msghandler(lua_State *L)
-{
-	const char *msg = lua_tostring(L, 1);
-	if (!msg)
-		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-	luaL_traceback(L, L, msg, 1);
-	return 1;
-}
-
-static int docall(lua_State *L, int nargs, int nres)
-{
-	int base = lua_gettop(L) - nargs;
-	lua_pushcfunction(L, msghandler);
-	lua_insert(L, base);
-	int status = lua_pcall(L, nargs, nres, base);
-	lua_remove(L, base);
-	return status;
-}
-
-static int report(lua_State *L, int status)
-{
-	if (status != LUA_OK) {
-		fprintf(stderr, "moonlab: %s\n", lua_tostring(L, -1));
-		lua_pop(L, 1);
+		*slash = '\0';
+	else
+		snprintf(exe, sizeof exe, ".");
+	static const char *const tails[] = {"/stdlib", "/../share/moonlab/stdlib", "/../stdlib"};
+	for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+		char cand[PATH_MAX];
+		if (join(cand, sizeof cand, exe, tails[i]) && is_dir(cand) && realpath(cand, out))
+			return 1;
 	}
-	return status;
+	fprintf(stderr,
+	        ML_PROGNAME ": cannot find the stdlib (tried %s/stdlib, "
+	        "%s/../share/moonlab/stdlib and %s/../stdlib); set MOONLAB_STDLIB\n",
+	        exe, exe, exe);
+	return 0;
 }
 
-static int setup(lua_State *L)
+/* Puts the stdlib first on package.path, makes "moonlab.core" requirable and
+ * sets the global torch = require "torch".  Returns a lua_pcall status. */
+static int open_moonlab(lua_State *L, const char *stdlib)
 {
-	luaL_openlibs(L);
-	char dir[PATH_MAX];
-	if (find_stdlib(dir, sizeof dir)) {
-		lua_getglobal(L, "package");
-		lua_pushfstring(L, "%s/?.lua;%s/?/init.lua;", dir, dir);
-		lua_getfield(L, -2, "path");
-		lua_concat(L, 2);
-		lua_setfield(L, -2, "path");
-		lua_pop(L, 1);
-	}
+	lua_getglobal(L, "package");
+	lua_pushfstring(L, "%s/?.lua;%s/?/init.lua;", stdlib, stdlib);
+	lua_getfield(L, -2, "path");
+	lua_concat(L, 2);
+	lua_setfield(L, -2, "path");
+	lua_pop(L, 1);
 	luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
 	lua_pushcfunction(L, luaopen_moonlab_core);
 	lua_setfield(L, -2, "moonlab.core");
 	lua_pop(L, 1);
 	lua_getglobal(L, "require");
 	lua_pushliteral(L, "torch");
-	if (report(L, docall(L, 1, 1)) != LUA_OK)
+	int status = ml_repl_docall(L, 1, 1);
+	if (status == LUA_OK)
+		lua_setglobal(L, "torch");
+	return status;
+}
+
+/* The global `arg`, as lua.c makes it: arg[0] is the script (or the program
+ * when there is none), arg[1..] its arguments, arg[-k] what came before. */
+static void create_arg_table(lua_State *L, const cmdline *c)
+{
+	int script = c->script;
+	int narg = c->argc - (script + 1);
+	lua_createtable(L, narg > 0 ? narg : 0, script + 1);
+	for (int i = 0; i < c->argc; i++) {
+		lua_pushstring(L, c->argv[i]);
+		lua_rawseti(L, -2, i - script);
+	}
+	lua_setglobal(L, "arg");
+}
+
+static int run_string(lua_State *L, const char *code)
+{
+	int status = luaL_loadbuffer(L, code, strlen(code), "=(command line)");
+	if (status == LUA_OK)
+		status = ml_repl_docall(L, 0, 0);
+	return ml_repl_report(L, status, 1);
+}
+
+/* -l spec: "mod" sets the global mod (up to a '-' suffix, as lua.c), and
+ * "g=mod" sets the global g, to require(mod). */
+static int run_library(lua_State *L, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	const char *mod = eq ? eq + 1 : spec;
+	size_t glen = eq ? (size_t)(eq - spec) : strcspn(spec, "-");
+	lua_getglobal(L, "require");
+	lua_pushstring(L, mod);
+	int status = ml_repl_docall(L, 1, 1);
+	if (status == LUA_OK) { /* _G[globalname] = module */
+		lua_pushglobaltable(L);
+		lua_pushlstring(L, spec, glen);
+		lua_pushvalue(L, -3);
+		lua_settable(L, -3);
+		lua_pop(L, 2);
+	}
+	return ml_repl_report(L, status, 1);
+}
+
+/* Runs -e, -l and -W in command-line order; stops at the first failure. */
+static int run_options(lua_State *L, const cmdline *c)
+{
+	int last = c->script ? c->script : c->argc;
+	for (int i = 1; i < last; i++) {
+		const char *a = c->argv[i];
+		if (a[0] != '-')
+			continue;
+		if (a[1] == 'W') {
+			lua_warning(L, "@on", 0);
+			continue;
+		}
+		if (a[1] != 'e' && a[1] != 'l')
+			continue;
+		const char *extra = a[2] ? a + 2 : c->argv[++i];
+		int status = a[1] == 'e' ? run_string(L, extra) : run_library(L, extra);
+		if (status != LUA_OK)
+			return status;
+	}
+	return LUA_OK;
+}
+
+/* Loads the script (stdin for "-", unless it came after "--"), then calls it
+ * with arg[1..] as `...`. */
+static int run_script(lua_State *L, const cmdline *c)
+{
+	const char *fname = c->argv[c->script];
+	if (strcmp(fname, "-") == 0 && strcmp(c->argv[c->script - 1], "--") != 0)
+		fname = NULL;
+	int status = luaL_loadfile(L, fname);
+	if (status == LUA_OK) {
+		if (lua_getglobal(L, "arg") != LUA_TTABLE)
+			luaL_error(L, "'arg' is not a table");
+		int n = (int)luaL_len(L, -1);
+		luaL_checkstack(L, n + 3, "too many arguments to script");
+		for (int i = 1; i <= n; i++)
+			lua_rawgeti(L, -i, i);
+		lua_remove(L, -n - 1);
+		status = ml_repl_docall(L, n, LUA_MULTRET);
+	}
+	return ml_repl_report(L, status, 1);
+}
+
+/* Everything after parsing, in protected mode so that memory errors are
+ * reported.  Returns true on the stack when all went well. */
+static int pmain(lua_State *L)
+{
+	const cmdline *c = lua_touserdata(L, 1);
+	char stdlib[PATH_MAX];
+	luaL_checkversion(L);
+	if (c->flags & OPT_NOENV) { /* luaopen_package then ignores LUA_PATH */
+		lua_pushboolean(L, 1);
+		lua_setfield(L, LUA_REGISTRYINDEX, "LUA_NOENV");
+	}
+	luaL_openlibs(L);
+	create_arg_table(L, c);
+	lua_gc(L, LUA_GCRESTART);
+	lua_gc(L, LUA_GCGEN, 0, 0);
+	if (!find_stdlib(c, stdlib))
 		return 0;
-	lua_setglobal(L, "torch");
+	if (ml_repl_report(L, open_moonlab(L, stdlib), 1) != LUA_OK)
+		return 0;
+	if (run_options(L, c) != LUA_OK)
+		return 0;
+	if (c->script && run_script(L, c) != LUA_OK)
+		return 0;
+	int repl = (c->flags & OPT_I) || (!c->script && !(c->flags & (OPT_E | OPT_V)));
+	if (repl) {
+		if (!(c->flags & OPT_V) && isatty(STDIN_FILENO))
+			print_version();
+		ml_repl_run(L);
+	}
+	lua_pushboolean(L, 1);
 	return 1;
 }
 
 int main(int argc, char **argv)
 {
+	cmdline c;
+	if (!parse_args(&c, argc, argv))
+		return EXIT_FAILURE;
+	if (c.flags & OPT_H) {
+		usage(stdout);
+		return EXIT_SUCCESS;
+	}
+	if (c.flags & OPT_V)
+		print_version();
 	lua_State *L = luaL_newstate();
-	if (!L) {
-		fprintf(stderr, "moonlab: cannot create a Lua state\n");
-		return 1;
+	if (L == NULL) {
+		fputs(ML_PROGNAME ": cannot create the Lua state: not enough memory\n", stderr);
+		return EXIT_FAILURE;
 	}
-	int rc = 0;
-	if (!setup(L)) {
-		lua_close(L);
-		return 1;
-	}
-	if (argc > 2 && strcmp(argv[1], "-e") == 0) {
-		rc = report(L, luaL_loadstring(L, argv[2]) || docall(L, 0, 0));
-	} else if (argc > 1) {
-		lua_createtable(L, argc, 1);
-		for (int i = 0; i < argc; i++) {
-			lua_pushstring(L, argv[i]);
-			lua_rawseti(L, -2, i - 1);
-		}
-		lua_setglobal(L, "arg");
-		rc = report(L, luaL_loadfile(L, argv[1]) || docall(L, 0, 0));
-	} else {
-		rc = ml_repl(L);
-	}
+	lua_gc(L, LUA_GCSTOP); /* no collection while the state is built */
+	lua_pushcfunction(L, pmain);
+	lua_pushlightuserdata(L, &c);
+	int status = lua_pcall(L, 1, 1, 0);
+	int ok = status == LUA_OK && lua_toboolean(L, -1);
+	ml_repl_report(L, status, 1);
 	lua_close(L);
-	return rc == LUA_OK ? 0 : 1;
+	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
