@@ -11,7 +11,6 @@
  * fills x.  Nothing here is stored in C globals.  Serialization of generators
  * (torch.save) is not done here: it can use getRNGState/setRNGState.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "lmoon.h"
@@ -68,14 +67,14 @@ static ml_generator *opt_gen(lua_State *L, int *i)
 	return lua_touserdata(L, lua_upvalueindex(1));
 }
 
-/* Raises "who: argument i must be ..." for an argument of the wrong type; the
- * generator slot's message says a generator was also possible there. */
-static int arg_error(lua_State *L, const char *who, int idx, int gen_slot, const char *what)
+/* Raises "who: argument i (name) must be ..." for an argument of the wrong
+ * type; in the generator slot the message says a generator was possible too. */
+static int arg_error(lua_State *L, const char *who, int idx, int gen_slot, const char *name,
+                     const char *what)
 {
-	if (idx == gen_slot)
-		return luaL_error(L, "%s: argument %d must be a torch.Generator or %s (got %s)", who, idx,
-		                  what, type_name(L, idx));
-	return luaL_error(L, "%s: argument %d must be %s (got %s)", who, idx, what, type_name(L, idx));
+	return luaL_error(L, "%s: argument %d%s%s%s must be %s%s (got %s)", who, idx, name ? " (" : "",
+	                  name ? name : "", name ? ")" : "", idx == gen_slot ? "a torch.Generator or " : "",
+	                  what, type_name(L, idx));
 }
 
 static lua_Integer check_int(lua_State *L, int idx, int gen_slot, const char *who, const char *what)
@@ -87,7 +86,7 @@ static lua_Integer check_int(lua_State *L, int idx, int gen_slot, const char *wh
 	if (lua_type(L, idx) == LUA_TNUMBER)
 		return luaL_error(L, "%s: %s must be an integer (got %s)", who, what,
 		                  lua_tostring(L, idx));
-	return arg_error(L, who, idx, gen_slot, "an integer");
+	return arg_error(L, who, idx, gen_slot, what, "an integer");
 }
 
 static void check_max_args(lua_State *L, int last, const char *who)
@@ -267,11 +266,8 @@ static int draw_or_fill(lua_State *L, const dist_spec *sp)
 				return luaL_error(L, "%s: missing %s (argument %d)", sp->who, sp->names[k], idx);
 			continue;
 		}
-		if (lua_type(L, idx) != LUA_TNUMBER) {
-			char what[64];
-			snprintf(what, sizeof what, "a number (%s)", sp->names[k]);
-			return arg_error(L, sp->who, idx, gen_slot, what);
-		}
+		if (lua_type(L, idx) != LUA_TNUMBER)
+			return arg_error(L, sp->who, idx, gen_slot, sp->names[k], "a number");
 		v[k] = lua_tonumber(L, idx);
 	}
 	check_max_args(L, i + sp->nparams - 1, sp->who);
@@ -374,7 +370,7 @@ static int l_random_randperm(lua_State *L)
 
 /* multinomial([res,] [gen,] probs, n [, replacement=false]) -> LongTensor of
  * 1-based indices.  A tensor first is the result only when a tensor of
- * probabilities follows it (p:multinomial(n) samples from p). */
+ * probabilities follows it (p:multinomial([gen,] n) samples from p). */
 static int l_random_multinomial(lua_State *L)
 {
 	static const char who[] = "torch.multinomial";
@@ -388,8 +384,10 @@ static int l_random_multinomial(lua_State *L)
 	const int gen_slot = i;
 	ml_generator *g = opt_gen(L, &i);
 	if (!ml_l_totensor(L, i))
-		return arg_error(L, who, i, gen_slot, "a tensor of probabilities");
+		return arg_error(L, who, i, gen_slot, "probabilities", "a tensor");
 	int pidx = i++;
+	if (gen_slot == i - 1 && ml_l_togenerator(L, i)) /* p:multinomial(gen, n) */
+		g = ml_l_togenerator(L, i++);
 	if (lua_isnoneornil(L, i))
 		return luaL_error(L, "%s: missing number of samples (argument %d)", who, i);
 	lua_Integer n = check_int(L, i, 0, who, "number of samples");
