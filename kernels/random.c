@@ -330,10 +330,15 @@ static void gen_int(const fill_ctx *c, int64_t *restrict out, int64_t n)
 	uint32_t w[BLOCK];
 	if (d->kind == ML_RANDOM_RANGE) {
 		uint64_t span = (uint64_t)d->hi - (uint64_t)d->lo + 1; /* 0 means 2^64 */
-		if (span != 0 && span <= ((uint64_t)1 << 32)) {
+		if (span != 0 && span < ((uint64_t)1 << 32)) {
+			const uint32_t s32 = (uint32_t)span; /* 32-bit division: much cheaper */
 			draw_words(c->g, w, n);
 			for (int64_t i = 0; i < n; i++)
-				out[i] = d->lo + (int64_t)(w[i] % span);
+				out[i] = d->lo + (int64_t)(w[i] % s32);
+		} else if (span == ((uint64_t)1 << 32)) {
+			draw_words(c->g, w, n);
+			for (int64_t i = 0; i < n; i++)
+				out[i] = d->lo + (int64_t)w[i];
 		} else {
 			for (int64_t i = 0; i < n; i++) {
 				uint64_t r = next_u64(c->g);

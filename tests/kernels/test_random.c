@@ -432,6 +432,17 @@ static void test_dtypes(void)
 
 	/* wide ranges take 64-bit draws and stay in range */
 	ml_tensor l = make(ML_LONG, 1, 1000, 0);
+	{ /* a span of exactly 2^32 is the raw word */
+		naive_mt m;
+		ml_random_dist r32 = {ML_RANDOM_RANGE, 0, 0, -7, ((int64_t)1 << 32) - 8, NULL};
+		ml_random_manual_seed(&g, 6);
+		naive_seed(&m, 6);
+		ml_random_fill(&l, &g, &r32, &e);
+		int bad = 0;
+		for (int i = 0; i < 1000; i++)
+			bad += ((int64_t *)ml_tensor_data(&l))[i] != (int64_t)naive_next(&m) - 7;
+		CHECK(bad == 0, "span 2^32: %d values differ from word - 7", bad);
+	}
 	ml_random_dist wide = {ML_RANDOM_RANGE, 0, 0, INT64_MIN, INT64_MAX, NULL};
 	ml_random_manual_seed(&g, 5);
 	CHECK(ml_random_fill(&l, &g, &wide, &e) == ML_OK, "full int64 range");
