@@ -357,6 +357,10 @@ H.test("bernoulli with a tensor of probabilities", function()
   torch.manualSeed(gen, 1)
   local b = torch.Tensor(100):bernoulli(gen, 0.5)
   for i = 1, 100 do H.eq(a[i], b[i]) end
+  -- probabilities aliasing the output are read before they are overwritten
+  local z = torch.Tensor{ 0, 1, 0, 1, 1 }
+  z:bernoulli(z)
+  for i, v in ipairs({ 0, 1, 0, 1, 1 }) do H.eq(z[i], v) end
   H.check_error("torch.bernoulli: probability 1.5 at element 2 is outside [0, 1]",
     function() torch.Tensor(3):bernoulli(torch.Tensor{ 0.5, 1.5, 0 }) end)
   H.check_error("torch.bernoulli: probabilities of shape 4 do not match a tensor of shape 3",
@@ -489,6 +493,11 @@ H.test("multinomial", function()
   -- integer weights work too
   local li = torch.LongTensor{ 0, 3, 0 }:multinomial(5, true)
   for i = 1, 5 do H.eq(li[i], 2) end
+  -- the result may be the weights tensor itself
+  local lw = torch.LongTensor{ 0, 3, 0 }
+  torch.multinomial(lw, lw, 4, true)
+  H.eq(lw:size(1), 4)
+  for i = 1, 4 do H.eq(lw[i], 2) end
   -- errors
   H.check_error("torch.multinomial: probability -1 at element 2 is negative or not finite",
     torch.multinomial, torch.Tensor{ 1, -1 }, 1)
