@@ -51,6 +51,16 @@ void ml_l_pushelem(lua_State *L, ml_dtype dt, const void *p);
 /* Stores the number at idx into element p of dtype dt (integers exactly). */
 void ml_l_storeelem(lua_State *L, int idx, ml_dtype dt, void *p);
 
+/* ---- random generators (l_random.c): "torch.Generator" userdata holding an
+ * ml_generator (kernels/random.h) inline ---- */
+
+struct ml_generator;
+extern const char ml_l_generator_mt[];
+struct ml_generator *ml_l_togenerator(lua_State *L, int idx);
+struct ml_generator *ml_l_checkgenerator(lua_State *L, int idx);
+/* The default generator (the one torch.manualSeed(n) seeds). */
+struct ml_generator *ml_l_default_generator(lua_State *L);
+
 /* ---- registration: each binding module adds its functions to the shared
  * tensor method table (stack index `methods`) and to the torch table (`torch`). */
 
