@@ -1206,6 +1206,16 @@ static int check_dim(const char *who, const ml_tensor *x, int dim, ml_error *e)
 	return ML_OK;
 }
 
+/* Gives t the shape (ndim, size).  Like Torch7's resize, a t that already has
+ * that shape keeps its strides (results are written through them). */
+static int fit(ml_tensor *t, int ndim, const int64_t *size, ml_error *e)
+{
+	if (t->storage && t->ndim == ndim &&
+	    memcmp(t->size, size, sizeof(int64_t) * (size_t)ndim) == 0)
+		return ML_OK;
+	return ml_tensor_resize(t, ndim, size, e);
+}
+
 static int shares(const ml_tensor *a, const ml_tensor *b)
 {
 	return a && b && a->storage && a->storage == b->storage;
@@ -1218,9 +1228,9 @@ static int reduce_dim_into(ml_reduce_op op, ml_tensor *res, ml_tensor *ind, cons
 	int64_t size[ML_MAX_DIMS];
 	memcpy(size, x->size, sizeof(int64_t) * (size_t)x->ndim);
 	size[dim] = 1;
-	int rc = ml_tensor_resize(res, x->ndim, size, e);
+	int rc = fit(res, x->ndim, size, e);
 	if (!rc && ind)
-		rc = ml_tensor_resize(ind, x->ndim, size, e);
+		rc = fit(ind, x->ndim, size, e);
 	if (rc)
 		return rc;
 	int64_t nout = ml_tensor_numel(res), n = x->size[dim];
@@ -1297,11 +1307,11 @@ int ml_reduce_dim(ml_reduce_op op, ml_tensor *res, ml_tensor *ind, const ml_tens
 	ml_tensor_init(&ti, ML_LONG);
 	rc = reduce_dim_into(op, &tr, ind ? &ti : NULL, x, dim, arg, e);
 	if (!rc)
-		rc = ml_tensor_resize_as(res, &tr, e);
+		rc = fit(res, tr.ndim, tr.size, e);
 	if (!rc)
 		rc = ml_tensor_copy(res, &tr, e);
 	if (!rc && ind)
-		rc = ml_tensor_resize_as(ind, &ti, e);
+		rc = fit(ind, ti.ndim, ti.size, e);
 	if (!rc && ind)
 		rc = ml_tensor_copy(ind, &ti, e);
 	ml_tensor_release(&tr);
@@ -1443,17 +1453,15 @@ static int cumulative(int is_prod, ml_tensor *res, const ml_tensor *x, int dim, 
 		ml_tensor_init(&tmp, res->dtype);
 		rc = cumulative(is_prod, &tmp, x, dim, e);
 		if (!rc)
-			rc = ml_tensor_resize_as(res, &tmp, e);
+			rc = fit(res, tmp.ndim, tmp.size, e);
 		if (!rc)
 			rc = ml_tensor_copy(res, &tmp, e);
 		ml_tensor_release(&tmp);
 		return rc;
 	}
-	if (!same_view) {
-		rc = ml_tensor_resize_as(res, x, e);
-		if (rc)
-			return rc;
-	}
+	rc = fit(res, x->ndim, x->size, e);
+	if (rc)
+		return rc;
 	if (ml_tensor_numel(x) == 0)
 		return ML_OK;
 	dplan p;

@@ -50,13 +50,18 @@ static void push_scalar(lua_State *L, const ml_scalar *v)
 		lua_pushnumber(L, v->f);
 }
 
-/* Adds 1 to every element of the contiguous LongTensor ind (0- to 1-based). */
+/* Adds 1 to every element of the LongTensor ind, any strides (0- to 1-based). */
 static void to_one_based(ml_tensor *ind)
 {
-	int64_t n = ml_tensor_numel(ind);
-	int64_t *p = ml_tensor_data(ind);
-	for (int64_t i = 0; i < n; i++)
-		p[i]++;
+	int64_t n = ml_tensor_numel(ind), idx[ML_MAX_DIMS] = {0};
+	for (int64_t k = 0; k < n; k++) {
+		(*(int64_t *)ml_tensor_ptr(ind, idx))++;
+		for (int d = ind->ndim - 1; d >= 0; d--) {
+			if (++idx[d] < ind->size[d])
+				break;
+			idx[d] = 0;
+		}
+	}
 }
 
 /* Over all elements: pushes the number; along a dim: writes into res (the
