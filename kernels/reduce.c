@@ -33,7 +33,8 @@
 #include "internal.h"
 #include "reduce.h"
 
-#define TILE 128       /* leaf block of pairwise sums, and conversion tile */
+#define TILE 128       /* leaf block of pairwise sums */
+#define CONV 1024      /* elements converted at once into a stream's buffer */
 #define SWEEP_W 512    /* columns a sweep handles at once */
 #define MAX_LEVELS 64  /* pairwise stack depth: enough for 2^64 blocks */
 
@@ -55,14 +56,21 @@ ml_dtype ml_reduce_result_dtype(ml_reduce_op op, ml_dtype dt)
 
 /* ---- loading and storing tiles: the only dtype-specific code ---- */
 
-/* d[0..n) = elements p, p+step, ... (step in bytes) converted to double. */
+/* d[0..n) = elements p, p+step, ... (step in bytes) converted to double; the
+ * contiguous case is a separate loop so that it vectorizes. */
 static void load_f(ml_dtype dt, double *restrict d, const char *p, int64_t n, int64_t step)
 {
 	switch (dt) {
 #define LOADF_CASE(E, s, T, N, f)                                                  \
 	case ML_##E:                                                               \
-		for (int64_t i = 0; i < n; i++)                                    \
-			d[i] = (double)*(const T *)(const void *)(p + i * step);   \
+		if (step == (int64_t)sizeof(T)) {                                  \
+			const T *restrict q = (const T *)(const void *)p;          \
+			_Pragma("omp simd") for (int64_t i = 0; i < n; i++)        \
+				d[i] = (double)q[i];                               \
+		} else {                                                           \
+			for (int64_t i = 0; i < n; i++)                            \
+				d[i] = (double)*(const T *)(const void *)(p + i * step); \
+		}                                                                  \
 		break;
 		ML_DTYPES(LOADF_CASE)
 #undef LOADF_CASE
@@ -76,8 +84,14 @@ static void load_i(ml_dtype dt, int64_t *restrict d, const char *p, int64_t n, i
 	switch (dt) {
 #define LOADI_CASE(E, s, T, N, f)                                                  \
 	case ML_##E:                                                               \
-		for (int64_t i = 0; i < n; i++)                                    \
-			d[i] = (int64_t)*(const T *)(const void *)(p + i * step);  \
+		if (step == (int64_t)sizeof(T)) {                                  \
+			const T *restrict q = (const T *)(const void *)p;          \
+			_Pragma("omp simd") for (int64_t i = 0; i < n; i++)        \
+				d[i] = (int64_t)q[i];                              \
+		} else {                                                           \
+			for (int64_t i = 0; i < n; i++)                            \
+				d[i] = (int64_t)*(const T *)(const void *)(p + i * step); \
+		}                                                                  \
 		break;
 		LOADI_CASE(BYTE, u8, uint8_t, Byte, 0)
 		LOADI_CASE(CHAR, i8, int8_t, Char, 0)
@@ -229,24 +243,48 @@ static double pow_blk(const double *restrict x, int64_t n, double p)
 
 /* Largest (want_max) or smallest x[i] combined with m, ignoring NaN; returns
  * 1 when x holds a NaN.  The vector loop folds x - x into a sum, which is NaN
- * only when a NaN or an infinity is present; then a scalar scan decides. */
+ * only when a NaN or an infinity is present; then a scalar scan decides.  Four
+ * streams, as in sum_blk, hide the latency of max/min. */
 static int extreme_blk(const double *restrict x, int64_t n, int want_max, double *m)
 {
-	double r = *m, t = 0;
+	int64_t q = n / 4;
+	double a = *m, b = *m, c = *m, d = *m, t = 0;
 	if (want_max) {
-#pragma omp simd reduction(max : r) reduction(+ : t)
-		for (int64_t i = 0; i < n; i++) {
-			r = x[i] > r ? x[i] : r;
+#pragma omp simd reduction(max : a, b, c, d) reduction(+ : t)
+		for (int64_t i = 0; i < q; i++) {
+			double u = x[i], v = x[i + q], w = x[i + 2 * q], z = x[i + 3 * q];
+			a = u > a ? u : a;
+			b = v > b ? v : b;
+			c = w > c ? w : c;
+			d = z > d ? z : d;
+			t += ((u - u) + (v - v)) + ((w - w) + (z - z));
+		}
+		a = b > a ? b : a;
+		c = d > c ? d : c;
+		a = c > a ? c : a;
+		for (int64_t i = 4 * q; i < n; i++) {
+			a = x[i] > a ? x[i] : a;
 			t += x[i] - x[i];
 		}
 	} else {
-#pragma omp simd reduction(min : r) reduction(+ : t)
-		for (int64_t i = 0; i < n; i++) {
-			r = x[i] < r ? x[i] : r;
+#pragma omp simd reduction(min : a, b, c, d) reduction(+ : t)
+		for (int64_t i = 0; i < q; i++) {
+			double u = x[i], v = x[i + q], w = x[i + 2 * q], z = x[i + 3 * q];
+			a = u < a ? u : a;
+			b = v < b ? v : b;
+			c = w < c ? w : c;
+			d = z < d ? z : d;
+			t += ((u - u) + (v - v)) + ((w - w) + (z - z));
+		}
+		a = b < a ? b : a;
+		c = d < c ? d : c;
+		a = c < a ? c : a;
+		for (int64_t i = 4 * q; i < n; i++) {
+			a = x[i] < a ? x[i] : a;
 			t += x[i] - x[i];
 		}
 	}
-	*m = r;
+	*m = a;
 	if (t == t)
 		return 0;
 	for (int64_t i = 0; i < n; i++)
@@ -332,8 +370,8 @@ typedef struct stream {
 	int top;                    /* used levels of stk */
 	int64_t nblk;               /* blocks pushed so far */
 	union {
-		double f[TILE];
-		int64_t i[TILE];
+		double f[CONV];
+		int64_t i[CONV];
 	} buf;                      /* a converted tile */
 } stream;
 
@@ -476,8 +514,8 @@ static void stream_run(stream *s, const char *p, int64_t n, int64_t step)
 			feed_i(s, (const int64_t *)(const void *)p, n);
 			return;
 		}
-		for (int64_t i = 0; i < n; i += TILE) {
-			int64_t k = n - i < TILE ? n - i : TILE;
+		for (int64_t i = 0; i < n; i += CONV) {
+			int64_t k = n - i < CONV ? n - i : CONV;
 			load_i(s->dt, s->buf.i, p + i * step, k, step);
 			feed_i(s, s->buf.i, k);
 		}
@@ -487,8 +525,8 @@ static void stream_run(stream *s, const char *p, int64_t n, int64_t step)
 		feed_f(s, (const double *)(const void *)p, n);
 		return;
 	}
-	for (int64_t i = 0; i < n; i += TILE) {
-		int64_t k = n - i < TILE ? n - i : TILE;
+	for (int64_t i = 0; i < n; i += CONV) {
+		int64_t k = n - i < CONV ? n - i : CONV;
 		load_f(s->dt, s->buf.f, p + i * step, k, step);
 		feed_f(s, s->buf.f, k);
 	}
