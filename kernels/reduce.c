@@ -1366,14 +1366,14 @@ typedef struct cum_state {
 	const dplan *p;    /* the walk */
 } cum_state;
 
-/* Running sum with Neumaier's compensation: *s + *c is the accurate sum. */
+/* Running sum with Neumaier's compensation: *s + *c is the accurate sum.
+ * Both error terms are computed and one selected, which avoids a branch the
+ * processor cannot predict. */
 static inline double neumaier(double *s, double *c, double v)
 {
 	double t = *s + v;
-	if (fabs(*s) >= fabs(v))
-		*c += (*s - t) + v;
-	else
-		*c += (v - t) + *s;
+	double big = (*s - t) + v, small = (v - t) + *s;
+	*c += fabs(*s) >= fabs(v) ? big : small;
 	*s = t;
 	return t + *c;
 }
@@ -1387,6 +1387,13 @@ static void cum_line(const cum_state *cs, const char *x, char *r)
 	} b;
 	double s = cs->is_prod ? 1 : 0, c = 0;
 	int64_t is = cs->is_prod ? 1 : 0;
+	if (cs->dt == ML_DOUBLE && cs->rdt == ML_DOUBLE) { /* the common case, without tiles */
+		for (int64_t i = 0; i < p->n; i++) {
+			double v = *(const double *)(const void *)(x + i * p->xs);
+			*(double *)(void *)(r + i * p->rs) = cs->is_prod ? (s *= v) : neumaier(&s, &c, v);
+		}
+		return;
+	}
 	for (int64_t i0 = 0; i0 < p->n; i0 += TILE) {
 		int64_t k = p->n - i0 < TILE ? p->n - i0 : TILE;
 		if (cs->is_int) {
