@@ -37,6 +37,7 @@
 #define CONV 1024      /* elements converted at once into a stream's buffer */
 #define SWEEP_W 512    /* columns a sweep handles at once */
 #define MAX_LEVELS 64  /* pairwise stack depth: enough for 2^64 blocks */
+#define SHORT_LINE 16  /* lines shorter than this are swept across outputs */
 
 static const char *const op_names[ML_REDUCE_NOPS] = {
 	"sum", "prod", "mean", "var", "std", "min", "max", "norm",
@@ -454,11 +455,25 @@ static void feed_f(stream *s, const double *restrict x, int64_t n)
 			i = 1;
 		}
 		if (sp->want_idx) {
-			for (; i < n; i++) {
-				if (better(x[i], s->r.s, want_max)) {
-					s->r.s = x[i];
-					s->r.idx = s->pos + i;
+			/* chunk by chunk: the extreme by the vector loop, then, only
+			 * when it beats the current one, a scan for its first index */
+			while (i < n && s->r.s == s->r.s) {
+				int64_t k = n - i < CONV ? n - i : CONV;
+				double cm = x[i];
+				if (extreme_blk(x + i, k, want_max, &cm)) {
+					int64_t j = i;
+					while (x[j] == x[j])
+						j++;
+					s->r.s = NAN;
+					s->r.idx = s->pos + j;
+				} else if (want_max ? cm > s->r.s : cm < s->r.s) {
+					int64_t j = i;
+					while (x[j] != cm)
+						j++;
+					s->r.s = cm;
+					s->r.idx = s->pos + j;
 				}
+				i += k;
 			}
 		} else if (s->r.s == s->r.s && extreme_blk(x + i, n - i, want_max, &s->r.s)) {
 			s->r.s = NAN;
@@ -781,7 +796,10 @@ static void make_dplan(dplan *p, const ml_tensor *x, int dim, const ml_tensor *r
 		if (inner < 0 || llabs(x->stride[d]) < llabs(x->stride[inner]))
 			inner = d;
 	}
-	p->sweep = inner >= 0 && p->n > 1 && llabs(x->stride[inner]) < llabs(x->stride[dim]);
+	/* sweep when rows are more contiguous than lines, or when lines are so
+	 * short that one stream per output would cost more than the elements */
+	p->sweep = inner >= 0 &&
+	           (llabs(x->stride[inner]) < llabs(x->stride[dim]) || p->n < SHORT_LINE);
 	p->m = 1;
 	p->xm = p->rm = p->im = 0;
 	if (p->sweep) {
@@ -1280,6 +1298,13 @@ static int reduce_dim_into(ml_reduce_op op, ml_tensor *res, ml_tensor *ind, cons
 		accres a = {op == ML_REDUCE_PROD ? 1 : 0, 0, op == ML_REDUCE_PROD ? 1 : 0, 0};
 		ml_tensor_fill(res, finish(op, k1, &a, &a, 0, arg));
 		return ML_OK;
+	}
+	if (n == 1 && op != ML_REDUCE_NORM && op != ML_REDUCE_VAR && op != ML_REDUCE_STD) {
+		/* one element per output: the result is x converted */
+		if (ind)
+			ml_tensor_fill_i64(ind, 0);
+		ml_tensor v = *x; /* borrowed view, same shape as res */
+		return ml_tensor_copy(res, &v, e);
 	}
 	dplan p;
 	make_dplan(&p, x, dim, res, ind);

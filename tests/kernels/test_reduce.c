@@ -858,6 +858,45 @@ static void test_determinism(void)
 	ml_tensor_release(&x);
 }
 
+/* max/min with indices on a line long enough for threads: ties and NaNs in
+ * the second part, which the first part must not override */
+static void test_threaded_index(void)
+{
+	int64_t n = 400003;
+	ml_tensor x, r, ind;
+	ml_tensor_init_sized(&x, ML_DOUBLE, 1, &n, NULL);
+	double *p = ml_tensor_data(&x);
+	for (int64_t i = 0; i < n; i++)
+		p[i] = (double)(i % 1000);
+	ml_tensor_init(&r, ML_DOUBLE);
+	ml_tensor_init(&ind, ML_LONG);
+	ml_error e;
+	CHECK(ml_reduce_dim(ML_REDUCE_MAX, &r, &ind, &x, 0, 0, &e) == ML_OK, "max: %s", e.msg);
+	CHECK(*(double *)ml_tensor_data(&r) == 999 && *(int64_t *)ml_tensor_data(&ind) == 999,
+	      "first of many tied maxima (%lld)", (long long)*(int64_t *)ml_tensor_data(&ind));
+	p[300001] = 5000;
+	p[350000] = 5000;
+	CHECK(ml_reduce_dim(ML_REDUCE_MAX, &r, &ind, &x, 0, 0, &e) == ML_OK &&
+	      *(int64_t *)ml_tensor_data(&ind) == 300001, "max late in the line");
+	p[123] = -1;
+	CHECK(ml_reduce_dim(ML_REDUCE_MIN, &r, &ind, &x, 0, 0, &e) == ML_OK &&
+	      *(int64_t *)ml_tensor_data(&ind) == 123 && *(double *)ml_tensor_data(&r) == -1, "min early");
+	p[390000] = NAN;
+	p[395000] = NAN;
+	CHECK(ml_reduce_dim(ML_REDUCE_MIN, &r, &ind, &x, 0, 0, &e) == ML_OK &&
+	      *(int64_t *)ml_tensor_data(&ind) == 390000 && isnan(*(double *)ml_tensor_data(&r)),
+	      "NaN in the last part wins (%lld)", (long long)*(int64_t *)ml_tensor_data(&ind));
+	p[1] = NAN;
+	CHECK(ml_reduce_dim(ML_REDUCE_MAX, &r, &ind, &x, 0, 0, &e) == ML_OK &&
+	      *(int64_t *)ml_tensor_data(&ind) == 1, "first NaN of the line");
+	p[0] = NAN;
+	CHECK(ml_reduce_dim(ML_REDUCE_MAX, &r, &ind, &x, 0, 0, &e) == ML_OK &&
+	      *(int64_t *)ml_tensor_data(&ind) == 0, "NaN first element");
+	ml_tensor_release(&ind);
+	ml_tensor_release(&r);
+	ml_tensor_release(&x);
+}
+
 int main(void)
 {
 	test_matrix();
@@ -868,5 +907,6 @@ int main(void)
 	test_empty();
 	test_misc();
 	test_determinism();
+	test_threaded_index();
 	return check_done();
 }
