@@ -1,7 +1,8 @@
 /*
  * reduce.c - sums, products, means, variances, extremes and norms of tensors,
- * over all elements or along one dimension; cumulative sums and products;
- * dist, trace, all/any (see reduce.h for the contracts).
+ * over all elements or along one dimension; dist, trace, all/any (see reduce.h
+ * for the contracts).  Cumulative sums and products are in cumulative.c; the
+ * dtype-specific loads/stores and the walk along a dim in reduce_walk.c.
  *
  * How it is built:
  *  - An "accumulator" (acc_kind) is what one pass computes: a pairwise sum, the
@@ -11,7 +12,7 @@
  *    for the exact integer kinds): contiguous Double (Long) data is used in
  *    place, anything else is converted tile by tile into a small buffer.  So
  *    the arithmetic exists once, in double and in int64, and only loading and
- *    storing know the dtype.
+ *    storing (reduce_walk.c) know the dtype.
  *  - A "stream" accumulates one sequence (a whole tensor, or one line along the
  *    reduced dim).  A "sweep" accumulates many columns at once, row by row: it
  *    is used along a dim whose stride is larger than another dim's, so memory
@@ -32,12 +33,11 @@
 
 #include "internal.h"
 #include "reduce.h"
+#include "reduce_walk.h"
 
 #define TILE 128       /* leaf block of pairwise sums */
 #define CONV 1024      /* elements converted at once into a stream's buffer */
-#define SWEEP_W 512    /* columns a sweep handles at once */
 #define MAX_LEVELS 64  /* pairwise stack depth: enough for 2^64 blocks */
-#define SHORT_LINE 16  /* lines shorter than this are swept across outputs */
 
 static const char *const op_names[ML_REDUCE_NOPS] = {
 	"sum", "prod", "mean", "var", "std", "min", "max", "norm",
@@ -53,90 +53,6 @@ ml_dtype ml_reduce_result_dtype(ml_reduce_op op, ml_dtype dt)
 	int stat = op == ML_REDUCE_MEAN || op == ML_REDUCE_VAR || op == ML_REDUCE_STD ||
 	           op == ML_REDUCE_NORM;
 	return stat && !ml_dtype_info[dt].is_float ? ML_DOUBLE : dt;
-}
-
-/* ---- loading and storing tiles: the only dtype-specific code ---- */
-
-/* d[0..n) = elements p, p+step, ... (step in bytes) converted to double; the
- * contiguous case is a separate loop so that it vectorizes. */
-static void load_f(ml_dtype dt, double *restrict d, const char *p, int64_t n, int64_t step)
-{
-	switch (dt) {
-#define LOADF_CASE(E, s, T, N, f)                                                  \
-	case ML_##E:                                                               \
-		if (step == (int64_t)sizeof(T)) {                                  \
-			const T *restrict q = (const T *)(const void *)p;          \
-			_Pragma("omp simd") for (int64_t i = 0; i < n; i++)        \
-				d[i] = (double)q[i];                               \
-		} else {                                                           \
-			for (int64_t i = 0; i < n; i++)                            \
-				d[i] = (double)*(const T *)(const void *)(p + i * step); \
-		}                                                                  \
-		break;
-		ML_DTYPES(LOADF_CASE)
-#undef LOADF_CASE
-	default: break;
-	}
-}
-
-/* Same into int64; only called for integer dtypes. */
-static void load_i(ml_dtype dt, int64_t *restrict d, const char *p, int64_t n, int64_t step)
-{
-	switch (dt) {
-#define LOADI_CASE(E, s, T, N, f)                                                  \
-	case ML_##E:                                                               \
-		if (step == (int64_t)sizeof(T)) {                                  \
-			const T *restrict q = (const T *)(const void *)p;          \
-			_Pragma("omp simd") for (int64_t i = 0; i < n; i++)        \
-				d[i] = (int64_t)q[i];                              \
-		} else {                                                           \
-			for (int64_t i = 0; i < n; i++)                            \
-				d[i] = (int64_t)*(const T *)(const void *)(p + i * step); \
-		}                                                                  \
-		break;
-		LOADI_CASE(BYTE, u8, uint8_t, Byte, 0)
-		LOADI_CASE(CHAR, i8, int8_t, Char, 0)
-		LOADI_CASE(SHORT, i16, int16_t, Short, 0)
-		LOADI_CASE(INT, i32, int32_t, Int, 0)
-		LOADI_CASE(LONG, i64, int64_t, Long, 0)
-#undef LOADI_CASE
-	default: break;
-	}
-}
-
-/* Elements p, p+step, ... = v[0..n) converted to dt (integers saturate, as
- * ml_store_f64 does). */
-static void store_f(ml_dtype dt, char *p, int64_t step, const double *v, int64_t n)
-{
-	switch (dt) {
-	case ML_DOUBLE:
-		for (int64_t i = 0; i < n; i++)
-			*(double *)(void *)(p + i * step) = v[i];
-		break;
-	case ML_FLOAT:
-		for (int64_t i = 0; i < n; i++)
-			*(float *)(void *)(p + i * step) = (float)v[i];
-		break;
-	default:
-		for (int64_t i = 0; i < n; i++)
-			ml_store_f64(dt, p + i * step, v[i]);
-		break;
-	}
-}
-
-/* Same from int64 (integers wrap, as C conversions do). */
-static void store_i(ml_dtype dt, char *p, int64_t step, const int64_t *v, int64_t n)
-{
-	switch (dt) {
-#define STOREI_CASE(E, s, T, N, f)                                          \
-	case ML_##E:                                                        \
-		for (int64_t i = 0; i < n; i++)                             \
-			*(T *)(void *)(p + i * step) = (T)v[i];             \
-		break;
-		ML_DTYPES(STOREI_CASE)
-#undef STOREI_CASE
-	default: break;
-	}
 }
 
 /* ---- accumulators ---- */
@@ -531,7 +447,7 @@ static void stream_run(stream *s, const char *p, int64_t n, int64_t step)
 		}
 		for (int64_t i = 0; i < n; i += CONV) {
 			int64_t k = n - i < CONV ? n - i : CONV;
-			load_i(s->dt, s->buf.i, p + i * step, k, step);
+			ml_walk_load_i(s->dt, s->buf.i, p + i * step, k, step);
 			feed_i(s, s->buf.i, k);
 		}
 		return;
@@ -542,7 +458,7 @@ static void stream_run(stream *s, const char *p, int64_t n, int64_t step)
 	}
 	for (int64_t i = 0; i < n; i += CONV) {
 		int64_t k = n - i < CONV ? n - i : CONV;
-		load_f(s->dt, s->buf.f, p + i * step, k, step);
+		ml_walk_load_f(s->dt, s->buf.f, p + i * step, k, step);
 		feed_f(s, s->buf.f, k);
 	}
 }
@@ -759,106 +675,6 @@ int ml_reduce_all(ml_reduce_op op, const ml_tensor *x, double arg, ml_scalar *ou
 }
 
 /* ---- along one dimension ---- */
-
-/* How the elements of x map to outputs: the reduced dim (n, strides), an
- * optional swept inner dim, and the remaining "outer" dims walked by an
- * odometer.  All strides are in bytes. */
-typedef struct dplan {
-	int64_t n;                                 /* length of the reduced dim */
-	int64_t xs, rs;                            /* its stride in x and in res (cum only) */
-	int sweep;                                 /* 1: sweep rows of the inner dim */
-	int64_t m;                                 /* inner dim length (1 when not sweeping) */
-	int64_t xm, rm, im;                        /* inner dim strides in x, res, ind */
-	int nd;                                    /* number of outer dims */
-	int64_t size[ML_MAX_DIMS];                 /* outer dim sizes */
-	int64_t sx[ML_MAX_DIMS], sr[ML_MAX_DIMS], si[ML_MAX_DIMS]; /* outer strides */
-	int64_t nouter;                            /* product of the outer sizes */
-	char *x, *r, *i;                           /* first elements of x, res, ind (i may be NULL) */
-} dplan;
-
-static void make_dplan(dplan *p, const ml_tensor *x, int dim, const ml_tensor *res,
-                       const ml_tensor *ind)
-{
-	int64_t ex = (int64_t)ml_dtype_info[x->dtype].size;
-	int64_t er = (int64_t)ml_dtype_info[res->dtype].size;
-	int64_t ei = ind ? (int64_t)sizeof(int64_t) : 0;
-	p->n = x->size[dim];
-	p->xs = x->stride[dim] * ex;
-	p->rs = res->stride[dim] * er;
-	p->x = ml_tensor_data(x);
-	p->r = ml_tensor_data(res);
-	p->i = ind ? ml_tensor_data(ind) : NULL;
-	/* the inner dim: the other dim with the smallest stride in x */
-	int inner = -1;
-	for (int d = 0; d < x->ndim; d++) {
-		if (d == dim || x->size[d] == 1)
-			continue;
-		if (inner < 0 || llabs(x->stride[d]) < llabs(x->stride[inner]))
-			inner = d;
-	}
-	/* sweep when rows are more contiguous than lines, or when lines are so
-	 * short that one stream per output would cost more than the elements */
-	p->sweep = inner >= 0 &&
-	           (llabs(x->stride[inner]) < llabs(x->stride[dim]) || p->n < SHORT_LINE);
-	p->m = 1;
-	p->xm = p->rm = p->im = 0;
-	if (p->sweep) {
-		p->m = x->size[inner];
-		p->xm = x->stride[inner] * ex;
-		p->rm = res->stride[inner] * er;
-		p->im = ind ? ind->stride[inner] * ei : 0;
-	}
-	p->nd = 0;
-	p->nouter = 1;
-	for (int d = 0; d < x->ndim; d++) {
-		if (d == dim || x->size[d] == 1 || (p->sweep && d == inner))
-			continue;
-		p->size[p->nd] = x->size[d];
-		p->sx[p->nd] = x->stride[d] * ex;
-		p->sr[p->nd] = res->stride[d] * er;
-		p->si[p->nd] = ind ? ind->stride[d] * ei : 0;
-		p->nouter *= x->size[d];
-		p->nd++;
-	}
-}
-
-/* Odometer over the outer dims. */
-typedef struct outer_it {
-	int64_t cnt[ML_MAX_DIMS];  /* current index along each outer dim */
-	char *x, *r, *i;           /* current output's base pointers */
-} outer_it;
-
-static void it_init(outer_it *it, const dplan *p, int64_t o)
-{
-	it->x = p->x;
-	it->r = p->r;
-	it->i = p->i;
-	for (int d = p->nd - 1; d >= 0; d--) {
-		it->cnt[d] = o % p->size[d];
-		o /= p->size[d];
-		it->x += it->cnt[d] * p->sx[d];
-		it->r += it->cnt[d] * p->sr[d];
-		if (it->i)
-			it->i += it->cnt[d] * p->si[d];
-	}
-}
-
-static void it_next(outer_it *it, const dplan *p)
-{
-	for (int d = p->nd - 1; d >= 0; d--) {
-		it->x += p->sx[d];
-		it->r += p->sr[d];
-		if (it->i)
-			it->i += p->si[d];
-		if (++it->cnt[d] < p->size[d])
-			return;
-		it->x -= p->size[d] * p->sx[d];
-		it->r -= p->size[d] * p->sr[d];
-		if (it->i)
-			it->i -= p->size[d] * p->si[d];
-		it->cnt[d] = 0;
-	}
-}
 
 /* -- the sweep: w columns at once, one row at a time -- */
 
@@ -1100,7 +916,7 @@ static void sweep_result(sweep *s, int64_t j, accres *out)
 
 /* Feeds the n rows (w columns from base xp) of x into s. rowf/rowi: scratch
  * row buffers. */
-static void sweep_rows(sweep *s, const dplan *p, ml_dtype dt, const char *xp, double *rowf,
+static void sweep_rows(sweep *s, const ml_walk *p, ml_dtype dt, const char *xp, double *rowf,
                        int64_t *rowi)
 {
 	int64_t es = (int64_t)ml_dtype_info[dt].size;
@@ -1110,13 +926,13 @@ static void sweep_rows(sweep *s, const dplan *p, ml_dtype dt, const char *xp, do
 			if (dt == ML_LONG && p->xm == es) {
 				sweep_row_i(s, (const int64_t *)(const void *)q);
 			} else {
-				load_i(dt, rowi, q, s->w, p->xm);
+				ml_walk_load_i(dt, rowi, q, s->w, p->xm);
 				sweep_row_i(s, rowi);
 			}
 		} else if (dt == ML_DOUBLE && p->xm == es) {
 			sweep_row_f(s, (const double *)(const void *)q);
 		} else {
-			load_f(dt, rowf, q, s->w, p->xm);
+			ml_walk_load_f(dt, rowf, q, s->w, p->xm);
 			sweep_row_f(s, rowf);
 		}
 	}
@@ -1131,14 +947,14 @@ typedef struct dim_job {
 	acc_kind k1;         /* first pass */
 	double arg;          /* var flag or p */
 	ml_dtype dt, rdt;    /* dtypes of x and res */
-	int int_out;         /* results are exact integers (store_i) */
-	const dplan *p;      /* the walk */
+	int int_out;         /* results are exact integers (ml_walk_store_i) */
+	const ml_walk *p;      /* the walk */
 } dim_job;
 
 /* One output (line mode): both passes over the line, then store. */
-static void line_output(const dim_job *jb, const outer_it *it)
+static void line_output(const dim_job *jb, const ml_walk_it *it)
 {
-	const dplan *p = jb->p;
+	const ml_walk *p = jb->p;
 	accspec sp = {jb->k1, 0, jb->arg, it->i != NULL};
 	accres a, d = {0, 0, 0, 0};
 	reduce_line(it->x, p->n, p->xs, jb->dt, &sp, &a);
@@ -1147,20 +963,20 @@ static void line_output(const dim_job *jb, const outer_it *it)
 		reduce_line(it->x, p->n, p->xs, jb->dt, &sp2, &d);
 	}
 	if (jb->int_out) {
-		store_i(jb->rdt, it->r, 0, &a.iv, 1);
+		ml_walk_store_i(jb->rdt, it->r, 0, &a.iv, 1);
 	} else {
 		double v = finish(jb->op, jb->k1, &a, &d, p->n, jb->arg);
-		store_f(jb->rdt, it->r, 0, &v, 1);
+		ml_walk_store_f(jb->rdt, it->r, 0, &v, 1);
 	}
 	if (it->i)
 		*(int64_t *)(void *)it->i = a.idx;
 }
 
 /* One tile of w columns starting at column j0 (sweep mode). */
-static void sweep_output(const dim_job *jb, const outer_it *it, int64_t j0, int64_t w,
+static void sweep_output(const dim_job *jb, const ml_walk_it *it, int64_t j0, int64_t w,
                          const sweep_mem *sm)
 {
-	const dplan *p = jb->p;
+	const ml_walk *p = jb->p;
 	double *rowf = sm->f + (3 + 2 * sm->levels) * w;
 	double *cen = rowf + w, *outf = cen + w;
 	int64_t *rowi = sm->i + 2 * w, *outi = rowi + w, *outx = outi + w;
@@ -1190,42 +1006,42 @@ static void sweep_output(const dim_job *jb, const outer_it *it, int64_t j0, int6
 		}
 	}
 	if (jb->int_out)
-		store_i(jb->rdt, it->r + j0 * p->rm, p->rm, outi, w);
+		ml_walk_store_i(jb->rdt, it->r + j0 * p->rm, p->rm, outi, w);
 	else
-		store_f(jb->rdt, it->r + j0 * p->rm, p->rm, outf, w);
+		ml_walk_store_f(jb->rdt, it->r + j0 * p->rm, p->rm, outf, w);
 	if (it->i)
-		store_i(ML_LONG, it->i + j0 * p->im, p->im, outx, w);
+		ml_walk_store_i(ML_LONG, it->i + j0 * p->im, p->im, outx, w);
 }
 
 /* Runs tasks [t0, t1): outputs (line mode) or (outer, tile) pairs (sweep). */
 static int run_tasks(const dim_job *jb, int64_t t0, int64_t t1)
 {
-	const dplan *p = jb->p;
+	const ml_walk *p = jb->p;
 	if (t0 >= t1)
 		return 0;
 	if (!p->sweep) {
-		outer_it it;
-		it_init(&it, p, t0);
+		ml_walk_it it;
+		ml_walk_it_init(&it, p, t0);
 		for (int64_t t = t0; t < t1; t++) {
 			if (t > t0)
-				it_next(&it, p);
+				ml_walk_it_next(&it, p);
 			line_output(jb, &it);
 		}
 		return 0;
 	}
-	int64_t ntile = (p->m + SWEEP_W - 1) / SWEEP_W;
-	int64_t wmax = p->m < SWEEP_W ? p->m : SWEEP_W;
+	int64_t ntile = (p->m + ML_WALK_SWEEP_W - 1) / ML_WALK_SWEEP_W;
+	int64_t wmax = p->m < ML_WALK_SWEEP_W ? p->m : ML_WALK_SWEEP_W;
 	sweep_mem sm;
 	if (sweep_mem_alloc(&sm, wmax, p->n))
 		return -1;
-	outer_it it;
-	it_init(&it, p, t0 / ntile);
+	ml_walk_it it;
+	ml_walk_it_init(&it, p, t0 / ntile);
 	for (int64_t t = t0; t < t1; t++) {
 		int64_t tile = t % ntile;
 		if (t > t0 && tile == 0)
-			it_next(&it, p);
-		int64_t j0 = tile * SWEEP_W;
-		int64_t w = p->m - j0 < SWEEP_W ? p->m - j0 : SWEEP_W;
+			ml_walk_it_next(&it, p);
+		int64_t j0 = tile * ML_WALK_SWEEP_W;
+		int64_t w = p->m - j0 < ML_WALK_SWEEP_W ? p->m - j0 : ML_WALK_SWEEP_W;
 		sweep_output(jb, &it, j0, w, &sm);
 	}
 	sweep_mem_free(&sm);
@@ -1252,31 +1068,6 @@ static int run_job(const dim_job *jb, int64_t ntasks, int64_t work, ml_error *e)
 	return ML_OK;
 }
 
-static int check_dim(const char *who, const ml_tensor *x, int dim, ml_error *e)
-{
-	if (dim < 0 || dim >= x->ndim) {
-		char s[ML_SHAPELEN];
-		return ml_fail(e, ML_ERANGE, "torch.%s: dimension %d out of range for a %d-dimensional tensor (%s)",
-		               who, dim + 1, x->ndim, ml_tensor_shape_str(s, sizeof s, x));
-	}
-	return ML_OK;
-}
-
-/* Gives t the shape (ndim, size).  Like Torch7's resize, a t that already has
- * that shape keeps its strides (results are written through them). */
-static int fit(ml_tensor *t, int ndim, const int64_t *size, ml_error *e)
-{
-	if (t->storage && t->ndim == ndim &&
-	    memcmp(t->size, size, sizeof(int64_t) * (size_t)ndim) == 0)
-		return ML_OK;
-	return ml_tensor_resize(t, ndim, size, e);
-}
-
-static int shares(const ml_tensor *a, const ml_tensor *b)
-{
-	return a && b && a->storage && a->storage == b->storage;
-}
-
 /* The reduction proper: res and ind are distinct from x's storage. */
 static int reduce_dim_into(ml_reduce_op op, ml_tensor *res, ml_tensor *ind, const ml_tensor *x,
                            int dim, double arg, ml_error *e)
@@ -1284,9 +1075,9 @@ static int reduce_dim_into(ml_reduce_op op, ml_tensor *res, ml_tensor *ind, cons
 	int64_t size[ML_MAX_DIMS];
 	memcpy(size, x->size, sizeof(int64_t) * (size_t)x->ndim);
 	size[dim] = 1;
-	int rc = fit(res, x->ndim, size, e);
+	int rc = ml_walk_fit(res, x->ndim, size, e);
 	if (!rc && ind)
-		rc = fit(ind, x->ndim, size, e);
+		rc = ml_walk_fit(ind, x->ndim, size, e);
 	if (rc)
 		return rc;
 	int64_t nout = ml_tensor_numel(res), n = x->size[dim];
@@ -1306,8 +1097,8 @@ static int reduce_dim_into(ml_reduce_op op, ml_tensor *res, ml_tensor *ind, cons
 		ml_tensor v = *x; /* borrowed view, same shape as res */
 		return ml_tensor_copy(res, &v, e);
 	}
-	dplan p;
-	make_dplan(&p, x, dim, res, ind);
+	ml_walk p;
+	ml_walk_plan(&p, x, dim, res, ind);
 	dim_job jb = {op, k1, arg, x->dtype, res->dtype,
 	              IS_INT_KIND(k1) && op != ML_REDUCE_MEAN, &p};
 	if (p.nouter == 1 && !p.sweep) {
@@ -1327,16 +1118,16 @@ static int reduce_dim_into(ml_reduce_op op, ml_tensor *res, ml_tensor *ind, cons
 		if (rc)
 			return rc;
 		if (jb.int_out) {
-			store_i(res->dtype, p.r, 0, &a.iv, 1);
+			ml_walk_store_i(res->dtype, p.r, 0, &a.iv, 1);
 		} else {
 			double v = finish(op, k1, &a, &d, n, arg);
-			store_f(res->dtype, p.r, 0, &v, 1);
+			ml_walk_store_f(res->dtype, p.r, 0, &v, 1);
 		}
 		if (ind)
 			*(int64_t *)(void *)p.i = a.idx;
 		return ML_OK;
 	}
-	int64_t ntasks = p.sweep ? p.nouter * ((p.m + SWEEP_W - 1) / SWEEP_W) : p.nouter;
+	int64_t ntasks = p.sweep ? p.nouter * ((p.m + ML_WALK_SWEEP_W - 1) / ML_WALK_SWEEP_W) : p.nouter;
 	return run_job(&jb, ntasks, ml_tensor_numel(x), e);
 }
 
@@ -1347,7 +1138,7 @@ int ml_reduce_dim(ml_reduce_op op, ml_tensor *res, ml_tensor *ind, const ml_tens
 	if (rc)
 		return rc;
 	const char *who = op_names[op];
-	rc = check_dim(who, x, dim, e);
+	rc = ml_walk_check_dim(who, x, dim, e);
 	if (rc)
 		return rc;
 	if (ind && op != ML_REDUCE_MIN && op != ML_REDUCE_MAX)
@@ -1362,7 +1153,7 @@ int ml_reduce_dim(ml_reduce_op op, ml_tensor *res, ml_tensor *ind, const ml_tens
 	}
 	if (ind && (res == ind || (res->storage && res->storage == ind->storage)))
 		return ml_fail(e, ML_EINVAL, "torch.%s: the value and index results must be different tensors", who);
-	if (!shares(res, x) && !shares(ind, x))
+	if (!ml_walk_shares(res, x) && !ml_walk_shares(ind, x))
 		return reduce_dim_into(op, res, ind, x, dim, arg, e);
 	/* results that alias the input: compute aside, then copy */
 	ml_tensor tr, ti;
@@ -1370,198 +1161,16 @@ int ml_reduce_dim(ml_reduce_op op, ml_tensor *res, ml_tensor *ind, const ml_tens
 	ml_tensor_init(&ti, ML_LONG);
 	rc = reduce_dim_into(op, &tr, ind ? &ti : NULL, x, dim, arg, e);
 	if (!rc)
-		rc = fit(res, tr.ndim, tr.size, e);
+		rc = ml_walk_fit(res, tr.ndim, tr.size, e);
 	if (!rc)
 		rc = ml_tensor_copy(res, &tr, e);
 	if (!rc && ind)
-		rc = fit(ind, ti.ndim, ti.size, e);
+		rc = ml_walk_fit(ind, ti.ndim, ti.size, e);
 	if (!rc && ind)
 		rc = ml_tensor_copy(ind, &ti, e);
 	ml_tensor_release(&tr);
 	ml_tensor_release(&ti);
 	return rc;
-}
-
-/* ---- cumulative sums and products ---- */
-
-typedef struct cum_state {
-	int is_prod;   /* product, else sum */
-	int is_int;    /* exact int64 arithmetic */
-	ml_dtype dt, rdt;  /* dtypes of x and res */
-	const dplan *p;    /* the walk */
-} cum_state;
-
-/* Running sum with Neumaier's compensation: *s + *c is the accurate sum.
- * Both error terms are computed and one selected, which avoids a branch the
- * processor cannot predict. */
-static inline double neumaier(double *s, double *c, double v)
-{
-	double t = *s + v;
-	double big = (*s - t) + v, small = (v - t) + *s;
-	*c += fabs(*s) >= fabs(v) ? big : small;
-	*s = t;
-	return t + *c;
-}
-
-static void cum_line(const cum_state *cs, const char *x, char *r)
-{
-	const dplan *p = cs->p;
-	union {
-		double f[TILE];
-		int64_t i[TILE];
-	} b;
-	double s = cs->is_prod ? 1 : 0, c = 0;
-	int64_t is = cs->is_prod ? 1 : 0;
-	if (cs->dt == ML_DOUBLE && cs->rdt == ML_DOUBLE) { /* the common case, without tiles */
-		for (int64_t i = 0; i < p->n; i++) {
-			double v = *(const double *)(const void *)(x + i * p->xs);
-			*(double *)(void *)(r + i * p->rs) = cs->is_prod ? (s *= v) : neumaier(&s, &c, v);
-		}
-		return;
-	}
-	for (int64_t i0 = 0; i0 < p->n; i0 += TILE) {
-		int64_t k = p->n - i0 < TILE ? p->n - i0 : TILE;
-		if (cs->is_int) {
-			load_i(cs->dt, b.i, x + i0 * p->xs, k, p->xs);
-			for (int64_t i = 0; i < k; i++) {
-				is = cs->is_prod ? (int64_t)((uint64_t)is * (uint64_t)b.i[i])
-				                 : (int64_t)((uint64_t)is + (uint64_t)b.i[i]);
-				b.i[i] = is;
-			}
-			store_i(cs->rdt, r + i0 * p->rs, p->rs, b.i, k);
-		} else {
-			load_f(cs->dt, b.f, x + i0 * p->xs, k, p->xs);
-			for (int64_t i = 0; i < k; i++)
-				b.f[i] = cs->is_prod ? (s *= b.f[i]) : neumaier(&s, &c, b.f[i]);
-			store_f(cs->rdt, r + i0 * p->rs, p->rs, b.f, k);
-		}
-	}
-}
-
-/* w columns, row by row; f/g/i are scratch arrays of w elements (running
- * value, compensation, int running value) and rowf/rowi row buffers. */
-static void cum_sweep(const cum_state *cs, const char *x, char *r, int64_t w, double *f,
-                      double *g, double *rowf, int64_t *iv, int64_t *rowi)
-{
-	const dplan *p = cs->p;
-	for (int64_t j = 0; j < w; j++) {
-		f[j] = cs->is_prod ? 1 : 0;
-		g[j] = 0;
-		iv[j] = cs->is_prod ? 1 : 0;
-	}
-	for (int64_t row = 0; row < p->n; row++) {
-		const char *q = x + row * p->xs;
-		char *o = r + row * p->rs;
-		if (cs->is_int) {
-			load_i(cs->dt, rowi, q, w, p->xm);
-			for (int64_t j = 0; j < w; j++) {
-				iv[j] = cs->is_prod ? (int64_t)((uint64_t)iv[j] * (uint64_t)rowi[j])
-				                    : (int64_t)((uint64_t)iv[j] + (uint64_t)rowi[j]);
-				rowi[j] = iv[j];
-			}
-			store_i(cs->rdt, o, p->rm, rowi, w);
-		} else {
-			load_f(cs->dt, rowf, q, w, p->xm);
-			for (int64_t j = 0; j < w; j++)
-				rowf[j] = cs->is_prod ? (f[j] *= rowf[j]) : neumaier(&f[j], &g[j], rowf[j]);
-			store_f(cs->rdt, o, p->rm, rowf, w);
-		}
-	}
-}
-
-static int cum_tasks(const cum_state *cs, int64_t t0, int64_t t1)
-{
-	const dplan *p = cs->p;
-	if (t0 >= t1)
-		return 0;
-	outer_it it;
-	if (!p->sweep) {
-		it_init(&it, p, t0);
-		for (int64_t t = t0; t < t1; t++) {
-			if (t > t0)
-				it_next(&it, p);
-			cum_line(cs, it.x, it.r);
-		}
-		return 0;
-	}
-	int64_t ntile = (p->m + SWEEP_W - 1) / SWEEP_W;
-	int64_t wmax = p->m < SWEEP_W ? p->m : SWEEP_W;
-	double *f = malloc(sizeof(double) * (size_t)(3 * wmax));
-	int64_t *iv = malloc(sizeof(int64_t) * (size_t)(2 * wmax));
-	if (!f || !iv) {
-		free(f);
-		free(iv);
-		return -1;
-	}
-	it_init(&it, p, t0 / ntile);
-	for (int64_t t = t0; t < t1; t++) {
-		int64_t tile = t % ntile;
-		if (t > t0 && tile == 0)
-			it_next(&it, p);
-		int64_t j0 = tile * SWEEP_W;
-		int64_t w = p->m - j0 < SWEEP_W ? p->m - j0 : SWEEP_W;
-		cum_sweep(cs, it.x + j0 * p->xm, it.r + j0 * p->rm, w, f, f + wmax, f + 2 * wmax, iv,
-		          iv + wmax);
-	}
-	free(f);
-	free(iv);
-	return 0;
-}
-
-static int cumulative(int is_prod, ml_tensor *res, const ml_tensor *x, int dim, ml_error *e)
-{
-	const char *who = is_prod ? "cumprod" : "cumsum";
-	int rc = check_dim(who, x, dim, e);
-	if (rc)
-		return rc;
-	int same_view = res->storage == x->storage && res->offset == x->offset &&
-	                ml_tensor_same_size(res, x) &&
-	                memcmp(res->stride, x->stride, sizeof(int64_t) * (size_t)x->ndim) == 0 &&
-	                res->dtype == x->dtype;
-	if (shares(res, x) && !same_view) {
-		ml_tensor tmp;
-		ml_tensor_init(&tmp, res->dtype);
-		rc = cumulative(is_prod, &tmp, x, dim, e);
-		if (!rc)
-			rc = fit(res, tmp.ndim, tmp.size, e);
-		if (!rc)
-			rc = ml_tensor_copy(res, &tmp, e);
-		ml_tensor_release(&tmp);
-		return rc;
-	}
-	rc = fit(res, x->ndim, x->size, e);
-	if (rc)
-		return rc;
-	if (ml_tensor_numel(x) == 0)
-		return ML_OK;
-	dplan p;
-	make_dplan(&p, x, dim, res, NULL);
-	cum_state cs = {is_prod, !ml_dtype_info[x->dtype].is_float, x->dtype, res->dtype, &p};
-	int64_t ntasks = p.sweep ? p.nouter * ((p.m + SWEEP_W - 1) / SWEEP_W) : p.nouter;
-	int nt = ml_threads_for(ml_tensor_numel(x), ML_GRAIN_CHEAP);
-	if (nt > ntasks)
-		nt = (int)ntasks;
-	int failed = 0;
-	if (nt <= 1) {
-		failed = cum_tasks(&cs, 0, ntasks);
-	} else {
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(| : failed)
-		for (int k = 0; k < nt; k++)
-			failed |= cum_tasks(&cs, ntasks * k / nt, ntasks * (k + 1) / nt);
-	}
-	if (failed)
-		return ml_fail(e, ML_ENOMEM, "torch.%s: cannot allocate scratch memory", who);
-	return ML_OK;
-}
-
-int ml_reduce_cumsum(ml_tensor *res, const ml_tensor *x, int dim, ml_error *e)
-{
-	return cumulative(0, res, x, dim, e);
-}
-
-int ml_reduce_cumprod(ml_tensor *res, const ml_tensor *x, int dim, ml_error *e)
-{
-	return cumulative(1, res, x, dim, e);
 }
 
 /* ---- dist, trace, all/any ---- */
@@ -1577,8 +1186,8 @@ static void dist_run(int64_t n, char *const *ptr, const int64_t *step, void *ctx
 	dist_ctx *c = ctx;
 	for (int64_t i = 0; i < n; i += TILE) {
 		int64_t k = n - i < TILE ? n - i : TILE;
-		load_f(c->st.dt, c->st.buf.f, ptr[0] + i * step[0], k, step[0]);
-		load_f(c->dy, c->by, ptr[1] + i * step[1], k, step[1]);
+		ml_walk_load_f(c->st.dt, c->st.buf.f, ptr[0] + i * step[0], k, step[0]);
+		ml_walk_load_f(c->dy, c->by, ptr[1] + i * step[1], k, step[1]);
 		for (int64_t j = 0; j < k; j++)
 			c->st.buf.f[j] -= c->by[j];
 		feed_f(&c->st, c->st.buf.f, k);
