@@ -173,15 +173,14 @@ static int cumulative(int is_prod, ml_tensor *res, const ml_tensor *x, int dim, 
 	cum_state cs = {is_prod, !ml_dtype_info[x->dtype].is_float, x->dtype, res->dtype, &p};
 	int64_t ntasks = p.sweep ? p.nouter * ((p.m + ML_WALK_SWEEP_W - 1) / ML_WALK_SWEEP_W) : p.nouter;
 	int nt = ml_threads_for(ml_tensor_numel(x), ML_GRAIN_CHEAP);
-	if (nt > ntasks)
-		nt = (int)ntasks;
+	int64_t nchunks = ntasks < 8 * (int64_t)nt ? ntasks : 8 * (int64_t)nt;
 	int failed = 0;
-	if (nt <= 1) {
+	if (nt <= 1 || nchunks < 2) {
 		failed = cum_tasks(&cs, 0, ntasks);
-	} else {
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(| : failed)
-		for (int k = 0; k < nt; k++)
-			failed |= cum_tasks(&cs, ntasks * k / nt, ntasks * (k + 1) / nt);
+	} else { /* chunks taken as threads finish; outputs do not depend on the split */
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) reduction(| : failed)
+		for (int64_t k = 0; k < nchunks; k++)
+			failed |= cum_tasks(&cs, ntasks * k / nchunks, ntasks * (k + 1) / nchunks);
 	}
 	if (failed)
 		return ml_fail(e, ML_ENOMEM, "torch.%s: cannot allocate scratch memory", who);

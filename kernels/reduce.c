@@ -520,16 +520,71 @@ static void combine(acc_kind k, accres *a, const accres *b)
 
 /* -- whole tensors -- */
 
+/* A whole-tensor reduction is cut in parts whose number depends only on the
+ * element count; threads take parts as they finish (so a thread slowed down by
+ * another process does not hold the others up), and the part results are
+ * combined pairwise in a fixed order: the result does not depend on the
+ * number of threads. */
+#define PART_MIN 65536  /* elements per part, at least */
+#define MAX_PARTS 64    /* parts, at most */
+
+static int parts_for(int64_t n)
+{
+	int64_t p = n / PART_MIN;
+	return p < 1 ? 1 : p > MAX_PARTS ? MAX_PARTS : (int)p;
+}
+
+/* Folds part[lo..hi) into part[lo], pairwise, keeping element order. */
+static void combine_tree(acc_kind k, accres *part, int lo, int hi)
+{
+	if (hi - lo < 2)
+		return;
+	int mid = lo + (hi - lo) / 2;
+	combine_tree(k, part, lo, mid);
+	combine_tree(k, part, mid, hi);
+	combine(k, &part[lo], &part[mid]);
+}
+
+/* Feeds elements [b, e) of the flat element range into s. */
+typedef void (*part_fn)(stream *s, int64_t b, int64_t e, void *ctx);
+
+static void run_parts(const accspec *sp, ml_dtype dt, int64_t numel, part_fn fn, void *ctx,
+                      accres *out)
+{
+	int np = parts_for(numel);
+	int nt = ml_threads_for(numel, ML_GRAIN_CHEAP);
+	accres part[MAX_PARTS];
+	if (nt > np)
+		nt = np;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+	{
+		stream s;
+#pragma omp for schedule(dynamic, 1)
+		for (int k = 0; k < np; k++) {
+			int64_t b = numel * k / np, en = numel * (k + 1) / np;
+			stream_init(&s, sp, dt, b);
+			fn(&s, b, en, ctx);
+			stream_finish(&s, &part[k]);
+		}
+	}
+	combine_tree(sp->kind, part, 0, np);
+	*out = part[0];
+}
+
 static void flat_run(int64_t n, char *const *ptr, const int64_t *step, void *ctx)
 {
 	stream_run(ctx, ptr[0], n, step[0]);
 }
 
-/* Accumulates sp over every element of x, in nthreads parts when large.  When
- * sp->want_idx is 0 the elements are visited in memory order (dims sorted by
- * decreasing stride), which only matters for speed.  The tensor must not be
- * empty. */
-static int reduce_flat(const ml_tensor *x, const accspec *sp, accres *out, ml_error *e)
+static void flat_part(stream *s, int64_t b, int64_t e, void *ctx)
+{
+	ml_apply_range(1, ctx, b, e, flat_run, s);
+}
+
+/* Accumulates sp over every element of x (not empty).  When sp->want_idx is 0
+ * the elements are visited in memory order (dims sorted by decreasing
+ * stride), which only matters for speed. */
+static void reduce_flat(const ml_tensor *x, const accspec *sp, accres *out)
 {
 	ml_tensor v = *x; /* borrowed view, never released */
 	if (!sp->want_idx) {
@@ -545,35 +600,7 @@ static int reduce_flat(const ml_tensor *x, const accspec *sp, accres *out, ml_er
 		}
 	}
 	ml_tensor *ops[1] = {&v};
-	int64_t numel = ml_tensor_numel(x);
-	int nt = ml_threads_for(numel, ML_GRAIN_CHEAP);
-	if (nt <= 1) {
-		stream s;
-		stream_init(&s, sp, x->dtype, 0);
-		ml_apply_range(1, ops, 0, numel, flat_run, &s);
-		stream_finish(&s, out);
-		return ML_OK;
-	}
-	stream *st = malloc(sizeof(stream) * (size_t)nt);
-	accres *part = malloc(sizeof(accres) * (size_t)nt);
-	if (!st || !part) {
-		free(st);
-		free(part);
-		return ml_fail(e, ML_ENOMEM, "torch.reduce: cannot allocate %d thread states", nt);
-	}
-#pragma omp parallel for num_threads(nt) schedule(static)
-	for (int k = 0; k < nt; k++) {
-		int64_t b = numel * k / nt, en = numel * (k + 1) / nt;
-		stream_init(&st[k], sp, x->dtype, b);
-		ml_apply_range(1, ops, b, en, flat_run, &st[k]);
-		stream_finish(&st[k], &part[k]);
-	}
-	*out = part[0];
-	for (int k = 1; k < nt; k++)
-		combine(sp->kind, out, &part[k]);
-	free(st);
-	free(part);
-	return ML_OK;
+	run_parts(sp, x->dtype, ml_tensor_numel(x), flat_part, ops, out);
 }
 
 /* One line of n elements at p with byte step `step`, serially. */
@@ -660,13 +687,11 @@ int ml_reduce_all(ml_reduce_op op, const ml_tensor *x, double arg, ml_scalar *ou
 		if (op == ML_REDUCE_PROD)
 			a.s = 1, a.iv = 1;
 	} else {
-		rc = reduce_flat(x, &sp, &a, e);
-		if (!rc && (op == ML_REDUCE_VAR || op == ML_REDUCE_STD)) {
+		reduce_flat(x, &sp, &a);
+		if (op == ML_REDUCE_VAR || op == ML_REDUCE_STD) {
 			accspec sp2 = {ACC_DEV, a.s / (double)n, 0, 0};
-			rc = reduce_flat(x, &sp2, &d, e);
+			reduce_flat(x, &sp2, &d);
 		}
-		if (rc)
-			return rc;
 	}
 	out->is_int = IS_INT_KIND(sp.kind) && op != ML_REDUCE_MEAN;
 	out->i = out->is_int ? a.iv : 0;
@@ -1048,20 +1073,19 @@ static int run_tasks(const dim_job *jb, int64_t t0, int64_t t1)
 	return 0;
 }
 
-/* Splits the tasks of jb over threads; each task is computed the same way
- * whatever the split. */
+/* Splits the tasks of jb over threads, in chunks taken as threads finish;
+ * each task is computed the same way whatever the split. */
 static int run_job(const dim_job *jb, int64_t ntasks, int64_t work, ml_error *e)
 {
 	int nt = ml_threads_for(work, ML_GRAIN_CHEAP);
-	if (nt > ntasks)
-		nt = (int)ntasks;
+	int64_t nchunks = ntasks < 8 * (int64_t)nt ? ntasks : 8 * (int64_t)nt;
 	int failed = 0;
-	if (nt <= 1) {
+	if (nt <= 1 || nchunks < 2) {
 		failed = run_tasks(jb, 0, ntasks);
 	} else {
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(| : failed)
-		for (int k = 0; k < nt; k++)
-			failed |= run_tasks(jb, ntasks * k / nt, ntasks * (k + 1) / nt);
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) reduction(| : failed)
+		for (int64_t k = 0; k < nchunks; k++)
+			failed |= run_tasks(jb, ntasks * k / nchunks, ntasks * (k + 1) / nchunks);
 	}
 	if (failed)
 		return ml_fail(e, ML_ENOMEM, "torch.%s: cannot allocate scratch memory", op_names[jb->op]);
@@ -1110,13 +1134,11 @@ static int reduce_dim_into(ml_reduce_op op, ml_tensor *res, ml_tensor *ind, cons
 		line.stride[0] = x->stride[dim];
 		accspec sp = {k1, 0, arg, ind != NULL};
 		accres a, d = {0, 0, 0, 0};
-		rc = reduce_flat(&line, &sp, &a, e);
-		if (!rc && (op == ML_REDUCE_VAR || op == ML_REDUCE_STD)) {
+		reduce_flat(&line, &sp, &a);
+		if (op == ML_REDUCE_VAR || op == ML_REDUCE_STD) {
 			accspec sp2 = {ACC_DEV, a.s / (double)n, 0, 0};
-			rc = reduce_flat(&line, &sp2, &d, e);
+			reduce_flat(&line, &sp2, &d);
 		}
-		if (rc)
-			return rc;
 		if (jb.int_out) {
 			ml_walk_store_i(res->dtype, p.r, 0, &a.iv, 1);
 		} else {
@@ -1176,7 +1198,7 @@ int ml_reduce_dim(ml_reduce_op op, ml_tensor *res, ml_tensor *ind, const ml_tens
 /* ---- dist, trace, all/any ---- */
 
 typedef struct dist_ctx {
-	stream st;       /* accumulates |x - y|^p (or the count / max); x's dtype in st.dt */
+	stream *st;      /* accumulates |x - y|^p (or the count / max); x's dtype in st->dt */
 	ml_dtype dy;     /* y's dtype */
 	double by[TILE]; /* y's tile */
 } dist_ctx;
@@ -1184,14 +1206,24 @@ typedef struct dist_ctx {
 static void dist_run(int64_t n, char *const *ptr, const int64_t *step, void *ctx)
 {
 	dist_ctx *c = ctx;
+	double *bx = c->st->buf.f;
 	for (int64_t i = 0; i < n; i += TILE) {
 		int64_t k = n - i < TILE ? n - i : TILE;
-		ml_walk_load_f(c->st.dt, c->st.buf.f, ptr[0] + i * step[0], k, step[0]);
+		ml_walk_load_f(c->st->dt, bx, ptr[0] + i * step[0], k, step[0]);
 		ml_walk_load_f(c->dy, c->by, ptr[1] + i * step[1], k, step[1]);
 		for (int64_t j = 0; j < k; j++)
-			c->st.buf.f[j] -= c->by[j];
-		feed_f(&c->st, c->st.buf.f, k);
+			bx[j] -= c->by[j];
+		feed_f(c->st, bx, k);
 	}
+}
+
+static void dist_part(stream *s, int64_t b, int64_t e, void *ctx)
+{
+	ml_tensor *const *ops = ctx;
+	dist_ctx c;
+	c.st = s;
+	c.dy = ops[1]->dtype;
+	ml_apply_range(2, ops, b, e, dist_run, &c);
 }
 
 int ml_reduce_dist(const ml_tensor *x, const ml_tensor *y, double p, double *out, ml_error *e)
@@ -1211,28 +1243,9 @@ int ml_reduce_dist(const ml_tensor *x, const ml_tensor *y, double p, double *out
 	accspec sp = {first_kind(ML_REDUCE_NORM, 1, p), 0, p, 0};
 	ml_tensor *ops[2] = {&a, &b};
 	int64_t numel = ml_tensor_numel(&a);
-	int nt = ml_threads_for(numel, ML_GRAIN_CHEAP);
-	dist_ctx *c = malloc(sizeof(dist_ctx) * (size_t)nt);
-	accres *part = malloc(sizeof(accres) * (size_t)nt);
-	if (!c || !part) {
-		free(c);
-		free(part);
-		return ml_fail(e, ML_ENOMEM, "torch.dist: cannot allocate %d thread states", nt);
-	}
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-	for (int k = 0; k < nt; k++) {
-		int64_t b0 = numel * k / nt, b1 = numel * (k + 1) / nt;
-		stream_init(&c[k].st, &sp, x->dtype, b0);
-		c[k].dy = y->dtype;
-		if (b1 > b0)
-			ml_apply_range(2, ops, b0, b1, dist_run, &c[k]);
-		stream_finish(&c[k].st, &part[k]);
-	}
-	accres r = part[0];
-	for (int k = 1; k < nt; k++)
-		combine(sp.kind, &r, &part[k]);
-	free(c);
-	free(part);
+	accres r = {0, 0, 0, 0};
+	if (numel > 0)
+		run_parts(&sp, x->dtype, numel, dist_part, ops, &r);
 	*out = finish(ML_REDUCE_NORM, sp.kind, &r, &r, numel, p);
 	return ML_OK;
 }
@@ -1263,11 +1276,10 @@ int ml_reduce_logical(const ml_tensor *x, int want_all, int *out, ml_error *e)
 		*out = want_all;
 		return ML_OK;
 	}
+	(void)e;
 	accspec sp = {ACC_NZ, 0, 0, 0};
 	accres a;
-	int rc = reduce_flat(x, &sp, &a, e);
-	if (rc)
-		return rc;
+	reduce_flat(x, &sp, &a);
 	*out = want_all ? a.s == (double)n : a.s > 0;
 	return ML_OK;
 }

@@ -833,28 +833,38 @@ static void test_misc(void)
 	ml_tensor_release(&yb);
 }
 
-/* Same input, same thread count: bit-identical results; 1 or 2 threads: both accurate. */
+/* Results do not depend on the number of threads: bit-identical with 1 and 2
+ * (and with repeated runs), for whole tensors and along dims. */
 static void test_determinism(void)
 {
-	int64_t n = 400003;
-	ml_tensor x;
-	ml_tensor_init_sized(&x, ML_DOUBLE, 1, &n, NULL);
+	int64_t sz[2] = {1000003, 3};
+	ml_tensor x, r1, r2;
+	ml_tensor_init_sized(&x, ML_DOUBLE, 2, sz, NULL);
 	fill_random(&x, 0);
-	ml_scalar a, b;
+	ml_tensor_init(&r1, ML_DOUBLE);
+	ml_tensor_init(&r2, ML_DOUBLE);
 	ml_error e;
-	ml_reduce_all(ML_REDUCE_VAR, &x, 0, &a, &e);
-	ml_reduce_all(ML_REDUCE_VAR, &x, 0, &b, &e);
-	CHECK(memcmp(&a.f, &b.f, sizeof a.f) == 0, "repeatable var");
-	ml_reduce_all(ML_REDUCE_SUM, &x, 0, &a, &e);
-	ml_reduce_all(ML_REDUCE_SUM, &x, 0, &b, &e);
-	CHECK(memcmp(&a.f, &b.f, sizeof a.f) == 0, "repeatable sum");
+	const ml_reduce_op ops[4] = {ML_REDUCE_SUM, ML_REDUCE_VAR, ML_REDUCE_NORM, ML_REDUCE_MAX};
+	for (int k = 0; k < 4; k++) {
+		ml_scalar a, b, c;
+		ml_reduce_all(ops[k], &x, 3, &a, &e);
+		ml_reduce_all(ops[k], &x, 3, &b, &e);
+		CHECK(memcmp(&a.f, &b.f, sizeof a.f) == 0, "repeatable %s", ml_reduce_name(ops[k]));
+		ml_reduce_dim(ops[k], &r1, NULL, &x, 0, 3, &e);
 #ifdef _OPENMP
-	int was = omp_get_max_threads();
-	omp_set_num_threads(1);
-	ml_reduce_all(ML_REDUCE_SUM, &x, 0, &b, &e);
-	omp_set_num_threads(was);
-	CHECK_NEAR(a.f, b.f, 1e-13);
+		int was = omp_get_max_threads();
+		omp_set_num_threads(1);
+		ml_reduce_all(ops[k], &x, 3, &c, &e);
+		ml_reduce_dim(ops[k], &r2, NULL, &x, 0, 3, &e);
+		omp_set_num_threads(was);
+		CHECK(memcmp(&a.f, &c.f, sizeof a.f) == 0, "%s: same bits with 1 and %d threads (%.17g, %.17g)",
+		      ml_reduce_name(ops[k]), was, a.f, c.f);
+		CHECK(memcmp(ml_tensor_data(&r1), ml_tensor_data(&r2), 3 * sizeof(double)) == 0,
+		      "%s along dim 1: same bits with 1 and %d threads", ml_reduce_name(ops[k]), was);
 #endif
+	}
+	ml_tensor_release(&r1);
+	ml_tensor_release(&r2);
 	ml_tensor_release(&x);
 }
 
