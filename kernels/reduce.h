@@ -9,13 +9,13 @@
  * in double for the others.  Float inputs accumulate in double.
  *
  * Sums of floating-point values are pairwise: blocks of 128 consecutive
- * elements are summed in 8 lanes, and the block sums are combined in a
- * balanced binary tree, so the rounding error grows like O(log n) instead of
- * O(n).  var/std use two passes (mean, then the corrected sum of squared
- * deviations).  Large inputs are split over OpenMP threads; partial results are
- * combined in a fixed order, so a result depends only on the input and the
- * number of threads.  min/max propagate NaN (numpy's rule); ties and NaNs give
- * the first index.
+ * elements are summed in a few interleaved accumulators, and the block sums
+ * are combined in a balanced binary tree, so the rounding error grows like
+ * O(log n) instead of O(n).  var/std use two passes (mean, then the corrected
+ * sum of squared deviations).  Large inputs are split over OpenMP threads in
+ * pieces that depend only on the shape, combined in a fixed order: results
+ * are the same bits whatever the number of threads.  min/max propagate NaN
+ * (numpy's rule); ties and NaNs give the first index.
  *
  * Dimensions and indices are 0-based here; the binding converts.  This module
  * does not sort, select quantiles (median, kthvalue, mode) or reduce several
