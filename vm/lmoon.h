@@ -46,6 +46,16 @@ ml_dtype ml_l_default_dtype(lua_State *L);
  * or a Lua table of numbers.  Returns ndim; raises on bad input naming `who`. */
 int ml_l_checksizes(lua_State *L, int idx, int64_t *size, const char *who);
 
+/* Converts a 1-based Lua index i (negatives count from the end) into a
+ * 0-based one for a dimension of size n; raises "who: index i out of range
+ * for dimension dim of size n". */
+int64_t ml_l_checkindex(lua_State *L, lua_Integer i, int64_t n, const char *who, int dim);
+
+/* __index and __newindex of every tensor metatable (l_index.c); __index
+ * takes the shared method table as its upvalue. */
+int ml_l_tensor_index(lua_State *L);
+int ml_l_tensor_newindex(lua_State *L);
+
 /* Pushes element p of dtype dt as a Lua integer (integer dtypes) or float. */
 void ml_l_pushelem(lua_State *L, ml_dtype dt, const void *p);
 /* Stores the number at idx into element p of dtype dt (integers exactly). */
