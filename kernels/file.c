@@ -69,7 +69,7 @@ int ml_file_open(ml_file *f, const char *path, const char *mode, ml_error *e)
 		return ml_fail(e, ML_EINVAL, "file.open: mode '%s' is not \"r\", \"w\" or \"rw\" (%s)", mode,
 		               path);
 	if (is_dir(path))
-		return ml_fail(e, ML_EINVAL, "file.open: '%s' is a directory", path);
+		return ml_fail(e, ML_EINVAL, "file.open: cannot open a directory (%s)", path);
 	FILE *fp;
 	if (r && w) {
 		fp = fopen(path, "r+b");
@@ -79,8 +79,8 @@ int ml_file_open(ml_file *f, const char *path, const char *mode, ml_error *e)
 		fp = fopen(path, r ? "rb" : "wb");
 	}
 	if (!fp)
-		return ml_fail(e, ML_EINVAL, "file.open: cannot open '%s' for %s (%s)", path,
-		               r && w ? "reading and writing" : r ? "reading" : "writing", strerror(errno));
+		return ml_fail(e, ML_EINVAL, "file.open: cannot open for %s: %s (%s)",
+		               r && w ? "reading and writing" : r ? "reading" : "writing", strerror(errno), path);
 	f->path = dupstr(path);
 	if (!f->path) {
 		fclose(fp);
@@ -97,7 +97,7 @@ int ml_file_open_atomic(ml_file *f, const char *path, ml_error *e)
 {
 	init(f);
 	if (is_dir(path))
-		return ml_fail(e, ML_EINVAL, "file.open: '%s' is a directory", path);
+		return ml_fail(e, ML_EINVAL, "file.open: cannot open a directory (%s)", path);
 	const char *slash = strrchr(path, '/');
 	int dirlen = slash ? (int)(slash - path) + 1 : 0;
 	size_t cap = strlen(path) + 64;
@@ -131,8 +131,8 @@ int ml_file_open_atomic(ml_file *f, const char *path, ml_error *e)
 		free(tmp);
 		free(f->path);
 		f->path = NULL;
-		return ml_fail(e, ML_EINVAL, "file.open: cannot open '%s' for writing (%s)", path,
-		               strerror(err));
+		return ml_fail(e, ML_EINVAL, "file.open: cannot open for writing: %s (%s)", strerror(err),
+		               path);
 	}
 	f->fp = fp;
 	f->tmp_path = tmp;
@@ -191,12 +191,12 @@ int ml_file_close(ml_file *f, ml_error *e)
 		}
 		f->fp = NULL;
 		if (bad)
-			rc = ml_fail(e, ML_EINVAL, "file.close: cannot write '%s' (%s)", f->path,
-			             strerror(err ? err : EIO));
+			rc = ml_fail(e, ML_EINVAL, "file.close: cannot write: %s (%s)", strerror(err ? err : EIO),
+			             f->path);
 		if (f->tmp_path) {
 			if (!rc && rename(f->tmp_path, f->path) != 0)
-				rc = ml_fail(e, ML_EINVAL, "file.close: cannot rename the temporary file to '%s' (%s)",
-				             f->path, strerror(errno));
+				rc = ml_fail(e, ML_EINVAL, "file.close: cannot rename the temporary file into place: %s (%s)",
+				             strerror(errno), f->path);
 			if (rc)
 				unlink(f->tmp_path);
 		}
@@ -568,7 +568,7 @@ static int read_ascii(ml_file *f, ml_dtype dt, void *dst, int64_t n, int64_t *go
 			if (len == 0)
 				return eof_error(f, dt, i, n, e);
 			if (len < 0 || parse_value(tok, dt, (char *)dst + (size_t)i * es))
-				return ml_fail(e, ML_EINVAL, "file.read: expected a %s value, found '%.40s%s' (at byte %" PRId64 ")",
+				return ml_fail(e, ML_EINVAL, "file.read: bad %s value '%.40s%s' (at byte %" PRId64 ")",
 				               ml_dtype_name(dt), tok, len < 0 ? "..." : "", ml_file_tell(f));
 			*got = i + 1;
 		}

@@ -105,6 +105,15 @@ local function fail(fmt, ...)
   error(string.format(fmt, ...), 0)
 end
 
+-- An error message without the "chunk:line: " that luaL_error puts in front
+-- of the C methods' messages.
+local function clean(err)
+  local msg = tostring(err):gsub("^[^\n]-:%d+: ", "")
+  local n
+  repeat msg, n = msg:gsub("^file%.%a+: ", "") until n == 0
+  return msg
+end
+
 local function where(st)
   return "root" .. table.concat(st.path)
 end
@@ -259,7 +268,8 @@ end
 function File:writeObject(object)
   local st = state(self)
   st.path = {}
-  write_object(self, st, object, "")
+  local ok, err = pcall(write_object, self, st, object, "")
+  if not ok then error("file.writeObject: " .. clean(err), 0) end
 end
 
 -- ---------------------------------------------------------------- reading
@@ -408,7 +418,11 @@ end
 
 read_object = function(f, st, opts)
   local at = f:position()
-  local tag = f:readInt()
+  local ok, tag = pcall(f.readInt, f)
+  if not ok then
+    if at == 1 and not f:isBinary() then fail("not an ascii Torch7 file (%s)", clean(tag)) end
+    error(tag, 0)
+  end
   if tag == TYPE_NIL then return nil end
   if tag == TYPE_NUMBER then return to_number(f:readDouble(), opts) end
   if tag == TYPE_BOOLEAN then return f:readBool() end
@@ -452,7 +466,7 @@ function File:readObject(opts)
   if opts ~= nil then st.opts = opts end
   local ok, obj = pcall(read_object, self, st, st.opts)
   st.opts = saved
-  if not ok then error(obj, 0) end
+  if not ok then error("file.readObject: " .. clean(obj), 0) end
   return obj
 end
 
@@ -490,13 +504,12 @@ end
 -- ascii files start with a digit (the first type tag); binary ones with a
 -- small little- or big-endian integer, whose first byte is never a digit.
 local function detect_format(f)
+  f:seekEnd()
+  if f:position() == 1 then fail("the file is empty") end
+  f:seek(1)
   local first = f:readString(1)
   f:seek(1)
   return first:match("^%d") and "ascii" or "binary"
-end
-
-local function clean(err)
-  return (tostring(err):gsub("^file%.open: ", ""))
 end
 
 --- torch.save(filename, object, [format="binary"|"ascii"], [opts]): writes
@@ -516,10 +529,10 @@ function torch.save(filename, object, format, opts)
   ok, err = pcall(f.writeObject, f, object)
   if not ok then
     f:_discard()
-    error(string.format("torch.save: %s (%s)", tostring(err), filename), 2)
+    error(string.format("torch.save: %s (%s)", clean(err), filename), 2)
   end
   ok, err = pcall(f.close, f)
-  if not ok then error(string.format("torch.save: %s (%s)", clean(err), filename), 2) end
+  if not ok then error("torch.save: " .. clean(err), 2) end
 end
 
 --- torch.load(filename, [format], [opts]) -> object.  format "binary",
@@ -540,7 +553,7 @@ function torch.load(filename, format, opts)
     return f:readObject(opts)
   end)
   f:close()
-  if not ok then error(string.format("torch.load: %s (%s)", tostring(obj), filename), 2) end
+  if not ok then error(string.format("torch.load: %s (%s)", clean(obj), filename), 2) end
   return obj
 end
 
@@ -552,7 +565,7 @@ function torch.serialize(object, format)
   local ok, err = pcall(f.writeObject, f, object)
   if not ok then
     f:close()
-    error("torch.serialize: " .. tostring(err), 2)
+    error("torch.serialize: " .. clean(err), 2)
   end
   local s = f:_string()
   f:close()
@@ -568,12 +581,12 @@ function torch.deserialize(str, format, opts)
   opts = check_opts("torch.deserialize", opts)
   local f = torch.MemoryFile(str, "r")
   local ok, obj = pcall(function()
-    set_format(f, format or (#str > 0 and detect_format(f)) or "binary")
+    set_format(f, format or detect_format(f))
     f:referenced(opts.referenced ~= false)
     return f:readObject(opts)
   end)
   f:close()
-  if not ok then error("torch.deserialize: " .. tostring(obj), 2) end
+  if not ok then error("torch.deserialize: " .. clean(obj), 2) end
   return obj
 end
 
