@@ -370,10 +370,16 @@ local function read_function(f, st, opts, tag, index)
   return fn
 end
 
+-- A class name from the file, safe to put in a message.
+local function printable(name)
+  local s = name:sub(1, 100):gsub("[%c\128-\255]", "?")
+  return #name > 100 and s .. "..." or s
+end
+
 local function copy_fields(obj, var, cname)
   if type(var) ~= "table" then
     fail("class %s: expected a table of fields, found a %s (the class has its own format; load its "
-      .. "module first)", cname, torch.type(var))
+      .. "module first)", printable(cname), torch.type(var))
   end
   for k, v in pairs(var) do obj[k] = v end
 end
@@ -396,7 +402,7 @@ local function read_torch(f, st, opts, index)
   end
   local mt = torch.getmetatable(cname)
   local factory = mt and torch.factory(cname)
-  if factory and type(mt) == "table" and not cname:match("^torch%.") then
+  if factory and type(mt) == "table" then
     local obj = factory()
     if not st.force then st.read[index] = obj end
     local read = mt.__read or mt.read
@@ -408,7 +414,7 @@ local function read_torch(f, st, opts, index)
     return obj
   end
   if opts.strict or cname:match("^torch%.") then
-    fail("unknown class %s (no torch.class of that name is loaded)", cname)
+    fail("unknown class %s (no torch.class of that name is loaded)", printable(cname))
   end
   local obj = setmetatable({}, generic_mt(cname))
   if not st.force then st.read[index] = obj end

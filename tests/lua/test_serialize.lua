@@ -457,6 +457,20 @@ H.test("unknown classes: generic objects, errors for torch.* names and with stri
   f2:writeInt(3); f2:writeChar("V 1")
   f2:writeInt(14); f2:writeChar("torch.DiskFile")
   H.check_error("unknown class torch.DiskFile", torch.deserialize, f2:_string())
+  -- a class name with control bytes is shown sanitized
+  local f4 = torch.MemoryFile("w"):binary()
+  f4:writeInt(4); f4:writeInt(1)
+  f4:writeInt(3); f4:writeChar("V 1")
+  f4:writeInt(11); f4:writeChar("torch.\0\n\255yz")
+  H.check_error("unknown class torch.???yz (", torch.deserialize, f4:_string())
+  -- a Lua class under torch. loads through its factory
+  torch.class("torch.SerTestThing")
+  local thing = torch.SerTestThing()
+  thing.v = 3
+  local back = torch.deserialize(torch.serialize(thing))
+  H.eq(torch.typename(back), "torch.SerTestThing")
+  H.eq(back.v, 3)
+  torch.SerTestThing = nil
   -- a class whose payload is not a field table
   local f3 = torch.MemoryFile("w"):binary()
   f3:writeInt(4); f3:writeInt(1)
