@@ -654,6 +654,23 @@ H.test("absurd sizes raise instead of allocating", function()
     stream(function(f) f:writeInt(3); f:writeInt(1); f:writeInt(-2) end))
 end)
 
+H.test("absurdly deep nesting is an error, moderate nesting works", function()
+  local parts = {}
+  for i = 1, 300000 do parts[i] = string.pack("<i4i4i4i4d", 3, i, 1, 1, 1) end
+  parts[#parts + 1] = string.pack("<i4", 0)
+  H.check_error("torch.deserialize: stack overflow", torch.deserialize, table.concat(parts))
+  local t, cur = {}, nil
+  cur = t
+  for _ = 1, 300000 do cur[1] = {}; cur = cur[1] end
+  H.check_error("torch.serialize: stack overflow", torch.serialize, t)
+  local u = {}
+  cur = u
+  for _ = 1, 5000 do cur[1] = {}; cur = cur[1] end
+  local depth, back = 0, torch.deserialize(torch.serialize(u))
+  while back[1] do depth, back = depth + 1, back[1] end
+  H.eq(depth, 5000)
+end)
+
 H.test("every truncation of every reference file raises (never crashes)", function()
   local names = { "double_3x4", "float_2x3", "long_5", "byte_5", "noncontig_transpose", "table_shared_cycle",
     "longstorage_4", "nn_seq_linear_tanh" }
