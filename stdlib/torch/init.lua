@@ -8,9 +8,10 @@ local torch = require "moonlab.core"
 package.loaded.torch = torch
 
 -- classes and type queries (torch.class, typename, isTypeOf ...), printing,
--- unit testing (torch.Tester, torch.TestSuite)
+-- unit testing (torch.Tester, torch.TestSuite), serialization (torch.save, torch.load ...)
 require "torch.class"
 require "torch.print"
 require "torch.Tester"
+require "torch.serialize"
 
 return torch
