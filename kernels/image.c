@@ -216,7 +216,9 @@ static void gather(char *restrict o, const char *restrict p, int64_t n, int64_t 
 int ml_image_turn_to(ml_tensor *dst, const ml_tensor *src, ml_image_turn turn, ml_error *e)
 {
 	plane_geom g;
-	int rc = geometry(src, "image.rotate", &g, e);
+	const char *who = turn == ML_IMAGE_HFLIP ? "image.hflip"
+	                  : turn == ML_IMAGE_VFLIP ? "image.vflip" : "image.rotate90";
+	int rc = geometry(src, who, &g, e);
 	if (rc)
 		return rc;
 	/* out[i][j] = src[base + i*a + j*b] (in elements) */
@@ -236,7 +238,7 @@ int ml_image_turn_to(ml_tensor *dst, const ml_tensor *src, ml_image_turn turn, m
 		base = (g.h - 1) * g.sy, a = g.sx, b = -g.sy;
 		break;
 	default:
-		return ml_fail(e, ML_EINVAL, "image.rotate: unknown turn %d", (int)turn);
+		return ml_fail(e, ML_EINVAL, "image.rotate90: unknown turn %d", (int)turn);
 	}
 	rc = make_result(dst, src, g.c, oh, ow, e);
 	if (rc || g.c * oh * ow == 0)

@@ -26,21 +26,28 @@
 
 /* libpng's error message, carried out of the longjmp. */
 typedef struct png_err {
-	char msg[160];       /* what libpng (or our I/O callbacks) said */
+	char msg[240];       /* what libpng (or our I/O callbacks) said */
+	char warning[120];   /* libpng's last warning */
 } png_err;
 
 static void on_error(png_structp png, png_const_charp msg)
 {
 	png_err *err = png_get_error_ptr(png);
-	snprintf(err->msg, sizeof err->msg, "%s", msg ? msg : "libpng error");
+	msg = msg ? msg : "libpng error";
+	/* libpng explains a bad header in warnings, then fails with this summary */
+	if (strcmp(msg, "Invalid IHDR data") == 0 && err->warning[0])
+		snprintf(err->msg, sizeof err->msg, "%s: %s", msg, err->warning);
+	else
+		snprintf(err->msg, sizeof err->msg, "%s", msg);
 	png_longjmp(png, 1);
 }
 
-/* Warnings (bad CRCs in ancillary chunks, odd profiles) do not stop a load. */
+/* Warnings (odd profiles, unknown chunks) do not stop a load; the last one is
+ * kept to explain a following error. */
 static void on_warning(png_structp png, png_const_charp msg)
 {
-	(void)png;
-	(void)msg;
+	png_err *err = png_get_error_ptr(png);
+	snprintf(err->warning, sizeof err->warning, "%s", msg ? msg : "");
 }
 
 /* ---- loading ---- */
@@ -75,6 +82,9 @@ static int decode(reader *r)
 	if (setjmp(png_jmpbuf(r->png)))
 		return -1;
 	png_set_read_fn(r->png, r, read_fn);
+	/* a bad CRC fails the load even in an ancillary chunk: a damaged tRNS
+	 * would otherwise silently drop the alpha channel */
+	png_set_crc_action(r->png, PNG_CRC_DEFAULT, PNG_CRC_ERROR_QUIT);
 	png_set_sig_bytes(r->png, 8);
 	png_read_info(r->png, r->pinfo);
 	r->info.width = png_get_image_width(r->png, r->pinfo);
