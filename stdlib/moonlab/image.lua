@@ -12,8 +12,20 @@
 -- drawing, display windows.
 local torch = require "torch"
 
-local C = torch._image
+local C_ = torch._image
 local image = {}
+
+-- The C functions, raising their errors at the user's call (level 3: the
+-- caller of the image.* function) instead of inside this file.
+local function raising_at_caller(f)
+  return function(...)
+    local ok, r = pcall(f, ...)
+    if not ok then error(r, 3) end
+    return r
+  end
+end
+local C = {}
+for name, f in pairs(C_) do C[name] = raising_at_caller(f) end
 
 local function is_tensor(x)
   return torch.isTensor(x)
