@@ -84,10 +84,11 @@ static void load_row(ml_dtype dt, const void *p, int64_t step, int64_t n, double
 		for (int64_t i = 0; i < n; i++)
 			out[i] = ((const float *)p)[i * step];
 		break;
-	default: /* ML_DOUBLE: the entry point checked the dtype */
+	case ML_DOUBLE:
 		for (int64_t i = 0; i < n; i++)
 			out[i] = ((const double *)p)[i * step];
 		break;
+	default: break; /* ml_image_scale accepts only the three dtypes above */
 	}
 }
 
@@ -105,10 +106,11 @@ static void store_row(ml_dtype dt, void *p, int64_t n, const double *restrict v)
 		for (int64_t i = 0; i < n; i++)
 			((float *)p)[i] = (float)v[i];
 		break;
-	default: /* ML_DOUBLE */
+	case ML_DOUBLE:
 		for (int64_t i = 0; i < n; i++)
 			((double *)p)[i] = v[i];
 		break;
+	default: break; /* ml_image_scale accepts only the three dtypes above */
 	}
 }
 

@@ -169,12 +169,13 @@ static void store_row(ml_tensor *dst, int64_t y, const uint32_t *v, int nout, in
 				o[x] = (float)((double)s[x] / (double)maxv);
 			break;
 		}
-		default: { /* ML_DOUBLE: the entry point checked the dtype */
+		case ML_DOUBLE: {
 			double *o = (double *)ml_tensor_data(dst) + at;
 			for (int64_t x = 0; x < w; x++)
 				o[x] = (double)s[x] / (double)maxv;
 			break;
 		}
+		default: break; /* ml_png_load accepts only the three dtypes above */
 		}
 	}
 }
@@ -314,7 +315,8 @@ static void encode_row(unsigned char *out, const ml_tensor *src, int64_t y, int 
 			switch (src->dtype) {
 			case ML_BYTE: s = *(const uint8_t *)q * (bits == 16 ? 257u : 1u); break;
 			case ML_FLOAT: s = quantize(*(const float *)q, maxv); break;
-			default: s = quantize(*(const double *)q, maxv); break;
+			case ML_DOUBLE: s = quantize(*(const double *)q, maxv); break;
+			default: s = 0; break; /* check_image accepts only the three dtypes above */
 			}
 			int64_t at = x * c + k;
 			if (bits == 16) {

@@ -52,7 +52,7 @@ static int l_image_save(lua_State *L)
 	ml_tensor *t = ml_l_checktensor(L, 2);
 	lua_Integer bits = luaL_optinteger(L, 3, 8);
 	ml_error e;
-	if (ml_png_save(path, t, (int)(bits == 8 || bits == 16 ? bits : 0), &e))
+	if (ml_png_save(path, t, (int)(bits < -1 || bits > 64 ? -1 : bits), &e))
 		return ml_l_error(L, &e);
 	return 0;
 }
