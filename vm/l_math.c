@@ -1,9 +1,375 @@
-/* l_math.c - Lua binding of kernels/math.c (being written). */
+/*
+ * l_math.c - Lua binding of kernels/math.c: Torch7's element-wise functions
+ * (torch.exp, torch.add, torch.lt ...), their method forms, and the arithmetic
+ * operators of every tensor metatable.
+ *
+ * Call forms follow Torch7: torch.f([res,] operands...) writes into res when it
+ * is given and returns it, else returns a new tensor of the first tensor
+ * operand's dtype; t:f(operands...) works in place on t (t:f(a, b) writes
+ * f(a, b) into t).  Comparisons return a new ByteTensor unless a result is
+ * given, in both forms.  Shapes broadcast as in numpy.
+ *
+ * Each function is one row of a table: its name, the operand patterns it
+ * accepts, and the kernel call.  One generic C function, with the row and the
+ * form (function or method) as upvalues, decides which argument is the result.
+ * The operators are separate small functions: they are the latency-sensitive
+ * path (a + b on tiny tensors).  Matrix products behind `*` are looked up in
+ * the torch table at call time (torch.dot, torch.mv, torch.mm live in
+ * l_blas.c).  Reductions are in l_reduce.c.
+ */
+#include <string.h>
+
+#include "../kernels/math.h"
 #include "lmoon.h"
+
+enum { SAME, MASK }; /* result: dtype of the first tensor operand, or a ByteTensor mask */
+
+typedef struct mfn mfn;
+/* Computes into res from the operands at stack slots first.., which matched
+ * pattern number `form` of f->forms. */
+typedef int (*run_fn)(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e);
+
+struct mfn {
+	const char *name;  /* torch.<name> and t:<name> */
+	const char *who;   /* "torch.<name>", the prefix of error messages */
+	const char *forms; /* operand patterns: t tensor, n number, x either; '|' separates */
+	run_fn run;        /* the kernel call */
+	int kind;          /* SAME or MASK */
+	int op;            /* ml_unary_op, ml_binary_op or ml_compare_op for run */
+};
+
+/* ---- operands ---- */
+
+static ml_scalar toscalar(lua_State *L, int idx)
+{
+	if (lua_isinteger(L, idx))
+		return ml_scalar_i64(lua_tointeger(L, idx));
+	return ml_scalar_f64(lua_tonumber(L, idx));
+}
+
+static ml_scalar negate(ml_scalar s)
+{
+	if (s.is_int)
+		return ml_scalar_i64((int64_t)(0 - (uint64_t)s.i));
+	return ml_scalar_f64(-s.f);
+}
+
+/* Do slots first..top match the pattern p[0..len)? */
+static int match_one(lua_State *L, int first, int top, const char *p, size_t len)
+{
+	if ((int)len != top - first + 1)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		int idx = first + (int)i;
+		int isnum = lua_type(L, idx) == LUA_TNUMBER;
+		int istensor = !isnum && ml_l_totensor(L, idx) != NULL;
+		if ((p[i] == 't' && !istensor) || (p[i] == 'n' && !isnum) ||
+		    (p[i] == 'x' && !istensor && !isnum))
+			return 0;
+	}
+	return 1;
+}
+
+/* Index of the pattern of `forms` that slots first..top match, or -1. */
+static int match(lua_State *L, int first, int top, const char *forms)
+{
+	for (int k = 0;; k++) {
+		const char *bar = strchr(forms, '|');
+		size_t len = bar ? (size_t)(bar - forms) : strlen(forms);
+		if (match_one(L, first, top, forms, len))
+			return k;
+		if (!bar)
+			return -1;
+		forms = bar + 1;
+	}
+}
+
+/* Raises "torch.add: bad arguments (string, number); expected ([res,] tensor,
+ * tensor|number) or ([res,] tensor, number, tensor)". */
+static int usage_error(lua_State *L, const mfn *f, int method)
+{
+	int top = lua_gettop(L); /* before luaL_buffinit, which may push */
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	luaL_addstring(&b, f->who);
+	luaL_addstring(&b, ": bad arguments (");
+	for (int i = 1; i <= top; i++) {
+		luaL_addstring(&b, ml_l_totensor(L, i) ? "tensor" : luaL_typename(L, i));
+		if (i < top)
+			luaL_addstring(&b, ", ");
+	}
+	luaL_addstring(&b, "); expected (");
+	luaL_addstring(&b, method ? "[src,] " : "[res,] ");
+	for (const char *p = f->forms; *p; p++) {
+		if (*p == '|') {
+			luaL_addstring(&b, ") or (");
+			luaL_addstring(&b, method ? "[src,] " : "[res,] ");
+			continue;
+		}
+		luaL_addstring(&b, *p == 't' ? "tensor" : *p == 'n' ? "number" : "tensor|number");
+		if (p[1] && p[1] != '|')
+			luaL_addstring(&b, ", ");
+	}
+	luaL_addstring(&b, ")");
+	luaL_pushresult(&b);
+	return lua_error(L);
+}
+
+/* torch.f(...) and t:f(...) for every row of the table below. */
+static int l_math_call(lua_State *L)
+{
+	const mfn *f = lua_touserdata(L, lua_upvalueindex(1));
+	int method = lua_toboolean(L, lua_upvalueindex(2));
+	int top = lua_gettop(L);
+	int resi = 0, first = 1;
+	int form = ml_l_totensor(L, 1) ? match(L, 2, top, f->forms) : -1;
+	if (form >= 0) {
+		resi = 1;
+		first = 2;
+	} else {
+		form = match(L, 1, top, f->forms);
+		if (form < 0)
+			return usage_error(L, f, method);
+		if (method && f->kind == SAME)
+			resi = 1; /* t:f(...) updates t */
+	}
+	ml_tensor *res;
+	if (resi) {
+		res = ml_l_totensor(L, resi);
+		lua_pushvalue(L, resi);
+	} else {
+		ml_dtype dt = ML_BYTE;
+		for (int i = first; f->kind == SAME && i <= top; i++) {
+			ml_tensor *t = ml_l_totensor(L, i);
+			if (t) {
+				dt = t->dtype;
+				break;
+			}
+		}
+		res = ml_l_pushtensor(L, dt);
+	}
+	ml_error e;
+	if (f->run(L, f, res, first, form, &e))
+		return ml_l_error(L, &e);
+	return 1;
+}
+
+/* ---- kernel calls ---- */
+
+/* pattern "t" */
+static int run_unary(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e)
+{
+	(void)form;
+	return ml_math_unary(f->who, (ml_unary_op)f->op, res, ml_l_totensor(L, first), e);
+}
+
+/* "tx", and for add/csub "tx|tnt" (x + v*y), for pow "tx|nt" (number ^ tensor) */
+static int run_binary(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e)
+{
+	ml_binary_op op = (ml_binary_op)f->op;
+	if (form == 0) {
+		ml_tensor *x = ml_l_totensor(L, first), *y = ml_l_totensor(L, first + 1);
+		if (y)
+			return ml_math_binary(f->who, op, res, x, y, e);
+		return ml_math_binary_ts(f->who, op, res, x, toscalar(L, first + 1), e);
+	}
+	if (op == ML_POW)
+		return ml_math_binary_st(f->who, op, res, toscalar(L, first), ml_l_totensor(L, first + 1), e);
+	ml_scalar v = toscalar(L, first + 1);
+	return ml_math_add_scaled(f->who, res, ml_l_totensor(L, first), op == ML_SUB ? negate(v) : v,
+	                          ml_l_totensor(L, first + 2), e);
+}
+
+/* "tx" */
+static int run_compare(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e)
+{
+	(void)form;
+	ml_tensor *x = ml_l_totensor(L, first), *y = ml_l_totensor(L, first + 1);
+	if (y)
+		return ml_math_compare(f->who, (ml_compare_op)f->op, res, x, y, e);
+	return ml_math_compare_ts(f->who, (ml_compare_op)f->op, res, x, toscalar(L, first + 1), e);
+}
+
+/* "ttt|tntt": x, [v,] t1, t2 */
+static int run_addc(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e)
+{
+	ml_scalar v = form ? toscalar(L, first + 1) : ml_scalar_i64(1);
+	ml_tensor *x = ml_l_totensor(L, first);
+	ml_tensor *t1 = ml_l_totensor(L, first + 1 + form), *t2 = ml_l_totensor(L, first + 2 + form);
+	if (f->op == ML_MUL)
+		return ml_math_addcmul(f->who, res, x, v, t1, t2, e);
+	return ml_math_addcdiv(f->who, res, x, v, t1, t2, e);
+}
+
+/* "ttn": a, b, weight */
+static int run_lerp(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e)
+{
+	(void)form;
+	return ml_math_lerp(f->who, res, ml_l_totensor(L, first), ml_l_totensor(L, first + 1),
+	                    toscalar(L, first + 2), e);
+}
+
+/* "tnn": x, min, max */
+static int run_clamp(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e)
+{
+	(void)form;
+	return ml_math_clamp(f->who, res, ml_l_totensor(L, first), toscalar(L, first + 1),
+	                     toscalar(L, first + 2), e);
+}
+
+#define UNARY_ROW(name, OP) {#name, "torch." #name, "t", run_unary, SAME, OP}
+#define BINARY_ROW(name, forms, OP) {#name, "torch." #name, forms, run_binary, SAME, OP}
+#define COMPARE_ROW(name, OP) {#name, "torch." #name, "tx", run_compare, MASK, OP}
+
+static const mfn math_fns[] = {
+	UNARY_ROW(abs, ML_ABS),
+	UNARY_ROW(sign, ML_SIGN),
+	UNARY_ROW(neg, ML_NEG),
+	UNARY_ROW(exp, ML_EXP),
+	UNARY_ROW(log, ML_LOG),
+	UNARY_ROW(log1p, ML_LOG1P),
+	UNARY_ROW(sqrt, ML_SQRT),
+	UNARY_ROW(rsqrt, ML_RSQRT),
+	UNARY_ROW(sin, ML_SIN),
+	UNARY_ROW(cos, ML_COS),
+	UNARY_ROW(tan, ML_TAN),
+	UNARY_ROW(asin, ML_ASIN),
+	UNARY_ROW(acos, ML_ACOS),
+	UNARY_ROW(atan, ML_ATAN),
+	UNARY_ROW(sinh, ML_SINH),
+	UNARY_ROW(cosh, ML_COSH),
+	UNARY_ROW(tanh, ML_TANH),
+	UNARY_ROW(sigmoid, ML_SIGMOID),
+	UNARY_ROW(floor, ML_FLOOR),
+	UNARY_ROW(ceil, ML_CEIL),
+	UNARY_ROW(round, ML_ROUND),
+	UNARY_ROW(trunc, ML_TRUNC),
+	UNARY_ROW(frac, ML_FRAC),
+	UNARY_ROW(cinv, ML_CINV),
+	BINARY_ROW(add, "tx|tnt", ML_ADD),
+	BINARY_ROW(csub, "tx|tnt", ML_SUB),
+	BINARY_ROW(mul, "tx", ML_MUL),
+	BINARY_ROW(cmul, "tx", ML_MUL),
+	BINARY_ROW(div, "tx", ML_DIV),
+	BINARY_ROW(cdiv, "tx", ML_DIV),
+	BINARY_ROW(pow, "tx|nt", ML_POW),
+	BINARY_ROW(cpow, "tx", ML_POW),
+	BINARY_ROW(atan2, "tx", ML_ATAN2),
+	BINARY_ROW(fmod, "tx", ML_FMOD),
+	BINARY_ROW(cfmod, "tx", ML_FMOD),
+	BINARY_ROW(remainder, "tx", ML_REMAINDER),
+	BINARY_ROW(cremainder, "tx", ML_REMAINDER),
+	BINARY_ROW(cmax, "tx", ML_MAX),
+	BINARY_ROW(cmin, "tx", ML_MIN),
+	{"addcmul", "torch.addcmul", "ttt|tntt", run_addc, SAME, ML_MUL},
+	{"addcdiv", "torch.addcdiv", "ttt|tntt", run_addc, SAME, ML_DIV},
+	{"lerp", "torch.lerp", "ttn", run_lerp, SAME, 0},
+	{"clamp", "torch.clamp", "tnn", run_clamp, SAME, 0},
+	COMPARE_ROW(lt, ML_LT),
+	COMPARE_ROW(le, ML_LE),
+	COMPARE_ROW(gt, ML_GT),
+	COMPARE_ROW(ge, ML_GE),
+	COMPARE_ROW(eq, ML_EQ),
+	COMPARE_ROW(ne, ML_NE),
+};
+
+/* ---- operators ---- */
+
+/* a op b for + - / % ^ (and * by a number): tensor and tensor (broadcast),
+ * tensor and number in either order; the result has the first tensor's dtype. */
+static int arith(lua_State *L, ml_binary_op op, const char *who)
+{
+	ml_tensor *a = ml_l_totensor(L, 1), *b = ml_l_totensor(L, 2);
+	ml_tensor *res;
+	ml_error e;
+	int rc;
+	if (a && b) {
+		res = ml_l_pushtensor(L, a->dtype);
+		rc = ml_math_binary(who, op, res, a, b, &e);
+	} else if (a) {
+		if (lua_type(L, 2) != LUA_TNUMBER)
+			return luaL_error(L, "%s: cannot combine a tensor with a %s", who, luaL_typename(L, 2));
+		res = ml_l_pushtensor(L, a->dtype);
+		rc = ml_math_binary_ts(who, op, res, a, toscalar(L, 2), &e);
+	} else {
+		if (lua_type(L, 1) != LUA_TNUMBER)
+			return luaL_error(L, "%s: cannot combine a %s with a tensor", who, luaL_typename(L, 1));
+		res = ml_l_pushtensor(L, b->dtype);
+		rc = ml_math_binary_st(who, op, res, toscalar(L, 1), b, &e);
+	}
+	if (rc)
+		return ml_l_error(L, &e);
+	return 1;
+}
+
+static int l_math_op_add(lua_State *L) { return arith(L, ML_ADD, "torch.add"); }
+static int l_math_op_sub(lua_State *L) { return arith(L, ML_SUB, "torch.csub"); }
+static int l_math_op_div(lua_State *L) { return arith(L, ML_DIV, "torch.div"); }
+static int l_math_op_mod(lua_State *L) { return arith(L, ML_REMAINDER, "torch.remainder"); }
+static int l_math_op_pow(lua_State *L) { return arith(L, ML_POW, "torch.pow"); }
+
+static int l_math_op_unm(lua_State *L)
+{
+	ml_tensor *a = ml_l_checktensor(L, 1);
+	ml_tensor *res = ml_l_pushtensor(L, a->dtype);
+	ml_error e;
+	if (ml_math_unary("torch.neg", ML_NEG, res, a, &e))
+		return ml_l_error(L, &e);
+	return 1;
+}
+
+/* a * b: by a number element-wise; two tensors: Torch7's matrix products,
+ * torch.dot (1-D, 1-D), torch.mv (2-D, 1-D), torch.mm (2-D, 2-D).  Upvalue 1
+ * is the torch table. */
+static int l_math_op_mul(lua_State *L)
+{
+	ml_tensor *a = ml_l_totensor(L, 1), *b = ml_l_totensor(L, 2);
+	if (!a || !b)
+		return arith(L, ML_MUL, "torch.mul");
+	const char *fn = NULL;
+	if (a->ndim == 1 && b->ndim == 1)
+		fn = "dot";
+	else if (a->ndim == 2 && b->ndim == 1)
+		fn = "mv";
+	else if (a->ndim == 2 && b->ndim == 2)
+		fn = "mm";
+	if (!fn) {
+		char sa[ML_SHAPELEN], sb[ML_SHAPELEN];
+		return luaL_error(L, "torch.mul: * of two tensors is the matrix product of 1-D or 2-D "
+		                     "tensors, got %s and %s (use torch.cmul for element-wise)",
+		                  ml_tensor_shape_str(sa, sizeof sa, a), ml_tensor_shape_str(sb, sizeof sb, b));
+	}
+	if (lua_getfield(L, lua_upvalueindex(1), fn) != LUA_TFUNCTION)
+		return luaL_error(L, "torch.mul: torch.%s is not available for the matrix product", fn);
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 2);
+	lua_call(L, 2, 1);
+	return 1;
+}
 
 void ml_l_open_math(lua_State *L, int methods, int torch)
 {
-	(void)L;
-	(void)methods;
-	(void)torch;
+	for (size_t i = 0; i < sizeof math_fns / sizeof *math_fns; i++) {
+		lua_pushlightuserdata(L, (void *)&math_fns[i]);
+		lua_pushboolean(L, 0);
+		lua_pushcclosure(L, l_math_call, 2);
+		lua_setfield(L, torch, math_fns[i].name);
+		lua_pushlightuserdata(L, (void *)&math_fns[i]);
+		lua_pushboolean(L, 1);
+		lua_pushcclosure(L, l_math_call, 2);
+		lua_setfield(L, methods, math_fns[i].name);
+	}
+	static const luaL_Reg ops[] = {
+		{"__add", l_math_op_add}, {"__sub", l_math_op_sub}, {"__div", l_math_op_div},
+		{"__mod", l_math_op_mod}, {"__pow", l_math_op_pow}, {"__unm", l_math_op_unm},
+		{NULL, NULL},
+	};
+	for (int dt = 0; dt < ML_NDTYPES; dt++) {
+		luaL_getmetatable(L, ml_l_tensor_mt[dt]);
+		luaL_setfuncs(L, ops, 0);
+		lua_pushvalue(L, torch);
+		lua_pushcclosure(L, l_math_op_mul, 1);
+		lua_setfield(L, -2, "__mul");
+		lua_pop(L, 1);
+	}
 }
