@@ -595,11 +595,12 @@ const char *ml_math_compare_name(ml_compare_op op)
 
 /* One input of an op: a tensor, or a number boxed as a one-element tensor. */
 typedef struct operand {
-	ml_tensor view;   /* what the loop reads: a borrowed view of the input, or of tmp */
-	ml_tensor tmp;    /* owned copy when the input is converted or overlaps the result */
-	int scalar;       /* 1: a number; takes no part in the broadcast shape */
-	ml_storage box;   /* a number's storage, on the stack (never retained or freed) */
-	elem value;       /* a number's value in the compute dtype */
+	const ml_tensor *src; /* the input as given (for a number: &view) */
+	ml_tensor view;       /* general path: what the loop reads, a borrowed view of src or tmp */
+	ml_tensor tmp;        /* owned copy when the input is converted or overlaps the result */
+	int scalar;           /* 1: a number; takes no part in the broadcast shape */
+	ml_storage box;       /* a number's storage, on the stack (never retained or freed) */
+	elem value;           /* a number's value in the compute dtype */
 } operand;
 
 static void store_scalar(elem *dst, ml_dtype dt, ml_scalar s)
@@ -611,11 +612,12 @@ static void store_scalar(elem *dst, ml_dtype dt, ml_scalar s)
 		ml_store_f64(dt, dst, s.f);
 }
 
+/* Only src is set here: the struct copies are left to the general path. */
 static void operand_tensor(operand *o, const ml_tensor *t)
 {
-	o->view = *t; /* borrowed: no reference taken, never released */
+	o->src = t;
 	o->scalar = 0;
-	ml_tensor_init(&o->tmp, t->dtype);
+	o->tmp.storage = NULL;
 }
 
 static void operand_scalar(operand *o, ml_dtype dt, ml_scalar s)
@@ -631,8 +633,9 @@ static void operand_scalar(operand *o, ml_dtype dt, ml_scalar s)
 	o->view.ndim = 1;
 	o->view.size[0] = 1;
 	o->view.stride[0] = 1;
+	o->src = &o->view;
 	o->scalar = 1;
-	ml_tensor_init(&o->tmp, dt);
+	o->tmp.storage = NULL;
 }
 
 /* First and one-past-last byte an array view can touch. */
@@ -687,6 +690,33 @@ static int dtype_error(const char *who, ml_dtype dt, ml_error *e)
 	               ml_dtype_name(dt));
 }
 
+/* The small-tensor path (operators on a few elements live here): every
+ * tensor input has res's shape and dtype, is contiguous, and is res itself
+ * or does not overlap it; the work fits one thread.  Then one call of fn
+ * covers everything, with no plan.  Returns 0 when the case does not apply. */
+static int run_flat(ml_tensor *res, ml_dtype dt, int nin, const operand *in, ml_inner_fn fn,
+                    void *ctx, int64_t grain, int64_t numel)
+{
+	if (numel >= 2 * grain || !ml_tensor_is_contiguous(res))
+		return 0;
+	char *ptr[MAX_IN + 1];
+	int64_t step[MAX_IN + 1];
+	ptr[0] = ml_tensor_data(res);
+	step[0] = (int64_t)ml_dtype_info[res->dtype].size;
+	for (int k = 0; k < nin; k++) {
+		const ml_tensor *t = in[k].src;
+		ptr[k + 1] = ml_tensor_data(t);
+		step[k + 1] = in[k].scalar ? 0 : (int64_t)ml_dtype_info[dt].size;
+		if (in[k].scalar)
+			continue;
+		if (t->dtype != dt || !ml_tensor_same_size(t, res) || !ml_tensor_is_contiguous(t) ||
+		    (t->storage == res->storage && t->offset != res->offset))
+			return 0;
+	}
+	fn(numel, ptr, step, ctx);
+	return 1;
+}
+
 /* Broadcasts the tensor inputs, sizes res, converts and de-aliases inputs into
  * dtype dt, and walks res and the inputs with fn. */
 static int run(const char *who, ml_tensor *res, ml_dtype dt, int nin, operand *in, ml_inner_fn fn,
@@ -699,15 +729,22 @@ static int run(const char *who, ml_tensor *res, ml_dtype dt, int nin, operand *i
 
 	for (int k = 0; k < nin; k++)
 		if (!in[k].scalar)
-			ts[nt++] = &in[k].view;
+			ts[nt++] = in[k].src;
 	/* ndim 0 is Torch7's empty tensor, not numpy's 0-d scalar: it only
 	 * combines with other empty tensors */
-	for (int k = 1; k < nt; k++)
+	int same_shapes = 1;
+	for (int k = 1; k < nt; k++) {
 		if ((ts[k]->ndim == 0) != (ts[0]->ndim == 0))
 			return ml_fail(e, ML_ESHAPE, "%s: shapes %s and %s cannot be broadcast together", who,
 			               ml_tensor_shape_str(a, sizeof a, ts[0]), ml_tensor_shape_str(b, sizeof b, ts[k]));
-	if (nt && (rc = ml_broadcast_shape(who, nt, ts, &nd, size, e)))
+		same_shapes = same_shapes && ml_tensor_same_size(ts[0], ts[k]);
+	}
+	if (same_shapes) {
+		nd = ts[0]->ndim;
+		memcpy(size, ts[0]->size, sizeof(int64_t) * (size_t)nd);
+	} else if ((rc = ml_broadcast_shape(who, nt, ts, &nd, size, e))) {
 		return rc;
+	}
 
 	int same = res->ndim == nd;
 	for (int d = 0; same && d < nd; d++)
@@ -720,17 +757,21 @@ static int run(const char *who, ml_tensor *res, ml_dtype dt, int nin, operand *i
 		if ((rc = ml_tensor_resize(res, nd, size, e)))
 			return rc;
 	}
-	if (ml_tensor_numel(res) == 0)
+	int64_t numel = ml_tensor_numel(res);
+	if (numel == 0 || run_flat(res, dt, nin, in, fn, ctx, grain, numel))
 		return ML_OK;
 
 	ml_tensor *ops[MAX_IN + 1];
 	ops[0] = res;
 	for (int k = 0; k < nin && !rc; k++) {
 		operand *o = &in[k];
-		if (!o->scalar && (o->view.dtype != dt || (overlaps(res, &o->view) && !same_view(res, &o->view)))) {
-			rc = ml_tensor_clone_as(&o->tmp, &o->view, dt, e);
-			if (!rc)
-				o->view = o->tmp;
+		if (!o->scalar) {
+			o->view = *o->src; /* borrowed: no reference taken, never released */
+			if (o->view.dtype != dt || (overlaps(res, &o->view) && !same_view(res, &o->view))) {
+				rc = ml_tensor_clone_as(&o->tmp, &o->view, dt, e);
+				if (!rc)
+					o->view = o->tmp;
+			}
 		}
 		if (!rc)
 			rc = ml_tensor_expand(&o->view, nd, size, e);
@@ -739,7 +780,7 @@ static int run(const char *who, ml_tensor *res, ml_dtype dt, int nin, operand *i
 	if (!rc)
 		rc = ml_apply(nin + 1, ops, grain, fn, ctx, e);
 	for (int k = 0; k < nin; k++)
-		ml_tensor_release(&in[k].tmp);
+		ml_tensor_release(&in[k].tmp); /* a no-op unless a copy was made */
 	return rc;
 }
 

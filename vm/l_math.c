@@ -24,10 +24,19 @@
 
 enum { SAME, MASK }; /* result: dtype of the first tensor operand, or a ByteTensor mask */
 
+#define MAX_ARGS 6 /* result + the longest pattern, with room to spare */
+
 typedef struct mfn mfn;
+/* A call's arguments: the tensor at each stack slot (NULL for numbers), looked
+ * up once, since ml_l_totensor is most of the cost of a small call. */
+typedef struct args {
+	ml_tensor *t[MAX_ARGS + 1]; /* t[i]: slot i (1-based) */
+	int top;                    /* number of arguments */
+} args;
 /* Computes into res from the operands at stack slots first.., which matched
  * pattern number `form` of f->forms. */
-typedef int (*run_fn)(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e);
+typedef int (*run_fn)(lua_State *L, const mfn *f, const args *a, ml_tensor *res, int first, int form,
+                      ml_error *e);
 
 struct mfn {
 	const char *name;  /* torch.<name> and t:<name> */
@@ -55,14 +64,14 @@ static ml_scalar negate(ml_scalar s)
 }
 
 /* Do slots first..top match the pattern p[0..len)? */
-static int match_one(lua_State *L, int first, int top, const char *p, size_t len)
+static int match_one(lua_State *L, const args *a, int first, const char *p, size_t len)
 {
-	if ((int)len != top - first + 1)
+	if ((int)len != a->top - first + 1)
 		return 0;
 	for (size_t i = 0; i < len; i++) {
 		int idx = first + (int)i;
-		int isnum = lua_type(L, idx) == LUA_TNUMBER;
-		int istensor = !isnum && ml_l_totensor(L, idx) != NULL;
+		int istensor = a->t[idx] != NULL;
+		int isnum = !istensor && lua_type(L, idx) == LUA_TNUMBER;
 		if ((p[i] == 't' && !istensor) || (p[i] == 'n' && !isnum) ||
 		    (p[i] == 'x' && !istensor && !isnum))
 			return 0;
@@ -71,12 +80,12 @@ static int match_one(lua_State *L, int first, int top, const char *p, size_t len
 }
 
 /* Index of the pattern of `forms` that slots first..top match, or -1. */
-static int match(lua_State *L, int first, int top, const char *forms)
+static int match(lua_State *L, const args *a, int first, const char *forms)
 {
 	for (int k = 0;; k++) {
 		const char *bar = strchr(forms, '|');
 		size_t len = bar ? (size_t)(bar - forms) : strlen(forms);
-		if (match_one(L, first, top, forms, len))
+		if (match_one(L, a, first, forms, len))
 			return k;
 		if (!bar)
 			return -1;
@@ -120,14 +129,19 @@ static int l_math_call(lua_State *L)
 {
 	const mfn *f = lua_touserdata(L, lua_upvalueindex(1));
 	int method = lua_toboolean(L, lua_upvalueindex(2));
-	int top = lua_gettop(L);
+	args a;
+	a.top = lua_gettop(L);
+	if (a.top > MAX_ARGS)
+		return usage_error(L, f, method);
+	for (int i = 1; i <= a.top; i++)
+		a.t[i] = ml_l_totensor(L, i);
 	int resi = 0, first = 1;
-	int form = ml_l_totensor(L, 1) ? match(L, 2, top, f->forms) : -1;
+	int form = a.top >= 1 && a.t[1] ? match(L, &a, 2, f->forms) : -1;
 	if (form >= 0) {
 		resi = 1;
 		first = 2;
 	} else {
-		form = match(L, 1, top, f->forms);
+		form = match(L, &a, 1, f->forms);
 		if (form < 0)
 			return usage_error(L, f, method);
 		if (method && f->kind == SAME)
@@ -135,21 +149,20 @@ static int l_math_call(lua_State *L)
 	}
 	ml_tensor *res;
 	if (resi) {
-		res = ml_l_totensor(L, resi);
+		res = a.t[resi];
 		lua_pushvalue(L, resi);
 	} else {
 		ml_dtype dt = ML_BYTE;
-		for (int i = first; f->kind == SAME && i <= top; i++) {
-			ml_tensor *t = ml_l_totensor(L, i);
-			if (t) {
-				dt = t->dtype;
+		for (int i = first; f->kind == SAME && i <= a.top; i++) {
+			if (a.t[i]) {
+				dt = a.t[i]->dtype;
 				break;
 			}
 		}
 		res = ml_l_pushtensor(L, dt);
 	}
 	ml_error e;
-	if (f->run(L, f, res, first, form, &e))
+	if (f->run(L, f, &a, res, first, form, &e))
 		return ml_l_error(L, &e);
 	return 1;
 }
@@ -157,64 +170,68 @@ static int l_math_call(lua_State *L)
 /* ---- kernel calls ---- */
 
 /* pattern "t" */
-static int run_unary(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e)
+static int run_unary(lua_State *L, const mfn *f, const args *a, ml_tensor *res, int first, int form,
+                     ml_error *e)
 {
+	(void)L;
 	(void)form;
-	return ml_math_unary(f->who, (ml_unary_op)f->op, res, ml_l_totensor(L, first), e);
+	return ml_math_unary(f->who, (ml_unary_op)f->op, res, a->t[first], e);
 }
 
 /* "tx", and for add/csub "tx|tnt" (x + v*y), for pow "tx|nt" (number ^ tensor) */
-static int run_binary(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e)
+static int run_binary(lua_State *L, const mfn *f, const args *a, ml_tensor *res, int first, int form,
+                      ml_error *e)
 {
 	ml_binary_op op = (ml_binary_op)f->op;
 	if (form == 0) {
-		ml_tensor *x = ml_l_totensor(L, first), *y = ml_l_totensor(L, first + 1);
+		ml_tensor *x = a->t[first], *y = a->t[first + 1];
 		if (y)
 			return ml_math_binary(f->who, op, res, x, y, e);
 		return ml_math_binary_ts(f->who, op, res, x, toscalar(L, first + 1), e);
 	}
 	if (op == ML_POW)
-		return ml_math_binary_st(f->who, op, res, toscalar(L, first), ml_l_totensor(L, first + 1), e);
+		return ml_math_binary_st(f->who, op, res, toscalar(L, first), a->t[first + 1], e);
 	ml_scalar v = toscalar(L, first + 1);
-	return ml_math_add_scaled(f->who, res, ml_l_totensor(L, first), op == ML_SUB ? negate(v) : v,
-	                          ml_l_totensor(L, first + 2), e);
+	return ml_math_add_scaled(f->who, res, a->t[first], op == ML_SUB ? negate(v) : v, a->t[first + 2], e);
 }
 
 /* "tx" */
-static int run_compare(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e)
+static int run_compare(lua_State *L, const mfn *f, const args *a, ml_tensor *res, int first, int form,
+                       ml_error *e)
 {
 	(void)form;
-	ml_tensor *x = ml_l_totensor(L, first), *y = ml_l_totensor(L, first + 1);
+	ml_tensor *x = a->t[first], *y = a->t[first + 1];
 	if (y)
 		return ml_math_compare(f->who, (ml_compare_op)f->op, res, x, y, e);
 	return ml_math_compare_ts(f->who, (ml_compare_op)f->op, res, x, toscalar(L, first + 1), e);
 }
 
 /* "ttt|tntt": x, [v,] t1, t2 */
-static int run_addc(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e)
+static int run_addc(lua_State *L, const mfn *f, const args *a, ml_tensor *res, int first, int form,
+                    ml_error *e)
 {
 	ml_scalar v = form ? toscalar(L, first + 1) : ml_scalar_i64(1);
-	ml_tensor *x = ml_l_totensor(L, first);
-	ml_tensor *t1 = ml_l_totensor(L, first + 1 + form), *t2 = ml_l_totensor(L, first + 2 + form);
+	ml_tensor *x = a->t[first];
+	ml_tensor *t1 = a->t[first + 1 + form], *t2 = a->t[first + 2 + form];
 	if (f->op == ML_MUL)
 		return ml_math_addcmul(f->who, res, x, v, t1, t2, e);
 	return ml_math_addcdiv(f->who, res, x, v, t1, t2, e);
 }
 
 /* "ttn": a, b, weight */
-static int run_lerp(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e)
+static int run_lerp(lua_State *L, const mfn *f, const args *a, ml_tensor *res, int first, int form,
+                    ml_error *e)
 {
 	(void)form;
-	return ml_math_lerp(f->who, res, ml_l_totensor(L, first), ml_l_totensor(L, first + 1),
-	                    toscalar(L, first + 2), e);
+	return ml_math_lerp(f->who, res, a->t[first], a->t[first + 1], toscalar(L, first + 2), e);
 }
 
 /* "tnn": x, min, max */
-static int run_clamp(lua_State *L, const mfn *f, ml_tensor *res, int first, int form, ml_error *e)
+static int run_clamp(lua_State *L, const mfn *f, const args *a, ml_tensor *res, int first, int form,
+                     ml_error *e)
 {
 	(void)form;
-	return ml_math_clamp(f->who, res, ml_l_totensor(L, first), toscalar(L, first + 1),
-	                     toscalar(L, first + 2), e);
+	return ml_math_clamp(f->who, res, a->t[first], toscalar(L, first + 1), toscalar(L, first + 2), e);
 }
 
 #define UNARY_ROW(name, OP) {#name, "torch." #name, "t", run_unary, SAME, OP}
@@ -275,6 +292,17 @@ static const mfn math_fns[] = {
 
 /* ---- operators ---- */
 
+/* Pushes a new empty tensor with the dtype and metatable of the tensor at idx:
+ * ml_l_pushtensor without the registry lookup, for the operators' latency. */
+static ml_tensor *push_like(lua_State *L, int idx, const ml_tensor *like)
+{
+	ml_tensor *t = lua_newuserdatauv(L, sizeof(ml_tensor), 0);
+	ml_tensor_init(t, like->dtype);
+	lua_getmetatable(L, idx);
+	lua_setmetatable(L, -2);
+	return t;
+}
+
 /* a op b for + - / % ^ (and * by a number): tensor and tensor (broadcast),
  * tensor and number in either order; the result has the first tensor's dtype. */
 static int arith(lua_State *L, ml_binary_op op, const char *who)
@@ -284,17 +312,17 @@ static int arith(lua_State *L, ml_binary_op op, const char *who)
 	ml_error e;
 	int rc;
 	if (a && b) {
-		res = ml_l_pushtensor(L, a->dtype);
+		res = push_like(L, 1, a);
 		rc = ml_math_binary(who, op, res, a, b, &e);
 	} else if (a) {
 		if (lua_type(L, 2) != LUA_TNUMBER)
 			return luaL_error(L, "%s: cannot combine a tensor with a %s", who, luaL_typename(L, 2));
-		res = ml_l_pushtensor(L, a->dtype);
+		res = push_like(L, 1, a);
 		rc = ml_math_binary_ts(who, op, res, a, toscalar(L, 2), &e);
 	} else {
 		if (lua_type(L, 1) != LUA_TNUMBER)
 			return luaL_error(L, "%s: cannot combine a %s with a tensor", who, luaL_typename(L, 1));
-		res = ml_l_pushtensor(L, b->dtype);
+		res = push_like(L, 2, b);
 		rc = ml_math_binary_st(who, op, res, toscalar(L, 1), b, &e);
 	}
 	if (rc)
@@ -311,7 +339,7 @@ static int l_math_op_pow(lua_State *L) { return arith(L, ML_POW, "torch.pow"); }
 static int l_math_op_unm(lua_State *L)
 {
 	ml_tensor *a = ml_l_checktensor(L, 1);
-	ml_tensor *res = ml_l_pushtensor(L, a->dtype);
+	ml_tensor *res = push_like(L, 1, a);
 	ml_error e;
 	if (ml_math_unary("torch.neg", ML_NEG, res, a, &e))
 		return ml_l_error(L, &e);

@@ -102,6 +102,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "moonlab: cannot create a Lua state\n");
 		return 1;
 	}
+	/* Generational collection frees short-lived temporaries (each a + b makes
+	 * a tensor) while they are few: arithmetic on small tensors runs about
+	 * twice as fast as under the incremental default (malloc's caches stay warm). */
+	lua_gc(L, LUA_GCGEN, 0, 0);
 	int rc = 0;
 	if (!setup(L)) {
 		lua_close(L);
