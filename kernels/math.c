@@ -28,6 +28,11 @@
 #include "internal.h"
 #include "math.h"
 
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define ML_STREAM_STORES 1
+#endif
+
 /* One element of any dtype: how scalars travel to the inner loops. */
 typedef union elem {
 	uint8_t u8;
@@ -690,6 +695,64 @@ static int dtype_error(const char *who, ml_dtype dt, ml_error *e)
 	               ml_dtype_name(dt));
 }
 
+/* ---- streaming stores for large results ----
+ *
+ * A result much larger than the caches is written with non-temporal stores:
+ * each chunk of a contiguous output run is computed into a buffer that stays
+ * in L1, then copied out around the cache.  That skips reading every output
+ * line before writing it (a third of the memory traffic of x + y) and keeps
+ * the inputs cached.  Any inner loop can be wrapped this way. */
+
+#define STREAM_MIN_BYTES ((int64_t)8 << 20) /* results from 8 MiB up are streamed */
+#define STREAM_CHUNK_BYTES 16384            /* buffer per step: fits L1 */
+
+typedef struct stream_ctx {
+	ml_inner_fn fn; /* the wrapped inner loop */
+	void *ctx;      /* its ctx */
+	int64_t es;     /* bytes per result element */
+	int nops;       /* operands, the result first */
+} stream_ctx;
+
+/* Copies nbytes to dst with non-temporal stores where the CPU has them. */
+static void stream_copy(char *dst, const char *src, size_t nbytes)
+{
+#ifdef ML_STREAM_STORES
+	size_t head = (16 - ((uintptr_t)dst & 15)) & 15;
+	if (head > nbytes)
+		head = nbytes;
+	memcpy(dst, src, head);
+	dst += head;
+	src += head;
+	nbytes -= head;
+	for (; nbytes >= 16; nbytes -= 16, dst += 16, src += 16)
+		_mm_stream_si128((__m128i *)(void *)dst, _mm_loadu_si128((const __m128i *)(const void *)src));
+#endif
+	memcpy(dst, src, nbytes);
+}
+
+static void stream_run(int64_t n, char *const *p, const int64_t *st, void *vctx)
+{
+	const stream_ctx *c = vctx;
+	const int64_t chunk = STREAM_CHUNK_BYTES / c->es;
+	if (st[0] != c->es || n < 2 * chunk) {
+		c->fn(n, p, st, c->ctx);
+		return;
+	}
+	_Alignas(64) char buf[STREAM_CHUNK_BYTES];
+	char *q[ML_MAX_OPS];
+	for (int64_t at = 0; at < n; at += chunk) {
+		int64_t m = n - at < chunk ? n - at : chunk;
+		q[0] = buf;
+		for (int k = 1; k < c->nops; k++)
+			q[k] = p[k] + at * st[k];
+		c->fn(m, q, st, c->ctx);
+		stream_copy(p[0] + at * c->es, buf, (size_t)(m * c->es));
+	}
+#ifdef ML_STREAM_STORES
+	_mm_sfence(); /* order the streamed stores before the threads join */
+#endif
+}
+
 /* The small-tensor path (operators on a few elements live here): every
  * tensor input has res's shape and dtype, is contiguous, and is res itself
  * or does not overlap it; the work fits one thread.  Then one call of fn
@@ -777,8 +840,13 @@ static int run(const char *who, ml_tensor *res, ml_dtype dt, int nin, operand *i
 			rc = ml_tensor_expand(&o->view, nd, size, e);
 		ops[k + 1] = &o->view;
 	}
-	if (!rc)
-		rc = ml_apply(nin + 1, ops, grain, fn, ctx, e);
+	if (!rc) {
+		stream_ctx sc = {fn, ctx, (int64_t)ml_dtype_info[res->dtype].size, nin + 1};
+		if (numel * sc.es >= STREAM_MIN_BYTES)
+			rc = ml_apply(nin + 1, ops, grain, stream_run, &sc, e);
+		else
+			rc = ml_apply(nin + 1, ops, grain, fn, ctx, e);
+	}
 	for (int k = 0; k < nin; k++)
 		ml_tensor_release(&in[k].tmp); /* a no-op unless a copy was made */
 	return rc;

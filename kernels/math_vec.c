@@ -18,12 +18,10 @@
  * The loop is compiled three times: for AVX-512F and for AVX2+FMA through GCC
  * target attributes (chosen at run time by CPUID), and for the baseline
  * instruction set without FMA.  Results may differ by one ulp between levels.
- * Large outputs are written with non-temporal stores (they would not stay in
- * the cache anyway, and this saves reading each output line first).
  *
- * This file does not do strided layouts or threads: math.c feeds it contiguous
- * runs (gathering strided ones into a buffer) from ml_apply.  It never uses
- * -ffast-math semantics.
+ * This file does not do strided layouts, threads or streaming stores: math.c
+ * feeds it contiguous runs (gathering strided ones into a buffer) from
+ * ml_apply.  It never uses -ffast-math semantics.
  */
 #include <math.h>
 #include <string.h>
@@ -32,11 +30,9 @@
 
 #if defined(__GNUC__) && defined(__x86_64__)
 #define ML_X86 1
-#include <immintrin.h>
 #endif
 
-#define BLOCK 512                 /* elements computed per step into a stack buffer */
-#define STREAM_MIN (1 << 17)      /* outputs of this many elements or more are streamed */
+#define BLOCK 512                 /* elements computed per step */
 #define FAST_LIMIT 708.0          /* |x| <= this: the fast formula's result is normal */
 
 static const double SHIFT = 0x1.8p52;               /* x + SHIFT rounds x to an integer in the low bits */
@@ -224,34 +220,6 @@ int ml_math_simd_level(void)
 	return ML_SIMD_BASE;
 }
 
-/* Copies nbytes to dst bypassing the cache where the CPU allows. */
-static void stream_copy(void *dst, const void *src, size_t nbytes)
-{
-#ifdef ML_X86
-	char *d = dst;
-	const char *s = src;
-	size_t head = (16 - ((uintptr_t)d & 15)) & 15;
-	if (head > nbytes)
-		head = nbytes;
-	memcpy(d, s, head);
-	d += head;
-	s += head;
-	nbytes -= head;
-	for (; nbytes >= 16; nbytes -= 16, d += 16, s += 16)
-		_mm_stream_si128((__m128i *)(void *)d, _mm_loadu_si128((const __m128i *)(const void *)s));
-	memcpy(d, s, nbytes);
-#else
-	memcpy(dst, src, nbytes);
-#endif
-}
-
-static void stream_done(void)
-{
-#ifdef ML_X86
-	_mm_sfence(); /* make the streamed stores visible before other threads read them */
-#endif
-}
-
 typedef int (*block64_fn)(ml_vec_fn, int64_t, double *, const double *);
 typedef int (*block32_fn)(ml_vec_fn, int64_t, float *, const float *);
 
@@ -277,29 +245,27 @@ static int pick(int level, block64_fn *b64, block32_fn *b32)
 	return ML_OK;
 }
 
+/* Each block is computed straight into out, or into a buffer when out is the
+ * input (the fix-up pass needs the inputs). */
 int ml_math_vec_f64(ml_vec_fn f, int level, int64_t n, double *out, const double *in)
 {
 	block64_fn block;
 	block32_fn unused;
 	if (pick(level, &block, &unused))
 		return ML_EINVAL;
-	int stream = n >= STREAM_MIN;
 	double buf[BLOCK];
 	for (int64_t at = 0; at < n; at += BLOCK) {
 		int64_t m = n - at < BLOCK ? n - at : BLOCK;
 		const double *x = in + at;
-		if (block(f, m, buf, x)) {
+		double *y = out == in ? buf : out + at;
+		if (block(f, m, y, x)) {
 			for (int64_t i = 0; i < m; i++)
 				if (!(fabs(x[i]) <= FAST_LIMIT))
-					buf[i] = f == ML_VEC_EXP ? exp_full(x[i]) : sigmoid_full(x[i]);
+					y[i] = f == ML_VEC_EXP ? exp_full(x[i]) : sigmoid_full(x[i]);
 		}
-		if (stream)
-			stream_copy(out + at, buf, (size_t)m * sizeof *buf);
-		else
+		if (y == buf)
 			memcpy(out + at, buf, (size_t)m * sizeof *buf);
 	}
-	if (stream)
-		stream_done();
 	return ML_OK;
 }
 
@@ -309,22 +275,18 @@ int ml_math_vec_f32(ml_vec_fn f, int level, int64_t n, float *out, const float *
 	block32_fn block;
 	if (pick(level, &unused, &block))
 		return ML_EINVAL;
-	int stream = n >= STREAM_MIN;
 	float buf[BLOCK];
 	for (int64_t at = 0; at < n; at += BLOCK) {
 		int64_t m = n - at < BLOCK ? n - at : BLOCK;
 		const float *x = in + at;
-		if (block(f, m, buf, x)) {
+		float *y = out == in ? buf : out + at;
+		if (block(f, m, y, x)) {
 			for (int64_t i = 0; i < m; i++)
 				if (!(fabs((double)x[i]) <= FAST_LIMIT))
-					buf[i] = (float)(f == ML_VEC_EXP ? exp_full(x[i]) : sigmoid_full(x[i]));
+					y[i] = (float)(f == ML_VEC_EXP ? exp_full(x[i]) : sigmoid_full(x[i]));
 		}
-		if (stream)
-			stream_copy(out + at, buf, (size_t)m * sizeof *buf);
-		else
+		if (y == buf)
 			memcpy(out + at, buf, (size_t)m * sizeof *buf);
 	}
-	if (stream)
-		stream_done();
 	return ML_OK;
 }

@@ -873,6 +873,72 @@ static void test_large(rng *r)
 	ml_tensor_release(&res);
 }
 
+/* Results of 8 MiB and more are written with streaming stores: contiguous,
+ * in place, broadcast, a Byte mask, and a strided result (not streamed). */
+static void test_streamed(rng *r)
+{
+	ml_error e;
+	int64_t n = (1 << 20) + 4099;
+	ml_tensor x, y, res;
+	ml_tensor_init_sized(&x, ML_DOUBLE, 1, &n, &e);
+	ml_tensor_init_sized(&y, ML_DOUBLE, 1, &n, &e);
+	fill(&x, r, -20, 20, 0);
+	fill(&y, r, -20, 20, 0);
+	ml_tensor_init(&res, ML_DOUBLE);
+	CHECK(ml_math_binary(NULL, ML_MUL, &res, &x, &y, &e) == ML_OK, "streamed mul");
+	const double *px = ml_tensor_data(&x), *py = ml_tensor_data(&y), *pr = ml_tensor_data(&res);
+	int bad = 0;
+	for (int64_t i = 0; i < n; i++)
+		bad += pr[i] != px[i] * py[i];
+	CHECK(bad == 0, "streamed mul: %d wrong", bad);
+
+	ml_tensor old;
+	ml_tensor_clone_as(&old, &x, ML_DOUBLE, &e);
+	CHECK(ml_math_unary(NULL, ML_EXP, &x, &x, &e) == ML_OK, "streamed exp in place");
+	const double *po = ml_tensor_data(&old);
+	bad = 0;
+	for (int64_t i = 0; i < n; i++)
+		bad += !same_value(ML_DOUBLE, px[i], ref_float_unary(ML_EXP, po[i]), 4.5e-16);
+	CHECK(bad == 0, "streamed exp in place: %d wrong", bad);
+
+	ml_tensor m;
+	ml_tensor_init(&m, ML_BYTE);
+	int64_t big = (int64_t)9 << 20;
+	ml_tensor z;
+	ml_tensor_init_sized(&z, ML_FLOAT, 1, &big, &e);
+	fill(&z, r, -1, 1, 0);
+	CHECK(ml_math_compare_ts(NULL, ML_GT, &m, &z, ml_scalar_f64(0), &e) == ML_OK, "streamed mask");
+	const float *pz = ml_tensor_data(&z);
+	const uint8_t *pm = ml_tensor_data(&m);
+	bad = 0;
+	for (int64_t i = 0; i < big; i++)
+		bad += pm[i] != (pz[i] > 0);
+	CHECK(bad == 0, "streamed Byte mask: %d wrong", bad);
+	ml_tensor_release(&z);
+	ml_tensor_release(&m);
+
+	/* 1030 x 1031 + a row; then the same into a transposed result */
+	ml_tensor a, row, rt;
+	make2d(&a, ML_DOUBLE, 1030, 1031, CONTIG);
+	make2d(&row, ML_DOUBLE, 1, 1031, STRIDED);
+	fill(&a, r, -3, 3, 0);
+	fill(&row, r, -3, 3, 0);
+	refcase rc2 = {"add", 2, {&a, &row, NULL}};
+	opctx c = {ML_ADD, 0, 0, 0};
+	CHECK(ml_math_binary(NULL, ML_ADD, &res, &a, &row, &e) == ML_OK, "streamed broadcast add");
+	CHECK(check_result(&res, &rc2, binary_ref, &c, ML_DOUBLE, 0, "streamed broadcast") == 0, "streamed broadcast add");
+	make2d(&rt, ML_DOUBLE, 1030, 1031, TRANSPOSED);
+	CHECK(ml_math_binary(NULL, ML_ADD, &rt, &a, &row, &e) == ML_OK, "add into a transposed result");
+	CHECK(check_result(&rt, &rc2, binary_ref, &c, ML_DOUBLE, 0, "transposed result") == 0, "transposed result");
+	ml_tensor_release(&a);
+	ml_tensor_release(&row);
+	ml_tensor_release(&rt);
+	ml_tensor_release(&old);
+	ml_tensor_release(&x);
+	ml_tensor_release(&y);
+	ml_tensor_release(&res);
+}
+
 /* ---- the vectorized exp family ---- */
 
 /* Distance in ulps between got and the correctly rounded want (doubles). */
@@ -1003,6 +1069,7 @@ int main(void)
 	test_compare(&r);
 	test_shapes(&r);
 	test_large(&r);
+	test_streamed(&r);
 	test_vec_accuracy(&r);
 	test_vec_edges();
 	return check_done();
