@@ -530,42 +530,65 @@ COMPARE(ne_f64, double, x != y)
 
 /* ---- dispatch tables: [op][dtype], NULL where the op rejects the dtype ---- */
 
-#define ALL_DTYPES(op) {op##_u8, op##_i8, op##_i16, op##_i32, op##_i64, op##_f32, op##_f64}
-#define FLOAT_ONLY(op) {[ML_FLOAT] = op##_f32, [ML_DOUBLE] = op##_f64}
-
 static const ml_inner_fn unary_fns[ML_NUNARY][ML_NDTYPES] = {
-	[ML_ABS] = ALL_DTYPES(abs),       [ML_SIGN] = ALL_DTYPES(sign),
-	[ML_NEG] = ALL_DTYPES(neg),       [ML_EXP] = FLOAT_ONLY(exp),
-	[ML_LOG] = FLOAT_ONLY(log),       [ML_LOG1P] = FLOAT_ONLY(log1p),
-	[ML_SQRT] = FLOAT_ONLY(sqrt),     [ML_RSQRT] = FLOAT_ONLY(rsqrt),
-	[ML_SIN] = FLOAT_ONLY(sin),       [ML_COS] = FLOAT_ONLY(cos),
-	[ML_TAN] = FLOAT_ONLY(tan),       [ML_ASIN] = FLOAT_ONLY(asin),
-	[ML_ACOS] = FLOAT_ONLY(acos),     [ML_ATAN] = FLOAT_ONLY(atan),
-	[ML_SINH] = FLOAT_ONLY(sinh),     [ML_COSH] = FLOAT_ONLY(cosh),
-	[ML_TANH] = FLOAT_ONLY(tanh),     [ML_SIGMOID] = FLOAT_ONLY(sigmoid),
-	[ML_FLOOR] = FLOAT_ONLY(floor),   [ML_CEIL] = FLOAT_ONLY(ceil),
-	[ML_ROUND] = FLOAT_ONLY(round),   [ML_TRUNC] = FLOAT_ONLY(trunc),
-	[ML_FRAC] = FLOAT_ONLY(frac),     [ML_CINV] = FLOAT_ONLY(cinv),
+	[ML_ABS] = {abs_u8, abs_i8, abs_i16, abs_i32, abs_i64, abs_f32, abs_f64},
+	[ML_SIGN] = {sign_u8, sign_i8, sign_i16, sign_i32, sign_i64, sign_f32, sign_f64},
+	[ML_NEG] = {neg_u8, neg_i8, neg_i16, neg_i32, neg_i64, neg_f32, neg_f64},
+	[ML_EXP] = {[ML_FLOAT] = exp_f32, [ML_DOUBLE] = exp_f64},
+	[ML_LOG] = {[ML_FLOAT] = log_f32, [ML_DOUBLE] = log_f64},
+	[ML_LOG1P] = {[ML_FLOAT] = log1p_f32, [ML_DOUBLE] = log1p_f64},
+	[ML_SQRT] = {[ML_FLOAT] = sqrt_f32, [ML_DOUBLE] = sqrt_f64},
+	[ML_RSQRT] = {[ML_FLOAT] = rsqrt_f32, [ML_DOUBLE] = rsqrt_f64},
+	[ML_SIN] = {[ML_FLOAT] = sin_f32, [ML_DOUBLE] = sin_f64},
+	[ML_COS] = {[ML_FLOAT] = cos_f32, [ML_DOUBLE] = cos_f64},
+	[ML_TAN] = {[ML_FLOAT] = tan_f32, [ML_DOUBLE] = tan_f64},
+	[ML_ASIN] = {[ML_FLOAT] = asin_f32, [ML_DOUBLE] = asin_f64},
+	[ML_ACOS] = {[ML_FLOAT] = acos_f32, [ML_DOUBLE] = acos_f64},
+	[ML_ATAN] = {[ML_FLOAT] = atan_f32, [ML_DOUBLE] = atan_f64},
+	[ML_SINH] = {[ML_FLOAT] = sinh_f32, [ML_DOUBLE] = sinh_f64},
+	[ML_COSH] = {[ML_FLOAT] = cosh_f32, [ML_DOUBLE] = cosh_f64},
+	[ML_TANH] = {[ML_FLOAT] = tanh_f32, [ML_DOUBLE] = tanh_f64},
+	[ML_SIGMOID] = {[ML_FLOAT] = sigmoid_f32, [ML_DOUBLE] = sigmoid_f64},
+	[ML_FLOOR] = {[ML_FLOAT] = floor_f32, [ML_DOUBLE] = floor_f64},
+	[ML_CEIL] = {[ML_FLOAT] = ceil_f32, [ML_DOUBLE] = ceil_f64},
+	[ML_ROUND] = {[ML_FLOAT] = round_f32, [ML_DOUBLE] = round_f64},
+	[ML_TRUNC] = {[ML_FLOAT] = trunc_f32, [ML_DOUBLE] = trunc_f64},
+	[ML_FRAC] = {[ML_FLOAT] = frac_f32, [ML_DOUBLE] = frac_f64},
+	[ML_CINV] = {[ML_FLOAT] = cinv_f32, [ML_DOUBLE] = cinv_f64},
 };
 
 static const ml_inner_fn binary_fns[ML_NBINARY][ML_NDTYPES] = {
-	[ML_ADD] = ALL_DTYPES(add),       [ML_SUB] = ALL_DTYPES(sub),
-	[ML_MUL] = ALL_DTYPES(mul),       [ML_DIV] = ALL_DTYPES(div),
-	[ML_POW] = ALL_DTYPES(pow),       [ML_ATAN2] = FLOAT_ONLY(atan2),
-	[ML_FMOD] = ALL_DTYPES(fmod),     [ML_REMAINDER] = ALL_DTYPES(remainder),
-	[ML_MAX] = ALL_DTYPES(max),       [ML_MIN] = ALL_DTYPES(min),
+	[ML_ADD] = {add_u8, add_i8, add_i16, add_i32, add_i64, add_f32, add_f64},
+	[ML_SUB] = {sub_u8, sub_i8, sub_i16, sub_i32, sub_i64, sub_f32, sub_f64},
+	[ML_MUL] = {mul_u8, mul_i8, mul_i16, mul_i32, mul_i64, mul_f32, mul_f64},
+	[ML_DIV] = {div_u8, div_i8, div_i16, div_i32, div_i64, div_f32, div_f64},
+	[ML_POW] = {pow_u8, pow_i8, pow_i16, pow_i32, pow_i64, pow_f32, pow_f64},
+	[ML_ATAN2] = {[ML_FLOAT] = atan2_f32, [ML_DOUBLE] = atan2_f64},
+	[ML_FMOD] = {fmod_u8, fmod_i8, fmod_i16, fmod_i32, fmod_i64, fmod_f32, fmod_f64},
+	[ML_REMAINDER] = {remainder_u8, remainder_i8, remainder_i16, remainder_i32, remainder_i64, remainder_f32, remainder_f64},
+	[ML_MAX] = {max_u8, max_i8, max_i16, max_i32, max_i64, max_f32, max_f64},
+	[ML_MIN] = {min_u8, min_i8, min_i16, min_i32, min_i64, min_f32, min_f64},
 };
 
 static const ml_inner_fn compare_fns[ML_NCOMPARE][ML_NDTYPES] = {
-	[ML_LT] = ALL_DTYPES(lt), [ML_LE] = ALL_DTYPES(le), [ML_GT] = ALL_DTYPES(gt),
-	[ML_GE] = ALL_DTYPES(ge), [ML_EQ] = ALL_DTYPES(eq), [ML_NE] = ALL_DTYPES(ne),
+	[ML_LT] = {lt_u8, lt_i8, lt_i16, lt_i32, lt_i64, lt_f32, lt_f64},
+	[ML_LE] = {le_u8, le_i8, le_i16, le_i32, le_i64, le_f32, le_f64},
+	[ML_GT] = {gt_u8, gt_i8, gt_i16, gt_i32, gt_i64, gt_f32, gt_f64},
+	[ML_GE] = {ge_u8, ge_i8, ge_i16, ge_i32, ge_i64, ge_f32, ge_f64},
+	[ML_EQ] = {eq_u8, eq_i8, eq_i16, eq_i32, eq_i64, eq_f32, eq_f64},
+	[ML_NE] = {ne_u8, ne_i8, ne_i16, ne_i32, ne_i64, ne_f32, ne_f64},
 };
 
-static const ml_inner_fn clamp_fns[ML_NDTYPES] = ALL_DTYPES(clamp);
-static const ml_inner_fn addv_fns[ML_NDTYPES] = ALL_DTYPES(addv);
-static const ml_inner_fn lerp_fns[ML_NDTYPES] = FLOAT_ONLY(lerp);
-static const ml_inner_fn addcmul_fns[ML_NDTYPES] = ALL_DTYPES(addcmul);
-static const ml_inner_fn addcdiv_fns[ML_NDTYPES] = ALL_DTYPES(addcdiv);
+static const ml_inner_fn clamp_fns[ML_NDTYPES] =
+	{clamp_u8, clamp_i8, clamp_i16, clamp_i32, clamp_i64, clamp_f32, clamp_f64};
+static const ml_inner_fn addv_fns[ML_NDTYPES] =
+	{addv_u8, addv_i8, addv_i16, addv_i32, addv_i64, addv_f32, addv_f64};
+static const ml_inner_fn lerp_fns[ML_NDTYPES] =
+	{[ML_FLOAT] = lerp_f32, [ML_DOUBLE] = lerp_f64};
+static const ml_inner_fn addcmul_fns[ML_NDTYPES] =
+	{addcmul_u8, addcmul_i8, addcmul_i16, addcmul_i32, addcmul_i64, addcmul_f32, addcmul_f64};
+static const ml_inner_fn addcdiv_fns[ML_NDTYPES] =
+	{addcdiv_u8, addcdiv_i8, addcdiv_i16, addcdiv_i32, addcdiv_i64, addcdiv_f32, addcdiv_f64};
 
 static const char *const unary_names[ML_NUNARY] = {
 	"abs", "sign", "neg", "exp", "log", "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "asin",
