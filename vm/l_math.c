@@ -95,7 +95,7 @@ static int match(lua_State *L, const args *a, int first, const char *forms)
 
 /* Raises "torch.add: bad arguments (string, number); expected ([res,] tensor,
  * tensor|number) or ([res,] tensor, number, tensor)". */
-static int usage_error(lua_State *L, const mfn *f, int method)
+static int usage_error(lua_State *L, const mfn *f)
 {
 	int top = lua_gettop(L); /* before luaL_buffinit, which may push */
 	luaL_Buffer b;
@@ -107,12 +107,10 @@ static int usage_error(lua_State *L, const mfn *f, int method)
 		if (i < top)
 			luaL_addstring(&b, ", ");
 	}
-	luaL_addstring(&b, "); expected (");
-	luaL_addstring(&b, method ? "[src,] " : "[res,] ");
+	luaL_addstring(&b, "); expected ([res,] ");
 	for (const char *p = f->forms; *p; p++) {
 		if (*p == '|') {
-			luaL_addstring(&b, ") or (");
-			luaL_addstring(&b, method ? "[src,] " : "[res,] ");
+			luaL_addstring(&b, ") or ([res,] ");
 			continue;
 		}
 		luaL_addstring(&b, *p == 't' ? "tensor" : *p == 'n' ? "number" : "tensor|number");
@@ -132,7 +130,7 @@ static int l_math_call(lua_State *L)
 	args a;
 	a.top = lua_gettop(L);
 	if (a.top > MAX_ARGS)
-		return usage_error(L, f, method);
+		return usage_error(L, f);
 	for (int i = 1; i <= a.top; i++)
 		a.t[i] = ml_l_totensor(L, i);
 	int resi = 0, first = 1;
@@ -143,8 +141,8 @@ static int l_math_call(lua_State *L)
 	} else {
 		form = match(L, &a, 1, f->forms);
 		if (form < 0)
-			return usage_error(L, f, method);
-		if (method && f->kind == SAME)
+			return usage_error(L, f);
+		if (method && f->kind == SAME && a.t[1])
 			resi = 1; /* t:f(...) updates t */
 	}
 	ml_tensor *res;
