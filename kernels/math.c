@@ -724,7 +724,9 @@ static int dtype_error(const char *who, ml_dtype dt, ml_error *e)
  * each chunk of a contiguous output run is computed into a buffer that stays
  * in L1, then copied out around the cache.  That skips reading every output
  * line before writing it (a third of the memory traffic of x + y) and keeps
- * the inputs cached.  Any inner loop can be wrapped this way. */
+ * the inputs cached.  Any inner loop can be wrapped this way, but only the
+ * cheap ones gain: for exp or sigmoid the copy would no longer overlap the
+ * arithmetic (measured: sigmoid of 10M doubles 8 ms plain, 13 ms streamed). */
 
 #define STREAM_MIN_BYTES ((int64_t)8 << 20) /* results from 8 MiB up are streamed */
 #define STREAM_CHUNK_BYTES 16384            /* buffer per step: fits L1 */
@@ -803,6 +805,23 @@ static int run_flat(ml_tensor *res, ml_dtype dt, int nin, const operand *in, ml_
 	return 1;
 }
 
+/* ml_apply, but threads take chunks of the element range dynamically (several
+ * per thread): on a busy machine a thread that is descheduled for a while
+ * does not hold the others up at the end. */
+static void walk(int nops, ml_tensor *const *ops, int64_t numel, int64_t grain, ml_inner_fn fn,
+                 void *ctx)
+{
+	int nt = ml_threads_for(numel, grain);
+	if (nt <= 1) {
+		ml_apply_range(nops, ops, 0, numel, fn, ctx);
+		return;
+	}
+	int64_t nchunks = numel / grain < 8 * nt ? numel / grain : 8 * nt;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+	for (int64_t c = 0; c < nchunks; c++)
+		ml_apply_range(nops, ops, numel * c / nchunks, numel * (c + 1) / nchunks, fn, ctx);
+}
+
 /* Broadcasts the tensor inputs, sizes res, converts and de-aliases inputs into
  * dtype dt, and walks res and the inputs with fn. */
 static int run(const char *who, ml_tensor *res, ml_dtype dt, int nin, operand *in, ml_inner_fn fn,
@@ -865,10 +884,10 @@ static int run(const char *who, ml_tensor *res, ml_dtype dt, int nin, operand *i
 	}
 	if (!rc) {
 		stream_ctx sc = {fn, ctx, (int64_t)ml_dtype_info[res->dtype].size, nin + 1};
-		if (numel * sc.es >= STREAM_MIN_BYTES)
-			rc = ml_apply(nin + 1, ops, grain, stream_run, &sc, e);
+		if (numel * sc.es >= STREAM_MIN_BYTES && grain == ML_GRAIN_CHEAP)
+			walk(nin + 1, ops, numel, grain, stream_run, &sc);
 		else
-			rc = ml_apply(nin + 1, ops, grain, fn, ctx, e);
+			walk(nin + 1, ops, numel, grain, fn, ctx);
 	}
 	for (int k = 0; k < nin; k++)
 		ml_tensor_release(&in[k].tmp); /* a no-op unless a copy was made */
