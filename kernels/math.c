@@ -13,8 +13,12 @@
  *
  * run() does what every op shares: numpy broadcasting, resizing the result,
  * converting inputs to the compute dtype, copying inputs that partly overlap
- * the result, and the ml_apply walk.  A number operand is a one-element tensor
- * whose storage lives on the stack, so scalar and tensor forms share the loops.
+ * the result, and the walk.  Small same-shaped contiguous operands take one
+ * call of the inner loop (the latency of `a + b` on a few elements); large
+ * ones are split over OpenMP threads in dynamic chunks, and large results of
+ * cheap ops are written with streaming stores.  A number operand is a
+ * one-element tensor whose storage lives on the stack, so scalar and tensor
+ * forms share the loops.
  *
  * Integer arithmetic wraps: it is done in unsigned types wide enough not to
  * overflow (signed overflow is undefined in C).  Division and remainders by 0
