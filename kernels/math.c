@@ -848,11 +848,21 @@ static int run(const char *who, ml_tensor *res, ml_dtype dt, int nin, operand *i
 			               ml_tensor_shape_str(a, sizeof a, ts[0]), ml_tensor_shape_str(b, sizeof b, ts[k]));
 		same_shapes = same_shapes && ml_tensor_same_size(ts[0], ts[k]);
 	}
-	if (same_shapes) {
+	/* Torch7 combines any tensors with the same number of elements, in
+	 * row-major order, into the first one's shape.  Broadcasting comes first;
+	 * this rule (PyTorch kept it as a fallback too) only applies when the
+	 * shapes do not broadcast, so Torch7 code runs unchanged. */
+	int flat = 0;
+	if (!same_shapes && (rc = ml_broadcast_shape(who, nt, ts, &nd, size, e))) {
+		for (int k = 1; k < nt; k++)
+			if (ml_tensor_numel(ts[k]) != ml_tensor_numel(ts[0]))
+				return rc;
+		flat = 1;
+		rc = ML_OK;
+	}
+	if (same_shapes || flat) {
 		nd = ts[0]->ndim;
 		memcpy(size, ts[0]->size, sizeof(int64_t) * (size_t)nd);
-	} else if ((rc = ml_broadcast_shape(who, nt, ts, &nd, size, e))) {
-		return rc;
 	}
 
 	int same = res->ndim == nd;
@@ -876,7 +886,16 @@ static int run(const char *who, ml_tensor *res, ml_dtype dt, int nin, operand *i
 		operand *o = &in[k];
 		if (!o->scalar) {
 			o->view = *o->src; /* borrowed: no reference taken, never released */
-			if (o->view.dtype != dt || (overlaps(res, &o->view) && !same_view(res, &o->view))) {
+			if (flat && ml_tensor_view(&o->view, nd, size, NULL)) {
+				/* strides that do not allow the reshape: a contiguous copy does */
+				rc = ml_tensor_clone_as(&o->tmp, o->src, dt, e);
+				if (!rc) {
+					o->view = o->tmp;
+					ml_tensor_view(&o->view, nd, size, NULL);
+				}
+			}
+			if (!rc && !o->tmp.storage &&
+			    (o->view.dtype != dt || (overlaps(res, &o->view) && !same_view(res, &o->view)))) {
 				rc = ml_tensor_clone_as(&o->tmp, &o->view, dt, e);
 				if (!rc)
 					o->view = o->tmp;

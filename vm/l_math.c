@@ -145,8 +145,13 @@ static int l_math_call(lua_State *L)
 		if (method && f->kind == SAME && a.t[1])
 			resi = 1; /* t:f(...) updates t */
 	}
+	int any = 0;
+	for (int i = first; i <= a.top; i++)
+		any |= a.t[i] != NULL;
 	ml_tensor *res;
-	if (resi) {
+	if (!any) {
+		res = NULL; /* numbers only (torch.lerp(a, b, w)): run pushes a number */
+	} else if (resi) {
 		res = a.t[resi];
 		lua_pushvalue(L, resi);
 	} else {
@@ -216,11 +221,15 @@ static int run_addc(lua_State *L, const mfn *f, const args *a, ml_tensor *res, i
 	return ml_math_addcdiv(f->who, res, x, v, t1, t2, e);
 }
 
-/* "ttn": a, b, weight */
+/* "ttn|nnn": a, b, weight; Torch7 also interpolates numbers */
 static int run_lerp(lua_State *L, const mfn *f, const args *a, ml_tensor *res, int first, int form,
                     ml_error *e)
 {
-	(void)form;
+	if (form == 1) {
+		lua_Number x = lua_tonumber(L, first), y = lua_tonumber(L, first + 1);
+		lua_pushnumber(L, x + lua_tonumber(L, first + 2) * (y - x));
+		return ML_OK;
+	}
 	return ml_math_lerp(f->who, res, a->t[first], a->t[first + 1], toscalar(L, first + 2), e);
 }
 
@@ -278,7 +287,7 @@ static const mfn math_fns[] = {
 	BINARY_ROW(cmin, "tx", ML_MIN),
 	{"addcmul", "torch.addcmul", "ttt|tntt", run_addc, SAME, ML_MUL},
 	{"addcdiv", "torch.addcdiv", "ttt|tntt", run_addc, SAME, ML_DIV},
-	{"lerp", "torch.lerp", "ttn", run_lerp, SAME, 0},
+	{"lerp", "torch.lerp", "ttn|nnn", run_lerp, SAME, 0},
 	{"clamp", "torch.clamp", "tnn", run_clamp, SAME, 0},
 	COMPARE_ROW(lt, ML_LT),
 	COMPARE_ROW(le, ML_LE),

@@ -770,6 +770,43 @@ static void test_shapes(rng *r)
 	rc = ml_math_binary(NULL, ML_MUL, &res, &a, &b, &e);
 	CHECK(rc == ML_ESHAPE && strncmp(e.msg, "math.mul: ", 10) == 0, "default who: '%s'", e.msg);
 
+	/* Torch7's rule when shapes do not broadcast but the element counts agree:
+	 * row-major order, the first operand's shape; a strided second operand */
+	{
+		ml_tensor m, wide, col, rr;
+		int64_t sm[2] = {10, 10}, sw[2] = {100, 7};
+		ml_tensor_init_sized(&m, ML_DOUBLE, 2, sm, &e);
+		ml_tensor_init_sized(&wide, ML_DOUBLE, 2, sw, &e);
+		fill(&m, r, -10, 10, 0);
+		fill(&wide, r, 1, 3, 0);
+		ml_tensor_init(&col, ML_DOUBLE);
+		ml_tensor_set(&col, &wide);
+		ml_tensor_select(&col, 1, 4, &e); /* 100 elements, stride 7 */
+		ml_tensor_init(&rr, ML_DOUBLE);
+		CHECK(ml_math_binary(NULL, ML_REMAINDER, &rr, &m, &col, &e) == ML_OK, "10x10 %% 100: %s", e.msg);
+		CHECK(rr.ndim == 2 && rr.size[0] == 10 && rr.size[1] == 10, "result has the first operand's shape");
+		int wrong = 0;
+		for (int64_t i = 0; i < 100; i++) {
+			int64_t mi[2] = {i / 10, i % 10}, ci = i;
+			double want = ref_float_binary(ML_REMAINDER, *(double *)ml_tensor_ptr(&m, mi), *(double *)ml_tensor_ptr(&col, &ci));
+			wrong += *(double *)ml_tensor_ptr(&rr, mi) != want;
+		}
+		CHECK(wrong == 0, "same-count operands taken in row-major order (%d wrong)", wrong);
+		/* a transposed first operand is read in its logical order */
+		ml_tensor_transpose(&m, 0, 1, &e);
+		CHECK(ml_math_binary(NULL, ML_SUB, &rr, &m, &col, &e) == ML_OK, "transposed 10x10 - 100");
+		wrong = 0;
+		for (int64_t i = 0; i < 100; i++) {
+			int64_t mi[2] = {i / 10, i % 10}, ci = i;
+			wrong += *(double *)ml_tensor_ptr(&rr, mi) != *(double *)ml_tensor_ptr(&m, mi) - *(double *)ml_tensor_ptr(&col, &ci);
+		}
+		CHECK(wrong == 0, "transposed same-count operands (%d wrong)", wrong);
+		ml_tensor_release(&m);
+		ml_tensor_release(&wide);
+		ml_tensor_release(&col);
+		ml_tensor_release(&rr);
+	}
+
 	/* in place cannot grow: a (3) += b (2x3) */
 	ml_tensor v3;
 	int64_t s3 = 3;

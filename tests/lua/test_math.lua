@@ -159,6 +159,23 @@ H.test("broadcasting matches numpy", function()
                                 {F.add_row.a[1][3] + 1, F.add_row.a[2][3] + 2}}, 1e-15)
 end)
 
+H.test("Torch7's rule: same element count, shapes that do not broadcast", function()
+  -- as in Torch7's own test of cremainder: a 10x10 slice against a 100-element column
+  local m1 = torch.Tensor(10, 10)
+  for i = 1, 10 do for j = 1, 10 do m1[i][j] = (i * 7 + j * 3) % 19 - 9 end end
+  local m2 = torch.Tensor(100, 3)
+  for i = 1, 100 do m2[i][2] = (i % 5) + 1 end
+  local col = m2:select(2, 2)
+  local r = torch.cremainder(m1, col)
+  H.eq(r:dim(), 2); H.eq(r:size(1), 10); H.eq(r:size(2), 10)
+  for i = 1, 10 do for j = 1, 10 do
+    H.eq(r[i][j], m1[i][j] % col[(i - 1) * 10 + j], "element " .. i .. "," .. j)
+  end end
+  local x = torch.Tensor{{1, 2, 3}, {4, 5, 6}}
+  same(x + torch.Tensor{{10, 20}, {30, 40}, {50, 60}}, {{11, 22, 33}, {44, 55, 66}}, 0, "2x3 + 3x2")
+  local y = x:clone(); y:cmul(torch.Tensor{1, 2, 3, 4, 5, 6}); same(y, {{1, 4, 9}, {16, 25, 36}}, 0, "in place 2x3 * 6")
+end)
+
 H.test("shape errors name both shapes", function()
   local a, b = torch.Tensor(2, 3), torch.Tensor(4)
   H.check_error("torch.add: shapes 2x3 and 4 cannot be broadcast together", torch.add, a, b)
@@ -229,6 +246,7 @@ H.test("cmax, cmin, clamp, lerp, addcmul, addcdiv", function()
   local c = F.lerp
   same(torch.lerp(torch.Tensor(c.a), torch.Tensor(c.b), c.w), c.out, 1e-15, "lerp")
   local l = torch.Tensor(c.a); l:lerp(torch.Tensor(c.b), c.w); same(l, c.out, 1e-15, "x:lerp")
+  H.eq(torch.lerp(2, 10, 0.25), 4, "torch.lerp of numbers is a number (Torch7)")
   c = F.addc
   local x, t1, t2 = torch.Tensor(c.x), torch.Tensor(c.t1), torch.Tensor(c.t2)
   same(torch.addcmul(x, c.v, t1, t2), c.mul, 1e-15, "addcmul broadcast")
