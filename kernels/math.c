@@ -100,6 +100,22 @@ static inline int64_t ipow(int64_t x, int64_t y)
 	return (int64_t)r;
 }
 
+/* Shifts with every count defined (C leaves counts < 0 or >= the width
+ * undefined): numpy's results, 0, or -1 for a negative x shifted right. */
+static inline int64_t ilshift(int64_t x, int64_t y)
+{
+	return (y < 0 || y > 63) ? 0 : (int64_t)((uint64_t)x << y);
+}
+
+static inline int64_t irshift(int64_t x, int64_t y)
+{
+	if (y < 0)
+		return 0;
+	if (y > 63)
+		return x < 0 ? -1 : 0;
+	return x < 0 ? ~(~x >> y) : x >> y; /* arithmetic shift without relying on >> of negatives */
+}
+
 /* numpy's remainder: fmod moved to the sign of the divisor; a zero result
  * takes the divisor's sign. */
 static inline double fremainder(double x, double y)
@@ -451,6 +467,40 @@ BINARY(min_i64, int64_t, x < y ? x : y)
 BINARY(min_f32, float, (x < y || x != x) ? x : y)
 BINARY(min_f64, double, (x < y || x != x) ? x : y)
 
+BINARY(lshift_u8, uint8_t, (uint8_t)ilshift(x, y))
+BINARY(lshift_i8, int8_t, (int8_t)ilshift(x, y))
+BINARY(lshift_i16, int16_t, (int16_t)ilshift(x, y))
+BINARY(lshift_i32, int32_t, (int32_t)ilshift(x, y))
+BINARY(lshift_i64, int64_t, ilshift(x, y))
+BINARY(lshift_f32, float, x * powf(2.0f, y))
+BINARY(lshift_f64, double, x * pow(2.0, y))
+
+BINARY(rshift_u8, uint8_t, (uint8_t)irshift(x, y))
+BINARY(rshift_i8, int8_t, (int8_t)irshift(x, y))
+BINARY(rshift_i16, int16_t, (int16_t)irshift(x, y))
+BINARY(rshift_i32, int32_t, (int32_t)irshift(x, y))
+BINARY(rshift_i64, int64_t, irshift(x, y))
+BINARY(rshift_f32, float, x / powf(2.0f, y))
+BINARY(rshift_f64, double, x / pow(2.0, y))
+
+BINARY(bitand_u8, uint8_t, x & y)
+BINARY(bitand_i8, int8_t, x & y)
+BINARY(bitand_i16, int16_t, x & y)
+BINARY(bitand_i32, int32_t, x & y)
+BINARY(bitand_i64, int64_t, x & y)
+
+BINARY(bitor_u8, uint8_t, x | y)
+BINARY(bitor_i8, int8_t, x | y)
+BINARY(bitor_i16, int16_t, x | y)
+BINARY(bitor_i32, int32_t, x | y)
+BINARY(bitor_i64, int64_t, x | y)
+
+BINARY(bitxor_u8, uint8_t, x ^ y)
+BINARY(bitxor_i8, int8_t, x ^ y)
+BINARY(bitxor_i16, int16_t, x ^ y)
+BINARY(bitxor_i32, int32_t, x ^ y)
+BINARY(bitxor_i64, int64_t, x ^ y)
+
 /* x + v * y */
 BINARY(addv_u8, uint8_t, (uint8_t)(x + v * y))
 BINARY(addv_i8, int8_t, (int8_t)(x + v * y))
@@ -572,6 +622,11 @@ static const ml_inner_fn binary_fns[ML_NBINARY][ML_NDTYPES] = {
 	[ML_REMAINDER] = {remainder_u8, remainder_i8, remainder_i16, remainder_i32, remainder_i64, remainder_f32, remainder_f64},
 	[ML_MAX] = {max_u8, max_i8, max_i16, max_i32, max_i64, max_f32, max_f64},
 	[ML_MIN] = {min_u8, min_i8, min_i16, min_i32, min_i64, min_f32, min_f64},
+	[ML_LSHIFT] = {lshift_u8, lshift_i8, lshift_i16, lshift_i32, lshift_i64, lshift_f32, lshift_f64},
+	[ML_RSHIFT] = {rshift_u8, rshift_i8, rshift_i16, rshift_i32, rshift_i64, rshift_f32, rshift_f64},
+	[ML_BITAND] = {bitand_u8, bitand_i8, bitand_i16, bitand_i32, bitand_i64},
+	[ML_BITOR] = {bitor_u8, bitor_i8, bitor_i16, bitor_i32, bitor_i64},
+	[ML_BITXOR] = {bitxor_u8, bitxor_i8, bitxor_i16, bitxor_i32, bitxor_i64},
 };
 
 static const ml_inner_fn compare_fns[ML_NCOMPARE][ML_NDTYPES] = {
@@ -602,6 +657,7 @@ static const char *const unary_names[ML_NUNARY] = {
 
 static const char *const binary_names[ML_NBINARY] = {
 	"add", "sub", "mul", "div", "pow", "atan2", "fmod", "remainder", "cmax", "cmin",
+	"lshift", "rshift", "bitand", "bitor", "bitxor",
 };
 
 static const char *const compare_names[ML_NCOMPARE] = {"lt", "le", "gt", "ge", "eq", "ne"};
@@ -718,8 +774,8 @@ static const char *name_of(const char *who, const char *op, char *buf, size_t n)
 
 static int dtype_error(const char *who, ml_dtype dt, ml_error *e)
 {
-	return ml_fail(e, ML_ETYPE, "%s: not defined for %s tensors (Float and Double only)", who,
-	               ml_dtype_name(dt));
+	return ml_fail(e, ML_ETYPE, "%s: not defined for %s tensors (%s only)", who, ml_dtype_name(dt),
+	               ml_dtype_info[dt].is_float ? "integer types" : "Float and Double");
 }
 
 /* ---- streaming stores for large results ----

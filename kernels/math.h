@@ -14,7 +14,8 @@
  * truncates, and x/0 or x%0 give 0 (numpy's value) instead of trapping.
  *
  * Transcendental functions, cinv, rounding, atan2 and lerp accept Float and
- * Double only; the rest accept every dtype.  Any strides are accepted; the
+ * Double only; the bitwise and/or/xor accept integer dtypes only; the rest
+ * accept every dtype.  Any strides are accepted; the
  * contiguous case has vectorized fast paths, and large tensors are split over
  * OpenMP threads by ml_apply.  This module does no reductions (see reduce.c)
  * and no matrix products (see blas.c).
@@ -50,6 +51,10 @@ typedef enum ml_binary_op {
 	ML_FMOD,                          /* C fmod: the sign of the dividend */
 	ML_REMAINDER,                     /* numpy's %: the sign of the divisor */
 	ML_MAX, ML_MIN,                   /* NaN wins, as in numpy.maximum */
+	ML_LSHIFT, ML_RSHIFT,             /* integers: shifts (x >> y keeps the sign; counts past
+	                                   * the width give 0, or -1 for x < 0 >> y); floats:
+	                                   * x * 2^y and x / 2^y as in Torch7 */
+	ML_BITAND, ML_BITOR, ML_BITXOR,   /* integer dtypes only */
 	ML_NBINARY
 } ml_binary_op;
 

@@ -285,6 +285,18 @@ static const mfn math_fns[] = {
 	BINARY_ROW(cremainder, "tx", ML_REMAINDER),
 	BINARY_ROW(cmax, "tx", ML_MAX),
 	BINARY_ROW(cmin, "tx", ML_MIN),
+	BINARY_ROW(lshift, "tx", ML_LSHIFT),
+	BINARY_ROW(clshift, "tx", ML_LSHIFT),
+	BINARY_ROW(rshift, "tx", ML_RSHIFT),
+	BINARY_ROW(crshift, "tx", ML_RSHIFT),
+	BINARY_ROW(bitand, "tx", ML_BITAND),
+	BINARY_ROW(cbitand, "tx", ML_BITAND),
+	BINARY_ROW(bitor, "tx", ML_BITOR),
+	BINARY_ROW(cbitor, "tx", ML_BITOR),
+	BINARY_ROW(bitxor, "tx", ML_BITXOR),
+	BINARY_ROW(cbitxor, "tx", ML_BITXOR),
+	BINARY_ROW(mod, "tx", ML_FMOD),  /* deprecated in Torch7: fmod */
+	BINARY_ROW(cmod, "tx", ML_FMOD), /* deprecated in Torch7: cfmod */
 	{"addcmul", "torch.addcmul", "ttt|tntt", run_addc, SAME, ML_MUL},
 	{"addcdiv", "torch.addcdiv", "ttt|tntt", run_addc, SAME, ML_DIV},
 	{"lerp", "torch.lerp", "ttn|nnn", run_lerp, SAME, 0},

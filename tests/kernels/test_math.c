@@ -144,6 +144,12 @@ static int64_t ref_int_binary(ml_binary_op op, int64_t x, int64_t y)
 	}
 	case ML_MAX: return x > y ? x : y;
 	case ML_MIN: return x < y ? x : y;
+	case ML_LSHIFT: return (y < 0 || y > 63) ? 0 : (int64_t)((uint64_t)x << y);
+	case ML_RSHIFT: /* floor(x / 2^y) */
+		return y < 0 ? 0 : y > 63 ? (x < 0 ? -1 : 0) : (int64_t)floorl((long double)x / ldexpl(1, (int)y));
+	case ML_BITAND: return x & y;
+	case ML_BITOR: return x | y;
+	case ML_BITXOR: return x ^ y;
 	default: return 0;
 	}
 }
@@ -166,6 +172,8 @@ static double ref_float_binary(ml_binary_op op, double x, double y)
 	}
 	case ML_MAX: return (x > y || isnan(x)) ? x : y;
 	case ML_MIN: return (x < y || isnan(x)) ? x : y;
+	case ML_LSHIFT: return x * pow(2, y);
+	case ML_RSHIFT: return x / pow(2, y);
 	default: return 0;
 	}
 }
@@ -388,6 +396,8 @@ static void test_unary_inplace(rng *r)
 
 static int binary_accepts(ml_binary_op op, ml_dtype dt)
 {
+	if (op == ML_BITAND || op == ML_BITOR || op == ML_BITXOR)
+		return !is_float(dt);
 	return is_float(dt) || op != ML_ATAN2;
 }
 
@@ -407,6 +417,8 @@ static void binary_range(ml_binary_op op, ml_dtype dt, double *lo, double *hi, d
 	}
 	if (dt == ML_CHAR && op != ML_POW)
 		*lo = -100, *hi = 100, *ylo = -100, *yhi = 100;
+	if (op == ML_LSHIFT || op == ML_RSHIFT) /* counts past the width and negative ones too */
+		*ylo = is_float(dt) ? -3 : dt == ML_BYTE ? 0 : -2, *yhi = is_float(dt) ? 6 : 70;
 }
 
 static void test_binary(rng *r)
@@ -440,7 +452,8 @@ static void test_binary(rng *r)
 						      "%s: broadcast shape", name);
 						opctx c = {op, 0, 0, 0};
 						refcase rc2 = {name, 2, {&x, &y, NULL}};
-						double tol = dt == ML_FLOAT && (op == ML_POW || op == ML_ATAN2) ? 4e-7 : 0;
+						double tol = dt == ML_FLOAT && (op == ML_POW || op == ML_ATAN2 || op == ML_LSHIFT ||
+						                                 op == ML_RSHIFT) ? 4e-7 : 0;
 						int bad = check_result(&res, &rc2, binary_ref, &c, (ml_dtype)dt, tol, layout_name[lay]);
 						CHECK(bad == 0, "%s %s %s shape %d: %d wrong elements", name,
 						      ml_dtype_name((ml_dtype)dt), layout_name[lay], (int)s, bad);
@@ -476,7 +489,8 @@ static void test_scalar_forms(rng *r)
 			ml_scalar sc = is_float((ml_dtype)dt) ? ml_scalar_f64(s) : ml_scalar_i64((int64_t)s);
 			const char *name = ml_math_binary_name((ml_binary_op)op);
 			opctx c = {op, 0, 0, 0};
-			double tol = dt == ML_FLOAT && (op == ML_POW || op == ML_ATAN2) ? 4e-7 : 0;
+			double tol = dt == ML_FLOAT && (op == ML_POW || op == ML_ATAN2 || op == ML_LSHIFT ||
+			                                 op == ML_RSHIFT) ? 4e-7 : 0;
 
 			ml_tensor_init(&res, (ml_dtype)dt);
 			CHECK(ml_math_binary_ts(NULL, (ml_binary_op)op, &res, &x, sc, &e) == ML_OK, "%s ts: %s", name, e.msg);

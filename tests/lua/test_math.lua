@@ -259,6 +259,27 @@ H.test("cmax, cmin, clamp, lerp, addcmul, addcdiv", function()
   m:addcmul(2, torch.Tensor{3, 4}, torch.Tensor{2, 8}); same(m, {13, 65}, 0, "x:addcmul in place")
 end)
 
+H.test("shifts and bitwise ops (Torch7's lshift ... cbitxor)", function()
+  local x = torch.LongTensor{1, 5, -8, 255}
+  same(torch.lshift(x, 2), {4, 20, -32, 1020}, 0, "lshift")
+  same(torch.rshift(x, 1), {0, 2, -4, 127}, 0, "rshift keeps the sign")
+  same(torch.bitand(x, 6), {0, 4, 0, 6}, 0, "bitand")
+  same(torch.bitor(x, 2), {3, 7, -6, 255}, 0, "bitor")
+  same(torch.bitxor(x, 1), {0, 4, -7, 254}, 0, "bitxor")
+  local t1, t2 = torch.IntTensor{12, 10}, torch.IntTensor{10, 3}
+  local t3 = torch.cbitxor(t1, t2)
+  same(torch.cbitxor(t3, t2), {12, 10}, 0, "xor swap"); same(torch.cbitand(t1, t2), {8, 2}, 0, "cbitand")
+  same(torch.cbitor(t1, t2), {14, 11}, 0, "cbitor")
+  same(torch.clshift(t1, t2), {12288, 80}, 0, "clshift"); same(torch.crshift(t1, t2), {0, 1}, 0, "crshift")
+  same(torch.ByteTensor{1, 128}:lshift(1), {2, 0}, 0, "Byte lshift wraps")
+  same(torch.IntTensor{1, -1}:lshift(40), {0, 0}, 0, "counts past the width give 0")
+  same(torch.Tensor{3, -3}:lshift(2), {12, -12}, 0, "float lshift multiplies by 2^n")
+  same(torch.Tensor{3, -3}:rshift(1), {1.5, -1.5}, 0, "float rshift divides by 2^n")
+  H.check_error("torch.bitand: not defined for Double tensors (integer types only)", torch.bitand, torch.Tensor{1}, 1)
+  same(torch.mod(torch.Tensor{-7, 7}, 3), {-1, 1}, 0, "mod is Torch7's deprecated fmod")
+  same(torch.cmod(torch.Tensor{-7, 7}, torch.Tensor{3, 3}), {-1, 1}, 0, "cmod")
+end)
+
 -- comparisons ----------------------------------------------------------------
 
 H.test("comparisons return ByteTensor masks (numpy values)", function()
