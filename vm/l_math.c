@@ -322,11 +322,25 @@ static ml_tensor *push_like(lua_State *L, int idx, const ml_tensor *like)
 	return t;
 }
 
+/* The tensor at idx, or NULL.  Operators are closures of one dtype's
+ * metatable (upvalue 1): an operand with that very metatable is recognised
+ * with two API calls; others go through ml_l_totensor. */
+static ml_tensor *operand(lua_State *L, int idx)
+{
+	if (lua_getmetatable(L, idx)) {
+		int same = lua_rawequal(L, -1, lua_upvalueindex(1));
+		lua_pop(L, 1);
+		if (same)
+			return lua_touserdata(L, idx);
+	}
+	return ml_l_totensor(L, idx);
+}
+
 /* a op b for + - / % ^ (and * by a number): tensor and tensor (broadcast),
  * tensor and number in either order; the result has the first tensor's dtype. */
 static int arith(lua_State *L, ml_binary_op op, const char *who)
 {
-	ml_tensor *a = ml_l_totensor(L, 1), *b = ml_l_totensor(L, 2);
+	ml_tensor *a = operand(L, 1), *b = operand(L, 2);
 	ml_tensor *res;
 	ml_error e;
 	int rc;
@@ -357,7 +371,9 @@ static int l_math_op_pow(lua_State *L) { return arith(L, ML_POW, "torch.pow"); }
 
 static int l_math_op_unm(lua_State *L)
 {
-	ml_tensor *a = ml_l_checktensor(L, 1);
+	ml_tensor *a = operand(L, 1);
+	if (!a)
+		a = ml_l_checktensor(L, 1);
 	ml_tensor *res = push_like(L, 1, a);
 	ml_error e;
 	if (ml_math_unary("torch.neg", ML_NEG, res, a, &e))
@@ -366,11 +382,11 @@ static int l_math_op_unm(lua_State *L)
 }
 
 /* a * b: by a number element-wise; two tensors: Torch7's matrix products,
- * torch.dot (1-D, 1-D), torch.mv (2-D, 1-D), torch.mm (2-D, 2-D).  Upvalue 1
+ * torch.dot (1-D, 1-D), torch.mv (2-D, 1-D), torch.mm (2-D, 2-D).  Upvalue 2
  * is the torch table. */
 static int l_math_op_mul(lua_State *L)
 {
-	ml_tensor *a = ml_l_totensor(L, 1), *b = ml_l_totensor(L, 2);
+	ml_tensor *a = operand(L, 1), *b = operand(L, 2);
 	if (!a || !b)
 		return arith(L, ML_MUL, "torch.mul");
 	const char *fn = NULL;
@@ -386,7 +402,7 @@ static int l_math_op_mul(lua_State *L)
 		                     "tensors, got %s and %s (use torch.cmul for element-wise)",
 		                  ml_tensor_shape_str(sa, sizeof sa, a), ml_tensor_shape_str(sb, sizeof sb, b));
 	}
-	if (lua_getfield(L, lua_upvalueindex(1), fn) != LUA_TFUNCTION)
+	if (lua_getfield(L, lua_upvalueindex(2), fn) != LUA_TFUNCTION)
 		return luaL_error(L, "torch.mul: torch.%s is not available for the matrix product", fn);
 	lua_pushvalue(L, 1);
 	lua_pushvalue(L, 2);
@@ -413,10 +429,16 @@ void ml_l_open_math(lua_State *L, int methods, int torch)
 	};
 	for (int dt = 0; dt < ML_NDTYPES; dt++) {
 		luaL_getmetatable(L, ml_l_tensor_mt[dt]);
-		luaL_setfuncs(L, ops, 0);
+		int mt = lua_gettop(L);
+		for (const luaL_Reg *r = ops; r->name; r++) {
+			lua_pushvalue(L, mt);
+			lua_pushcclosure(L, r->func, 1);
+			lua_setfield(L, mt, r->name);
+		}
+		lua_pushvalue(L, mt);
 		lua_pushvalue(L, torch);
-		lua_pushcclosure(L, l_math_op_mul, 1);
-		lua_setfield(L, -2, "__mul");
+		lua_pushcclosure(L, l_math_op_mul, 2);
+		lua_setfield(L, mt, "__mul");
 		lua_pop(L, 1);
 	}
 }
