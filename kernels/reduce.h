@@ -38,12 +38,8 @@ typedef enum ml_reduce_op {
 	ML_REDUCE_NOPS
 } ml_reduce_op;
 
-/* The result of a reduction over all elements. */
-typedef struct ml_scalar {
-	int is_int;  /* 1 when the exact value is i (sum/prod/min/max/trace of integer dtypes) */
-	int64_t i;   /* the integer value when is_int */
-	double f;    /* the value as a double, always set */
-} ml_scalar;
+/* The result of a reduction over all elements is an ml_scalar (tensor.h):
+ * is_int for sum/prod/min/max/trace of integer dtypes. */
 
 /* "sum", "prod", ... (the Torch7 name of op), or "?" */
 const char *ml_reduce_name(ml_reduce_op op);

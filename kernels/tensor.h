@@ -65,6 +65,27 @@ typedef struct ml_tensor {
 	int64_t stride[ML_MAX_DIMS];  /* step of each dimension, in elements; 0 for expanded dims */
 } ml_tensor;
 
+/* A number passed to or returned by a kernel: integers are kept exactly
+ * (LongTensor needs all 64 bits), other values as a double.  Converted to a
+ * dtype as C casts do (floats saturate into integer types). */
+typedef struct ml_scalar {
+	double f;    /* the value (always set) */
+	int64_t i;   /* the exact value when is_int */
+	int is_int;  /* 1: an integer, use i */
+} ml_scalar;
+
+static inline ml_scalar ml_scalar_f64(double v)
+{
+	ml_scalar s = {v, 0, 0};
+	return s;
+}
+
+static inline ml_scalar ml_scalar_i64(int64_t v)
+{
+	ml_scalar s = {(double)v, v, 1};
+	return s;
+}
+
 /* ---- storages ---- */
 
 /* New zero-filled storage of n elements with refcount 1, or NULL with
