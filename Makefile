@@ -20,8 +20,8 @@ LDLIBS_ALL  = $(PKG_LIBS) -lm -ldl $(LDLIBS)
 LDFLAGS_ALL = -fopenmp $(SAN) $(LDFLAGS)
 
 KERNEL_SRC := $(wildcard kernels/*.c)
-VM_LIB_SRC := $(filter-out vm/main.c vm/repl.c,$(wildcard vm/*.c))
-HOST_SRC   := vm/main.c vm/repl.c
+HOST_SRC   := vm/main.c vm/repl.c vm/alloc.c
+VM_LIB_SRC := $(filter-out $(HOST_SRC),$(wildcard vm/*.c))
 LIB_OBJ    := $(KERNEL_SRC:%.c=$(BUILD)/%.o) $(VM_LIB_SRC:%.c=$(BUILD)/%.o)
 HOST_OBJ   := $(HOST_SRC:%.c=$(BUILD)/%.o)
 KERNEL_OBJ := $(KERNEL_SRC:%.c=$(BUILD)/%.o)

@@ -80,11 +80,28 @@ static void advise_huge(void *p, size_t bytes)
 ml_storage *ml_storage_new(ml_dtype dt, int64_t n, ml_error *e)
 {
 	size_t es = ml_dtype_info[dt].size;
+	ml_storage *s;
 	if (n < 0 || (uint64_t)n > SIZE_MAX / es / 2) {
 		ml_fail(e, ML_ENOMEM, "cannot allocate %lld elements of %zu bytes", (long long)n, es);
 		return NULL;
 	}
-	ml_storage *s = malloc(sizeof *s);
+	size_t bytes = (size_t)n * es;
+	if (bytes > 0 && bytes <= ML_INLINE_BYTES) {
+		/* small: header and elements in one block, one malloc instead of two */
+		s = malloc(sizeof *s + ML_INLINE_BYTES);
+		if (!s) {
+			ml_fail(e, ML_ENOMEM, "cannot allocate %zu bytes", sizeof *s + ML_INLINE_BYTES);
+			return NULL;
+		}
+		s->data = s + 1;
+		memset(s->data, 0, bytes);
+		s->refcount = 1;
+		s->size = n;
+		s->dtype = dt;
+		s->owns_data = ML_DATA_INLINE;
+		return s;
+	}
+	s = malloc(sizeof *s);
 	if (!s) {
 		ml_fail(e, ML_ENOMEM, "cannot allocate %zu bytes", sizeof *s);
 		return NULL;
@@ -103,7 +120,7 @@ ml_storage *ml_storage_new(ml_dtype dt, int64_t n, ml_error *e)
 	s->refcount = 1;
 	s->size = n;
 	s->dtype = dt;
-	s->owns_data = 1;
+	s->owns_data = ML_DATA_OWNED;
 	return s;
 }
 
@@ -117,7 +134,7 @@ void ml_storage_release(ml_storage *s)
 {
 	if (!s || --s->refcount > 0)
 		return;
-	if (s->owns_data)
+	if (s->owns_data == ML_DATA_OWNED)
 		free(s->data);
 	free(s);
 }
@@ -131,6 +148,25 @@ int ml_storage_resize(ml_storage *s, int64_t n, ml_error *e)
 		return ml_fail(e, ML_EINVAL, "storage.resize: storage does not own its memory");
 	if (n == s->size)
 		return ML_OK;
+	if (s->owns_data == ML_DATA_INLINE) {
+		if ((size_t)n * es <= ML_INLINE_BYTES) {
+			if (n > s->size)
+				memset((char *)s->data + (size_t)s->size * es, 0, (size_t)(n - s->size) * es);
+			s->size = n;
+			return ML_OK;
+		}
+		/* outgrows the inline block: move the elements to their own buffer */
+		void *d = calloc((size_t)n, es);
+		if (!d)
+			return ml_fail(e, ML_ENOMEM, "cannot allocate %llu bytes",
+			               (unsigned long long)n * (unsigned long long)es);
+		memcpy(d, s->data, (size_t)s->size * es);
+		advise_huge(d, (size_t)n * es);
+		s->data = d;
+		s->size = n;
+		s->owns_data = ML_DATA_OWNED;
+		return ML_OK;
+	}
 	if (n == 0) {
 		free(s->data);
 		s->data = NULL;

@@ -53,8 +53,14 @@ typedef struct ml_storage {
 	void *data;          /* the elements; NULL when size is 0 */
 	int64_t size;        /* number of elements */
 	ml_dtype dtype;      /* element type */
-	int owns_data;       /* 1: data is freed with the storage */
+	int owns_data;       /* ML_DATA_OWNED: freed with the storage; ML_DATA_INLINE: lives
+	                        in the storage's own block; 0: borrowed, never freed */
 } ml_storage;
+
+#define ML_DATA_OWNED 1
+#define ML_DATA_INLINE 2
+#define ML_INLINE_BYTES 96   /* storages up to this size keep their elements inline (with
+                                the 32-byte header, a block malloc serves from its fast bins) */
 
 typedef struct ml_tensor {
 	ml_storage *storage;          /* NULL for an empty tensor without storage */

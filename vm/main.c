@@ -17,6 +17,7 @@
 
 #include <lualib.h>
 
+#include "alloc.h"
 #include "lmoon.h"
 #include "repl.h"
 
@@ -341,9 +342,11 @@ int main(int argc, char **argv)
 	}
 	if (c.flags & OPT_V)
 		print_version();
-	lua_State *L = luaL_newstate();
+	ml_pool *pool = ml_pool_create();
+	lua_State *L = pool ? ml_pool_newstate(pool) : NULL;
 	if (L == NULL) {
 		fputs(ML_PROGNAME ": cannot create the Lua state: not enough memory\n", stderr);
+		ml_pool_destroy(pool);
 		return EXIT_FAILURE;
 	}
 	lua_gc(L, LUA_GCSTOP); /* no collection while the state is built */
@@ -353,5 +356,6 @@ int main(int argc, char **argv)
 	int ok = status == LUA_OK && lua_toboolean(L, -1);
 	ml_repl_report(L, status, 1);
 	lua_close(L);
+	ml_pool_destroy(pool);
 	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
