@@ -81,7 +81,7 @@ def _():
     def sig():  # the usual numpy way, into an existing array
         np.negative(a, out=c)
         np.exp(c, out=c)
-        c += 1.0
+        np.add(c, 1.0, out=c)
         np.reciprocal(c, out=c)
     sig()
     assert abs(c[5] - 1 / (1 + np.exp(-a[5]))) < 1e-15

@@ -14,9 +14,25 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 
-echo "numpy: $($PY -c 'import numpy; print(numpy.__version__)')   cores: $(nproc)"
-"$MOONLAB" "$dir/bench.lua" $ONLY > "$tmp/moon" || { echo "bench: moonlab side failed"; exit 1; }
-"$PY" "$dir/bench_numpy.py" $ONLY > "$tmp/numpy" || { echo "bench: numpy side failed"; exit 1; }
+ROUNDS=${ROUNDS:-3}
+echo "numpy: $($PY -c 'import numpy; print(numpy.__version__)')   cores: $(nproc)   rounds: $ROUNDS"
+# The two sides alternate, ROUNDS times; each round reports per-case medians
+# and the table shows the median of the rounds, so that a burst of load on the
+# machine does not decide a ratio.
+: > "$tmp/moon.all"
+: > "$tmp/numpy.all"
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	"$MOONLAB" "$dir/bench.lua" $ONLY >> "$tmp/moon.all" || { echo "bench: moonlab side failed"; exit 1; }
+	"$PY" "$dir/bench_numpy.py" $ONLY >> "$tmp/numpy.all" || { echo "bench: numpy side failed"; exit 1; }
+	r=$((r + 1))
+done
+median_of_rounds() {
+	sort -k1,1 -k2,2g "$1" | awk '{ v[$1] = v[$1] " " $2; n[$1]++ }
+		END { for (k in v) { split(substr(v[k], 2), a, " "); printf "%s %s\n", k, a[int((n[k] + 1) / 2)] } }'
+}
+median_of_rounds "$tmp/moon.all" > "$tmp/moon"
+median_of_rounds "$tmp/numpy.all" > "$tmp/numpy"
 
 # targets: speed ratio numpy/moonlab must be >= target (latency <= 0.6x means ratio >= 1/0.6)
 cat > "$tmp/targets" <<'T'
