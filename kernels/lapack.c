@@ -332,7 +332,7 @@ static void out_pack(out *o, const ml_tensor *src)
 	pack(o->data, o->ld, src);
 }
 
-/* Zeroes rows [i0, i1) of column j of a column-major o (all-zero bits are 0.0). */
+/* Zeroes rows [i0, i1) of column j of a COLMAJOR or VECTOR o (all-zero bits are 0.0). */
 static void zero_col(out *o, int64_t j, int64_t i0, int64_t i1)
 {
 	if (i1 > i0)
@@ -350,14 +350,12 @@ static void clear_other_triangle(out *o, char uplo)
 	}
 }
 
-/* Fills o (square) with the identity. */
+/* Fills o (any layout) with the identity. */
 static void set_identity(out *o)
 {
-	for (int64_t j = 0; j < o->cols; j++) {
-		zero_col(o, j, 0, o->rows);
-		if (j < o->rows)
-			ml_store_f64(o->w->dtype, at(o, j, j), 1.0);
-	}
+	for (int64_t i = 0; i < o->rows; i++)
+		for (int64_t j = 0; j < o->cols; j++)
+			ml_store_f64(o->w->dtype, at(o, i, j), i == j ? 1.0 : 0.0);
 }
 
 /* ---- LAPACK routines: one wrapper each, Float or Double (already checked) ---- */
