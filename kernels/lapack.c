@@ -158,32 +158,64 @@ static ml_tensor transposed(const ml_tensor *t)
 	return v;
 }
 
-/* Moves one element of es (4 or 8) bytes; constant-size memcpy compiles to a move. */
-static inline void move(char *d, const char *s, size_t es)
+/* Copies one element of es (4 or 8) bytes and says whether it is NaN. */
+static inline int move(char *d, const char *s, size_t es)
 {
-	if (es == 8)
-		memcpy(d, s, 8);
-	else
-		memcpy(d, s, 4);
+	if (es == 8) {
+		double v;
+		memcpy(&v, s, 8);
+		memcpy(d, &v, 8);
+		return v != v;
+	}
+	float f;
+	memcpy(&f, s, 4);
+	memcpy(d, &f, 4);
+	return f != f;
+}
+
+/* Copies n contiguous elements; returns nonzero when one of them is NaN.
+ * Typed loops so that the compiler can vectorize copy and test together. */
+static int move_run(char *d, const char *s, int64_t n, size_t es)
+{
+	int bad = 0;
+	if (es == 8) {
+		double *restrict dd = (double *)(void *)d;
+		const double *restrict ss = (const double *)(const void *)s;
+		for (int64_t i = 0; i < n; i++) {
+			dd[i] = ss[i];
+			bad |= ss[i] != ss[i];
+		}
+	} else {
+		float *restrict dd = (float *)(void *)d;
+		const float *restrict ss = (const float *)(const void *)s;
+		for (int64_t i = 0; i < n; i++) {
+			dd[i] = ss[i];
+			bad |= ss[i] != ss[i];
+		}
+	}
+	return bad;
 }
 
 #define TILE 64 /* side of the square blocks of a transposing copy: 2 x 32 KiB of doubles */
 
 /* Copies the 2-D (or 1-D, as one column) view src, any strides, into the
  * column-major matrix at dst with leading dimension ld.  A row-major source
- * is transposed tile by tile so that both sides stay in cache. */
-static void pack(char *dst, int64_t ld, const ml_tensor *src_)
+ * is transposed tile by tile so that both sides stay in cache.  Returns
+ * nonzero when src holds a NaN (checked on the way, for the callers that
+ * skip LAPACKE's own separate NaN scan). */
+static int pack(char *dst, int64_t ld, const ml_tensor *src_)
 {
 	ml_tensor src = as_matrix(src_);
 	size_t es = ml_dtype_info[src.dtype].size;
 	int64_t rows = src.size[0], cols = src.size[1], s0 = src.stride[0], s1 = src.stride[1];
+	int bad = 0;
 	if (rows == 0 || cols == 0)
-		return;
+		return 0;
 	const char *s = ml_tensor_data(&src);
 	if (s0 == 1 || rows == 1) {
 		for (int64_t j = 0; j < cols; j++)
-			memcpy(dst + (size_t)(j * ld) * es, s + (size_t)(j * s1) * es, (size_t)rows * es);
-		return;
+			bad |= move_run(dst + (size_t)(j * ld) * es, s + (size_t)(j * s1) * es, rows, es);
+		return bad;
 	}
 	for (int64_t j0 = 0; j0 < cols; j0 += TILE) {
 		int64_t j1 = min64(cols, j0 + TILE);
@@ -193,10 +225,11 @@ static void pack(char *dst, int64_t ld, const ml_tensor *src_)
 				char *d = dst + (size_t)(j * ld) * es;
 				const char *c = s + (size_t)(j * s1) * es;
 				for (int64_t i = i0; i < i1; i++)
-					move(d + (size_t)i * es, c + (size_t)(i * s0) * es, es);
+					bad |= move(d + (size_t)i * es, c + (size_t)(i * s0) * es, es);
 			}
 		}
 	}
+	return bad;
 }
 
 /* ---- results ----
@@ -326,10 +359,16 @@ static char *at(const out *o, int64_t i, int64_t j)
 	return o->data + (size_t)k * o->es;
 }
 
-/* Copies src (any strides) into o's column-major buffer (o is COLMAJOR or VECTOR). */
-static void out_pack(out *o, const ml_tensor *src)
+/* Copies src (any strides) into o's column-major buffer (o is COLMAJOR or
+ * VECTOR); nonzero when src holds a NaN. */
+static int out_pack(out *o, const ml_tensor *src)
 {
-	pack(o->data, o->ld, src);
+	return pack(o->data, o->ld, src);
+}
+
+static int nan_input(const char *who, ml_error *e)
+{
+	return ml_fail(e, ML_EINVAL, "%s: the input contains NaN", who);
 }
 
 /* Zeroes rows [i0, i1) of column j of a COLMAJOR or VECTOR o (all-zero bits are 0.0). */
@@ -365,14 +404,14 @@ static void set_identity(out *o)
 static lapack_int x_gesv(ml_dtype dt, lapack_int n, lapack_int k, void *a, lapack_int lda,
                          lapack_int *ipiv, void *b, lapack_int ldb)
 {
-	return dt == ML_FLOAT ? LAPACKE_sgesv(CM, n, k, a, lda, ipiv, b, ldb)
-	                      : LAPACKE_dgesv(CM, n, k, a, lda, ipiv, b, ldb);
+	return dt == ML_FLOAT ? LAPACKE_sgesv_work(CM, n, k, a, lda, ipiv, b, ldb)
+	                      : LAPACKE_dgesv_work(CM, n, k, a, lda, ipiv, b, ldb);
 }
 
 static lapack_int x_getrf(ml_dtype dt, lapack_int n, void *a, lapack_int lda, lapack_int *ipiv)
 {
-	return dt == ML_FLOAT ? LAPACKE_sgetrf(CM, n, n, a, lda, ipiv)
-	                      : LAPACKE_dgetrf(CM, n, n, a, lda, ipiv);
+	return dt == ML_FLOAT ? LAPACKE_sgetrf_work(CM, n, n, a, lda, ipiv)
+	                      : LAPACKE_dgetrf_work(CM, n, n, a, lda, ipiv);
 }
 
 static lapack_int x_getri(ml_dtype dt, lapack_int n, void *a, lapack_int lda, const lapack_int *ipiv)
@@ -524,10 +563,13 @@ int ml_lapack_gesv(ml_tensor *x, ml_tensor *lu, const ml_tensor *b, const ml_ten
 		return out_close(&olu, rc, e);
 	rc = out_open(&ox, x, dt, b->ndim == 1 ? VECTOR : COLMAJOR, n, k, avoid, 3, e);
 	if (!rc && n > 0) {
-		out_pack(&olu, a);
-		out_pack(&ox, b);
-		lapack_int *ipiv = new_pivots(n, who, e);
-		if (!ipiv)
+		/* gesv_work skips LAPACKE's NaN scan: pack did it */
+		int bad = out_pack(&olu, a);
+		bad |= out_pack(&ox, b);
+		lapack_int *ipiv = bad ? NULL : new_pivots(n, who, e);
+		if (bad)
+			rc = nan_input(who, e);
+		else if (!ipiv)
 			rc = ML_ENOMEM;
 		else {
 			lapack_int info = x_gesv(dt, (lapack_int)n, (lapack_int)k, olu.data, (lapack_int)olu.ld,
@@ -1040,9 +1082,11 @@ int ml_lapack_inverse(ml_tensor *res, const ml_tensor *a, const char *who, ml_er
 	out o;
 	rc = out_open(&o, res, a->dtype, COLMAJOR, n, n, all, 1, e);
 	if (!rc && n > 0) {
-		out_pack(&o, a);
-		lapack_int *ipiv = new_pivots(n, who, e);
-		if (!ipiv)
+		int bad = out_pack(&o, a);
+		lapack_int *ipiv = bad ? NULL : new_pivots(n, who, e);
+		if (bad)
+			rc = nan_input(who, e);
+		else if (!ipiv)
 			rc = ML_ENOMEM;
 		else {
 			lapack_int info = x_getrf(a->dtype, (lapack_int)n, o.data, (lapack_int)o.ld, ipiv);
@@ -1076,10 +1120,11 @@ static int lu_scratch(const ml_tensor *a, out *o, lapack_int **ipiv, int *zero, 
 		rc = out_open(o, NULL, a->dtype, COLMAJOR, a->size[0], a->size[0], NULL, 0, e);
 	if (rc || a->size[0] == 0)
 		return rc;
+	if (out_pack(o, a))
+		return nan_input(who, e);
 	*ipiv = new_pivots(a->size[0], who, e);
 	if (!*ipiv)
 		return ML_ENOMEM;
-	out_pack(o, a);
 	lapack_int info = x_getrf(a->dtype, (lapack_int)a->size[0], o->data, (lapack_int)o->ld, *ipiv);
 	if (info < 0)
 		return negative_info(who, "getrf", info, a, NULL, e);
