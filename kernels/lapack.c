@@ -789,6 +789,26 @@ int ml_lapack_pstrf(ml_tensor *res, ml_tensor *piv, const ml_tensor *a, char upl
 
 /* ---- least squares ---- */
 
+/* Hands the first n rows of the column-major scratch matrix w (rows x k, or
+ * its column 0 as a vector) to res: copied into res when res is a strided
+ * slice of that shape, else res becomes a view of w's storage (which keeps
+ * the remaining rows behind the view, as Torch7's gels does). */
+static int deliver_rows(ml_tensor *res, out *w, int64_t n, int vec, ml_error *e)
+{
+	ml_tensor v = *w->w; /* borrowed */
+	int rc = ml_tensor_narrow(&v, 0, 0, n, e);
+	if (!rc && vec)
+		rc = ml_tensor_select(&v, 1, 0, e);
+	if (rc)
+		return rc;
+	if (has_shape(res, vec ? VECTOR : COLMAJOR, n, w->cols) && !ml_tensor_is_contiguous(res))
+		return ml_tensor_copy(res, &v, e);
+	if (!v.storage) /* empty: give res the right shape */
+		return relayout(res, vec ? VECTOR : COLMAJOR, n, w->cols, e);
+	ml_tensor_set(res, &v);
+	return ML_OK;
+}
+
 int ml_lapack_gels(ml_tensor *x, ml_tensor *ra, const ml_tensor *b, const ml_tensor *a,
                    const char *who, ml_error *e)
 {
@@ -806,16 +826,15 @@ int ml_lapack_gels(ml_tensor *x, ml_tensor *ra, const ml_tensor *b, const ml_ten
 	if (!fits(rows))
 		return ml_fail(e, ML_EINVAL, "%s: A is too large for LAPACK", who);
 	out oa, ox;
-	const ml_tensor *avoid[] = {a, b, ra};
+	const ml_tensor *avoid[] = {a, b};
 	rc = out_open(&oa, ra, dt, COLMAJOR, m, n, avoid, 2, e);
 	if (rc)
 		return out_close(&oa, rc, e);
-	rc = out_open(&ox, x, dt, b->ndim == 1 ? VECTOR : COLMAJOR, rows, k, avoid, 3, e);
+	/* LAPACK works in a max(M, N)-row buffer; x ends up as a view of its first N rows */
+	rc = out_open(&ox, NULL, dt, COLMAJOR, rows, k, NULL, 0, e);
 	if (!rc) {
 		out_pack(&oa, a);
 		out_pack(&ox, b);
-		for (int64_t j = 0; j < k; j++)
-			zero_col(&ox, j, m, rows);
 	}
 	if (!rc && m > 0 && n > 0 && k > 0) {
 		lapack_int info = x_gels(dt, (lapack_int)m, (lapack_int)n, (lapack_int)k, oa.data,
@@ -826,11 +845,13 @@ int ml_lapack_gels(ml_tensor *x, ml_tensor *ra, const ml_tensor *b, const ml_ten
 		else if (info > 0)
 			rc = ml_fail(e, ML_ENUM, "%s: A does not have full rank: diagonal element %d of its triangular "
 			             "factor is exactly zero %s", who, (int)info, shapes2(s, sizeof s, a, b));
-	} else if (!rc) {
-		/* nothing to solve: X = 0 (LAPACK's answer as well) */
+	} else if (!rc && n > 0) {
+		/* an empty A: X = 0, the residual rows are B itself (the buffer is zeroed) */
 		for (int64_t j = 0; j < k; j++)
-			zero_col(&ox, j, 0, rows);
+			zero_col(&ox, j, 0, min64(n, rows));
 	}
+	if (!rc)
+		rc = deliver_rows(x, &ox, n, b->ndim == 1, e);
 	rc = out_close(&ox, rc, e);
 	return out_close(&oa, rc, e);
 }

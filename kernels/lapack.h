@@ -80,9 +80,11 @@ int ml_lapack_pstrf(ml_tensor *res, ml_tensor *piv, const ml_tensor *a, char upl
 
 /* Least squares (M >= N: min ||A X - B||) or minimum norm (M < N: min ||X||
  * subject to A X = B) for a full-rank a (M, N) and b (M, K) or (M), by QR/LQ.
- * x gets max(M, N) rows (shaped like b otherwise): the first N hold X, the
- * rest (M > N) the residual information; ra (M, N) the factorization of A.
- * Errors: shapes, A not of full rank. */
+ * x gets X (N, K) or (N), as Torch7's code does: a column-major view of the
+ * first N rows of a fresh max(M, N)-row buffer, whose rows N+1..M (M > N)
+ * stay in x's storage and hold the residual information (their norm is the
+ * residual norm); a strided slice of shape (N, K) is copied into instead.
+ * ra (M, N) gets the factorization of A.  Errors: shapes, A not of full rank. */
 int ml_lapack_gels(ml_tensor *x, ml_tensor *ra, const ml_tensor *b, const ml_tensor *a,
                    const char *who, ml_error *e);
 

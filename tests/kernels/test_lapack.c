@@ -448,10 +448,14 @@ static void test_lstsq(rng *r)
 				ml_tensor_init(&x, dt);
 				ml_tensor_init(&ra, dt);
 				int rc = ml_lapack_gels(&x, &ra, &b, &a, "t", &e);
-				CHECK(rc == ML_OK && x.size[0] == (m > n ? m : n), "gels %lldx%lld: %s", (long long)m,
-				      (long long)n, e.msg);
+				CHECK(rc == ML_OK && x.size[0] == n && x.size[1] == 2 && x.stride[0] == 1, "gels %lldx%lld: %s",
+				      (long long)m, (long long)n, rc ? e.msg : "");
 				ml_tensor xn = x;
-				xn.size[0] = n;
+				/* Torch7: x views the first n rows of a max(m, n)-row buffer; rows
+				 * n..m-1 behind the view hold the residual information */
+				ml_tensor xf = x;
+				xf.size[0] = m > n ? m : n;
+				CHECK(xf.stride[1] >= xf.size[0], "the residual rows are in x's storage");
 				if (m <= n) {
 					CHECK(residual(&a, 0, &xn, &b) < tol, "gels: exact for M <= N");
 				} else {
@@ -485,7 +489,7 @@ static void test_lstsq(rng *r)
 					for (int64_t j = 0; j < 2; j++) {
 						double ss = 0;
 						for (int64_t i = n; i < m; i++)
-							ss += get(&x, i, j) * get(&x, i, j);
+							ss += get(&xf, i, j) * get(&xf, i, j);
 						int64_t jj = j;
 						CHECK(check_near(ml_load_f64(dt, ml_tensor_ptr(&res, &jj)), ss, tol), "residual %lld",
 						      (long long)j);
