@@ -78,6 +78,7 @@ void ml_l_open_tensor(lua_State *L, int methods, int torch);
 void ml_l_open_math(lua_State *L, int methods, int torch);
 void ml_l_open_reduce(lua_State *L, int methods, int torch);
 void ml_l_open_blas(lua_State *L, int methods, int torch);
+void ml_l_open_lapack(lua_State *L, int methods, int torch);
 void ml_l_open_random(lua_State *L, int methods, int torch);
 void ml_l_open_sys(lua_State *L, int methods, int torch);
 void ml_l_open_file(lua_State *L, int methods, int torch);

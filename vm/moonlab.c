@@ -27,6 +27,7 @@ int luaopen_moonlab_core(lua_State *L)
 	ml_l_open_math(L, methods, torch);
 	ml_l_open_reduce(L, methods, torch);
 	ml_l_open_blas(L, methods, torch);
+	ml_l_open_lapack(L, methods, torch);
 	ml_l_open_random(L, methods, torch);
 	ml_l_open_sys(L, methods, torch);
 	ml_l_open_file(L, methods, torch);
