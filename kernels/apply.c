@@ -6,6 +6,8 @@
  * contiguous tensor of any shape is one run.  It then hands out runs, split
  * over OpenMP threads by flat element range.  It does not reorder dimensions
  * (a transposed output is walked in its logical order) and does no arithmetic.
+ * Between runs it polls the host's interrupt flag (interrupt.h) and stops the
+ * walk early when it is raised.
  */
 #include <string.h>
 
@@ -14,6 +16,10 @@
 #endif
 
 #include "internal.h"
+#include "interrupt.h"
+
+/* Elements walked between two polls of the interrupt flag. */
+#define POLL_EVERY ((int64_t)1 << 18)
 
 typedef struct plan {
 	int nops;                                /* operands */
@@ -82,7 +88,7 @@ static void run_plan(const plan *p, int64_t begin, int64_t end, ml_inner_fn fn, 
 		ptr[k] = q;
 		istep[k] = p->step[k][last];
 	}
-	int64_t pos = begin;
+	int64_t pos = begin, polled = begin;
 	for (;;) {
 		int64_t n = inner - off;
 		if (n > end - pos)
@@ -91,6 +97,11 @@ static void run_plan(const plan *p, int64_t begin, int64_t end, ml_inner_fn fn, 
 		pos += n;
 		if (pos >= end)
 			break;
+		if (pos - polled >= POLL_EVERY) { /* Ctrl-C: leave the rest undone */
+			polled = pos;
+			if (ml_interrupt_pending())
+				break;
+		}
 		/* back to the start of the run, then odometer step over outer dims */
 		for (int k = 0; k < p->nops; k++)
 			ptr[k] -= off * istep[k];
@@ -153,14 +164,16 @@ int ml_apply(int nops, ml_tensor *const *ops, int64_t grain, ml_inner_fn fn, voi
 	int nt = ml_threads_for(p.numel, grain);
 	if (nt <= 1) {
 		run_plan(&p, 0, p.numel, fn, ctx);
-		return ML_OK;
-	}
+	} else {
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(nt) schedule(static)
-	for (int part = 0; part < nt; part++) {
-		int64_t b = p.numel * part / nt, en = p.numel * (part + 1) / nt;
-		run_plan(&p, b, en, fn, ctx);
-	}
+		for (int part = 0; part < nt; part++) {
+			int64_t b = p.numel * part / nt, en = p.numel * (part + 1) / nt;
+			run_plan(&p, b, en, fn, ctx);
+		}
 #endif
+	}
+	if (ml_interrupt_pending())
+		return ml_fail(e, ML_EINTR, "interrupted");
 	return ML_OK;
 }

@@ -14,6 +14,10 @@
  * as doing the arithmetic in the element type.  These loops are serial and
  * not blocked: integer products are for indexing and counting, not speed.
  *
+ * Products of more than 2^30 multiply-adds run as several BLAS calls over row
+ * panels of c, so that an interrupt request (interrupt.h) stops them between
+ * panels.
+ *
  * Not here: LAPACK (lapack.c), sparse products, threading beyond OpenBLAS's.
  */
 #include <cblas.h>
@@ -22,6 +26,7 @@
 
 #include "blas.h"
 #include "internal.h"
+#include "interrupt.h"
 
 static int64_t max1(int64_t v)
 {
@@ -155,6 +160,10 @@ static int gemm_int(ml_tensor *c, double beta, double alpha, const ml_tensor *a,
 	uint64_t *C = ml_tensor_data(&c64);
 	const int64_t *A = ml_tensor_data(&a64), *B = ml_tensor_data(&b64);
 	for (int64_t i = 0; i < M; i++) {
+		if ((i & 63) == 63 && ml_interrupt_pending()) {
+			rc = ml_fail(e, ML_EINTR, "interrupted");
+			goto done;
+		}
 		uint64_t *restrict crow = C + i * N;
 		if (ub != 1)
 			for (int64_t j = 0; j < N; j++)
@@ -180,8 +189,12 @@ done:
 
 /* ---- BLAS calls ---- */
 
+/* Multiply-adds per BLAS call above which a product is split in row panels. */
+#define PANEL_WORK 1073741824.0
+
 /* Row-major c (M, N) with leading dimension ldc, at cdata: c = beta*c + alpha*a@b
- * with a (M, K), b (K, N) read in place or through contiguous copies. */
+ * with a (M, K), b (K, N) read in place or through contiguous copies.  Stops
+ * between row panels with ML_EINTR on an interrupt request. */
 static int gemm_rowmajor(ml_dtype dt, void *cdata, int64_t ldc, double beta, double alpha,
                          const ml_tensor *a, const ml_tensor *b, ml_error *e)
 {
@@ -206,17 +219,32 @@ static int gemm_rowmajor(ml_dtype dt, void *cdata, int64_t ldc, double beta, dou
 		trb = 0;
 		ldb = max1(N);
 	}
-	if (!rc) {
+	/* A big product goes in panels of rows of c, so that an interrupt request
+	 * (Ctrl-C) is seen between two BLAS calls. */
+	int64_t rows = M;
+	if ((double)M * (double)N * (double)K > PANEL_WORK) {
+		rows = (int64_t)(PANEL_WORK / ((double)N * (double)K)) / 64 * 64;
+		rows = rows < 256 ? 256 : rows;
+	}
+	size_t es = ml_dtype_info[dt].size;
+	for (int64_t i0 = 0; !rc && i0 < M; i0 += rows) {
+		if (i0 > 0 && ml_interrupt_pending()) {
+			rc = ml_fail(e, ML_EINTR, "interrupted");
+			break;
+		}
+		int64_t m = M - i0 < rows ? M - i0 : rows;
 		enum CBLAS_TRANSPOSE opa = tra ? CblasTrans : CblasNoTrans;
 		enum CBLAS_TRANSPOSE opb = trb ? CblasTrans : CblasNoTrans;
+		const char *ap = (const char *)ml_tensor_data(a) + (size_t)(tra ? i0 : i0 * lda) * es;
+		char *cp = (char *)cdata + (size_t)(i0 * ldc) * es;
 		if (dt == ML_FLOAT)
-			cblas_sgemm(CblasRowMajor, opa, opb, (blasint)M, (blasint)N, (blasint)K, (float)alpha,
-			            ml_tensor_data(a), (blasint)lda, ml_tensor_data(b), (blasint)ldb,
-			            (float)beta, cdata, (blasint)ldc);
+			cblas_sgemm(CblasRowMajor, opa, opb, (blasint)m, (blasint)N, (blasint)K, (float)alpha,
+			            (const float *)ap, (blasint)lda, ml_tensor_data(b), (blasint)ldb,
+			            (float)beta, (float *)cp, (blasint)ldc);
 		else
-			cblas_dgemm(CblasRowMajor, opa, opb, (blasint)M, (blasint)N, (blasint)K, alpha,
-			            ml_tensor_data(a), (blasint)lda, ml_tensor_data(b), (blasint)ldb, beta,
-			            cdata, (blasint)ldc);
+			cblas_dgemm(CblasRowMajor, opa, opb, (blasint)m, (blasint)N, (blasint)K, alpha,
+			            (const double *)ap, (blasint)lda, ml_tensor_data(b), (blasint)ldb, beta,
+			            (double *)cp, (blasint)ldc);
 	}
 	ml_tensor_release(&ta);
 	ml_tensor_release(&tb);

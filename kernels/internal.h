@@ -25,12 +25,14 @@ typedef void (*ml_inner_fn)(int64_t n, char *const *ptr, const int64_t *step, vo
 /* Calls fn over every element of the nops tensors, which must all have the same
  * shape (expand inputs first).  Threads split the range when numel >= 2*grain;
  * with threads, fn runs concurrently on disjoint element ranges, so any state it
- * writes through ctx must be per-part.  Returns ML_OK or ML_ESHAPE. */
+ * writes through ctx must be per-part.  Returns ML_OK or ML_ESHAPE, or
+ * ML_EINTR when the walk stopped early on an interrupt request (interrupt.h). */
 int ml_apply(int nops, ml_tensor *const *ops, int64_t grain, ml_inner_fn fn, void *ctx,
              ml_error *e);
 
 /* Like ml_apply but serial, over the slice [begin, end) of the flat logical
- * element range; used by kernels that manage their own threads. */
+ * element range; used by kernels that manage their own threads.  Stops early,
+ * silently, on an interrupt request (interrupt.h). */
 void ml_apply_range(int nops, ml_tensor *const *ops, int64_t begin, int64_t end,
                     ml_inner_fn fn, void *ctx);
 

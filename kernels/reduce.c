@@ -34,6 +34,7 @@
 #include "internal.h"
 #include "reduce.h"
 #include "reduce_walk.h"
+#include "interrupt.h"
 
 #define TILE 128       /* leaf block of pairwise sums */
 #define CONV 1024      /* elements converted at once into a stream's buffer */
@@ -1050,6 +1051,8 @@ static int run_tasks(const dim_job *jb, int64_t t0, int64_t t1)
 		for (int64_t t = t0; t < t1; t++) {
 			if (t > t0)
 				ml_walk_it_next(&it, p);
+			if ((t & 1023) == 1023 && ml_interrupt_pending())
+				break; /* Ctrl-C: the host raises the error */
 			line_output(jb, &it);
 		}
 		return 0;
@@ -1065,6 +1068,8 @@ static int run_tasks(const dim_job *jb, int64_t t0, int64_t t1)
 		int64_t tile = t % ntile;
 		if (t > t0 && tile == 0)
 			ml_walk_it_next(&it, p);
+		if (tile == 0 && ml_interrupt_pending())
+			break;
 		int64_t j0 = tile * ML_WALK_SWEEP_W;
 		int64_t w = p->m - j0 < ML_WALK_SWEEP_W ? p->m - j0 : ML_WALK_SWEEP_W;
 		sweep_output(jb, &it, j0, w, &sm);

@@ -34,7 +34,8 @@ enum {
 	ML_ESHAPE = -3,      /* shapes do not agree */
 	ML_ETYPE = -4,       /* dtype not accepted by this operation */
 	ML_ERANGE = -5,      /* index out of range */
-	ML_ENUM = -6         /* numerical failure (singular matrix, ...) */
+	ML_ENUM = -6,        /* numerical failure (singular matrix, ...) */
+	ML_EINTR = -7        /* stopped early: the host raised its interrupt flag (interrupt.h) */
 };
 
 typedef struct ml_error {

@@ -44,6 +44,7 @@ enum {
 	OPT_V = 4,     /* -v: version line */
 	OPT_NOENV = 8, /* -E: ignore LUA_PATH, LUA_CPATH, MOONLAB_STDLIB */
 	OPT_H = 16,    /* -h: usage */
+	OPT_Q = 32,    /* -q: no REPL banner */
 };
 
 static void usage(FILE *out)
@@ -55,13 +56,17 @@ static void usage(FILE *out)
 	      "  -l mod    require module 'mod' into the global 'mod'\n"
 	      "  -l g=mod  require module 'mod' into the global 'g'\n"
 	      "  -i        start the REPL after the script and -e code\n"
+	      "  -q        no banner when the REPL starts\n"
 	      "  -v        print the version line\n"
 	      "  -E        ignore LUA_PATH, LUA_CPATH and MOONLAB_STDLIB\n"
 	      "  -W        turn Lua warnings on\n"
 	      "  -h        print this help\n"
 	      "  --        stop handling options\n"
 	      "  -         run the script read from stdin\n"
-	      "Environment: MOONLAB_STDLIB names the stdlib folder.\n",
+	      "Environment: MOONLAB_STDLIB names the stdlib folder; MOONLAB_HISTORY the REPL's\n"
+	      "history file (default ~/.moonlab_history, empty: none); MOONLAB_RC the file run\n"
+	      "when an interactive REPL starts (default ~/.moonlabrc.lua); NO_COLOR turns\n"
+	      "colours off.\n",
 	      out);
 }
 
@@ -107,6 +112,7 @@ static int parse_args(cmdline *c, int argc, char **argv)
 			continue;
 		case 'i': flag = OPT_I; break;
 		case 'v': flag = OPT_V; break;
+		case 'q': flag = OPT_Q; break;
 		case 'E': flag = OPT_NOENV; break;
 		case 'h': flag = OPT_H; break;
 		case 'W': flag = 0; break; /* handled in run_options */
@@ -119,9 +125,9 @@ static int parse_args(cmdline *c, int argc, char **argv)
 	return 1;
 }
 
-/* "Moonlab 0.1.0 (Lua 5.4.4, OpenBLAS 0.3.21 Haswell)", read from the
- * libraries at run time where they tell. */
-static void print_version(void)
+/* Writes "Moonlab 0.1.0 (Lua 5.4.4, OpenBLAS 0.3.21 Haswell)" into out,
+ * read from the libraries at run time where they tell. */
+static void version_line(char *out, size_t n)
 {
 	const char *cfg = openblas_get_config(); /* "OpenBLAS 0.3.21 ..." */
 	const char *ver = cfg ? strchr(cfg, ' ') : NULL;
@@ -134,8 +140,15 @@ static void print_version(void)
 		vlen = 1;
 	}
 	const char *core = openblas_get_corename();
-	printf("Moonlab %s (%s, OpenBLAS %.*s %s)\n", ML_VERSION, LUA_RELEASE, vlen, ver,
-	       core ? core : "?");
+	snprintf(out, n, "Moonlab %s (%s, OpenBLAS %.*s %s)", ML_VERSION, LUA_RELEASE, vlen, ver,
+	         core ? core : "?");
+}
+
+static void print_version(void)
+{
+	char line[256];
+	version_line(line, sizeof line);
+	puts(line);
 	fflush(stdout);
 }
 
@@ -317,17 +330,26 @@ static int pmain(lua_State *L)
 		return 0;
 	if (ml_repl_report(L, open_moonlab(L, stdlib), 1) != LUA_OK)
 		return 0;
-	if (run_options(L, c) != LUA_OK)
-		return 0;
-	if (c->script && run_script(L, c) != LUA_OK)
-		return 0;
+	ml_repl_mark_builtins(L);
 	int repl = (c->flags & OPT_I) || (!c->script && !(c->flags & (OPT_E | OPT_V)));
+	int interactive = repl && isatty(STDIN_FILENO);
+	if (interactive)
+		ml_repl_run_rc(L); /* its errors are reported; the session goes on */
+	/* With -i, a failing option or script still opens the REPL (to look
+	 * at what it left behind); the exit status then says it failed. */
+	int ok = run_options(L, c) == LUA_OK && (!c->script || run_script(L, c) == LUA_OK);
+	if (!ok && !(c->flags & OPT_I))
+		return 0;
 	if (repl) {
-		if (!(c->flags & OPT_V) && isatty(STDIN_FILENO))
-			print_version();
-		ml_repl_run(L);
+		char line[256];
+		ml_repl_options opts = {NULL, (c->flags & OPT_Q) != 0};
+		if (!(c->flags & OPT_V)) {
+			version_line(line, sizeof line);
+			opts.version = line;
+		}
+		ml_repl_run(L, &opts);
 	}
-	lua_pushboolean(L, 1);
+	lua_pushboolean(L, ok);
 	return 1;
 }
 

@@ -11,14 +11,18 @@ SCRIPT is a file of steps, one per line:
     eof           send Ctrl-D
 Everything the program wrote goes to stdout, followed by a last line
 "exit N" (the program's exit status) or "timeout waiting for TEXT".
+The terminal is PTY_COLS x PTY_ROWS (environment; default 80 x 24).
 Only the standard library is used: python3 is on every machine here.
 """
-import os, pty, select, sys, time, codecs
+import os, pty, select, sys, time, codecs, fcntl, struct, termios
 
 def main():
     steps = open(sys.argv[1]).read().splitlines()
     pid, fd = pty.fork()
     if pid == 0:
+        size = struct.pack("HHHH", int(os.environ.get("PTY_ROWS", "24")),
+                           int(os.environ.get("PTY_COLS", "80")), 0, 0)
+        fcntl.ioctl(0, termios.TIOCSWINSZ, size)
         os.execv(sys.argv[2], sys.argv[2:])
     out = b""
     pos = 0  # each wait searches the output after the previous match

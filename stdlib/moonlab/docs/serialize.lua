@@ -1,0 +1,2 @@
+local D = {}
+return { title = "serialize", docs = D }
