@@ -693,8 +693,9 @@ static int incomplete(lua_State *L, int status)
  * ("return CODE;", a trailing ';' of the user's dropped), then as statements.
  * Leaves the function (or the error message) above the code and returns the
  * load status, or returns -1 with nothing pushed when the code is incomplete.
- * *quiet tells whether the code ends with ';'. */
-static int compile(lua_State *L, int *quiet)
+ * *quiet tells whether the code ends with ';', *expr whether it compiled as
+ * an expression. */
+static int compile(lua_State *L, int *quiet, int *expr)
 {
 	size_t len;
 	const char *code = lua_tolstring(L, -1, &len);
@@ -707,9 +708,10 @@ static int compile(lua_State *L, int *quiet)
 	lua_pushliteral(L, ";");
 	lua_concat(L, 3);
 	size_t elen;
-	const char *expr = lua_tolstring(L, -1, &elen);
-	int status = luaL_loadbuffer(L, expr, elen, CHUNKNAME);
+	const char *text = lua_tolstring(L, -1, &elen);
+	int status = luaL_loadbuffer(L, text, elen, CHUNKNAME);
 	lua_remove(L, -2);
+	*expr = status == LUA_OK;
 	if (status == LUA_OK)
 		return status;
 	lua_pop(L, 1);
@@ -763,8 +765,9 @@ static const char *prompt(repl *r, int continued)
 /* Reads and compiles one chunk.  Returns LUA_OK with the code and its
  * function pushed, a load status with the code and the message pushed,
  * CHUNK_COMMAND with the line pushed, or CHUNK_EOF / CHUNK_CANCEL /
- * CHUNK_EMPTY with nothing pushed.  *quiet: the code ends with ';'. */
-static int load_chunk(repl *r, int *quiet)
+ * CHUNK_EMPTY with nothing pushed.  *quiet: the code ends with ';'; *expr:
+ * it is an expression. */
+static int load_chunk(repl *r, int *quiet, int *expr)
 {
 	lua_State *L = r->L;
 	const char *p = r->tty ? prompt(r, 0) : "";
@@ -787,7 +790,7 @@ static int load_chunk(repl *r, int *quiet)
 		lua_remove(L, -2);
 	}
 	for (;;) {
-		int status = compile(L, quiet);
+		int status = compile(L, quiet, expr);
 		if (status != -1) {
 			save_history(r, -2);
 			return status;
@@ -894,8 +897,8 @@ int ml_repl_run(lua_State *L, const ml_repl_options *opts)
 	open_lua(&r, opts);
 	lua_settop(L, base);
 	while (!r.quit) {
-		int quiet = 0;
-		int status = load_chunk(&r, &quiet);
+		int quiet = 0, expr = 0;
+		int status = load_chunk(&r, &quiet, &expr);
 		if (status == CHUNK_EOF)
 			break;
 		if (status == CHUNK_CANCEL || status == CHUNK_EMPTY)
@@ -916,7 +919,9 @@ int ml_repl_run(lua_State *L, const ml_repl_options *opts)
 				print_results(&r, n);
 			lua_pushinteger(L, r.count);
 			lua_pushvalue(L, base + 1);
-			call_lua(&r, "record", 2);
+			lua_pushstring(L, !expr ? "statements" : quiet ? "quiet" : "expression");
+			lua_pushinteger(L, n);
+			call_lua(&r, "record", 4);
 		} else {
 			report(&r, status);
 		}

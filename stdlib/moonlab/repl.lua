@@ -138,7 +138,22 @@ local function table_text(t, indent, depth, path, room)
   local one = "{" .. table.concat(items, ", ") .. "}"
   if not one:find("\n", 1, true) and width(one) <= room then return one end
   local pad = indent .. "  "
-  return "{\n" .. pad .. table.concat(items, ",\n" .. pad) .. "\n" .. indent .. "}"
+  if one:find("\n", 1, true) then -- nested blocks: one entry per line
+    return "{\n" .. pad .. table.concat(items, ",\n" .. pad) .. "\n" .. indent .. "}"
+  end
+  -- single-line entries: as many per line as fit
+  local lines, cur = {}, nil
+  for i, it in ipairs(items) do
+    local piece = i < #items and it .. "," or it
+    if cur and width(pad) + width(cur) + 1 + width(piece) <= room then
+      cur = cur .. " " .. piece
+    else
+      lines[#lines + 1] = cur
+      cur = piece
+    end
+  end
+  lines[#lines + 1] = cur
+  return "{\n" .. pad .. table.concat(lines, "\n" .. pad) .. "\n" .. indent .. "}"
 end
 
 -- Does text fit in cols columns and rows lines?
@@ -257,9 +272,26 @@ function M.display(n, ...)
   io.flush()
 end
 
---- record(n, code): keeps the code of input n, which ran without error, for :save.
-function M.record(n, code)
-  inputs[#inputs + 1] = { n = n, code = code }
+--- record(n, code, kind, nvalues): keeps the code of input n, which ran
+-- without error, for :save; kind is "expression", "quiet" (an expression
+-- ending with ';') or "statements"; nvalues is how many values it gave.
+function M.record(n, code, kind, nvalues)
+  inputs[#inputs + 1] = { n = n, code = code, kind = kind, nvalues = nvalues }
+end
+
+-- The text of an input as a line of a script: an expression becomes a print
+-- of its values (a bare expression is not a Lua statement), a quiet one a
+-- statement when it is one (a call) and an assignment to a local otherwise.
+local function as_script(inp)
+  local code = inp.code
+  if inp.kind == "statements" then return code end
+  code = code:gsub("^=", ""):gsub("^return%s+", ""):gsub("[;%s]+$", "")
+  local call = load(code, "=stdin", "t") ~= nil -- a function call is a statement
+  if inp.kind == "expression" and not (call and inp.nvalues == 0) then
+    return "print(" .. code .. ")"
+  end
+  if call then return code end
+  return "local _ = " .. code
 end
 
 -- ---------------------------------------------------------------- commands
@@ -411,7 +443,7 @@ command("save", ":save FILE.lua", "save this session's inputs as a notebook (per
     "-- Moonlab session saved on " .. os.date("%Y-%m-%d %H:%M") .. " (" .. #inputs .. " inputs).", "" }
   for _, inp in ipairs(inputs) do
     out[#out + 1] = "-- %%"
-    out[#out + 1] = inp.code
+    out[#out + 1] = as_script(inp)
     out[#out + 1] = ""
   end
   local f, err = io.open(path, "w")
