@@ -119,11 +119,7 @@ local function reverse_index()
   for _, n in ipairs { "torch.DiskFile", "torch.MemoryFile", "torch.PipeFile" } do
     class_methods("File:", dbg[n])
   end
-  if type(torch.Tester) == "table" then
-    for k, v in pairs(torch.Tester) do
-      if type(k) == "string" and type(v) == "function" and not k:match("^_") then add(v, "Tester:" .. k) end
-    end
-  end
+  class_methods("Tester:", dbg["torch.Tester"])
   for _, g in ipairs { "help", "apropos" } do add(rawget(_G, g), g) end
   for name, mod in pairs(package.loaded) do
     if type(mod) == "table" and mod ~= _G and not idx[mod] then add(mod, name) end

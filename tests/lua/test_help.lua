@@ -1,0 +1,170 @@
+-- test_help.lua: docstrings cannot drift from the code.  Every public function
+-- of torch, every tensor method and the methods of storages, timers, files and
+-- testers have a docstring in the one layout (signature, summary, arguments,
+-- example); every documented name exists; every example runs; help() and
+-- apropos() find them by value and by name.
+local H = dofile("tests/lua/harness.lua")
+local help = require "moonlab.help"
+local U = require "moonlab.docs.util"
+local image = require "image"
+
+local reg = debug.getregistry()
+
+-- public names: string keys not starting with "_"
+local function public(t, fn_only)
+  local out = {}
+  for k, v in pairs(t) do
+    if type(k) == "string" and not k:match("^_") and (not fn_only or type(v) == "function") then
+      out[#out + 1] = k
+    end
+  end
+  table.sort(out)
+  return out
+end
+
+local function methods(mt)
+  local set = {}
+  for _, t in ipairs { mt, type(mt.__index) == "table" and mt.__index or {} } do
+    for k, v in pairs(t) do
+      if type(k) == "string" and type(v) == "function" and not k:match("^_") then set[k] = true end
+    end
+  end
+  return public(set)
+end
+
+-- every name that must have a docstring, and where it lives
+local required = {}
+for _, k in ipairs(public(torch)) do required[#required + 1] = "torch." .. k end
+for _, k in ipairs(public(torch._tensor_methods)) do required[#required + 1] = "Tensor:" .. k end
+for _, k in ipairs(public(torch._storage_methods)) do required[#required + 1] = "Storage:" .. k end
+for _, k in ipairs(methods(reg["torch.Timer"])) do required[#required + 1] = "Timer:" .. k end
+for _, k in ipairs(methods(reg["torch.File"])) do required[#required + 1] = "File:" .. k end
+for _, k in ipairs(methods(reg["torch.Tester"])) do required[#required + 1] = "Tester:" .. k end
+for _, k in ipairs(public(image, true)) do required[#required + 1] = "image." .. k end
+
+H.test("every public function and method has a docstring", function()
+  local missing = {}
+  for _, name in ipairs(required) do
+    if not help.get(name) then missing[#missing + 1] = name end
+  end
+  H.eq(table.concat(missing, " "), "", "undocumented")
+  H.ok(#required > 300, "the inventory is complete (" .. #required .. " names)")
+end)
+
+H.test("every documented name exists", function()
+  local function exists(name)
+    local m = name:match("^torch%.(.+)$")
+    if m then return rawget(torch, m) ~= nil end
+    m = name:match("^Tensor:(.+)$")
+    if m then return torch._tensor_methods[m] ~= nil end
+    m = name:match("^Storage:(.+)$")
+    if m then return torch._storage_methods[m] ~= nil end
+    for cls, reg_name in pairs { Timer = "torch.Timer", File = "torch.File", Tester = "torch.Tester" } do
+      m = name:match("^" .. cls .. ":(.+)$")
+      if m then
+        local mt = reg[reg_name]
+        return mt[m] ~= nil or (type(mt.__index) == "table" and mt.__index[m] ~= nil)
+      end
+    end
+    m = name:match("^image%.(.+)$")
+    if m then return image[m] ~= nil end
+    if name == "torch" or name == "image" or name == "help" or name == "apropos" then return true end
+    local mod, fn = name:match("^(moonlab%.%a+)%.(.+)$")
+    if mod then return require(mod)[fn] ~= nil end
+    return false
+  end
+  local stale = {}
+  for _, name in ipairs(help.names()) do
+    if not exists(name) then stale[#stale + 1] = name end
+  end
+  H.eq(table.concat(stale, " "), "", "documented but missing")
+end)
+
+H.test("every docstring has a signature, a summary, arguments and an example", function()
+  local bad = {}
+  for _, name in ipairs(help.names()) do
+    local d = help.get(name)
+    local sig, summary = d:match("^([^\n]+)\n([^\n]+)")
+    local short = name:match("[.:]([%w_]+)$") or name
+    local ok = sig and summary and sig:find(short, 1, true) and summary:match("%.$")
+      and d:find("\nArguments:\n", 1, true) and U.example(d) and #U.example(d) > 0
+    if not ok then bad[#bad + 1] = name end
+  end
+  H.eq(table.concat(bad, " "), "", "malformed docstrings")
+end)
+
+H.test("every example runs", function()
+  local failures = {}
+  local quiet = function() end
+  local real_write = io.write
+  for _, name in ipairs(help.names()) do
+    local code = U.example(help.get(name))
+    if code and not code:match("^%-%-norun") then
+      local env = setmetatable({ print = quiet, help = quiet, apropos = help.apropos }, { __index = _G })
+      local f, err = load(code, "=example of " .. name, "t", env)
+      if f then
+        io.write = quiet
+        local ok, e = pcall(f)
+        io.write = real_write
+        err = not ok and e or nil
+      end
+      if err then failures[#failures + 1] = name .. ": " .. tostring(err) end
+    end
+  end
+  io.write = real_write
+  H.eq(table.concat(failures, "\n"), "", "examples that fail")
+end)
+
+H.test("help finds C functions, methods, Lua functions and modules by value", function()
+  H.eq(help.text(torch.mm), help.get("torch.mm"))
+  H.ok(help.text(torch.mm):find("torch.mm([res,] a, b)", 1, true))
+  local x = torch.Tensor(2)
+  H.ok(help.text(x.narrow):find("x:narrow(dim, index, size)", 1, true))
+  H.eq(help.text(torch.save), help.get("torch.save"))
+  H.eq(help.text(torch.Timer), help.get("torch.Timer"))
+  H.ok(help.text(torch):find("torch.zeros", 1, true), "module help lists functions")
+  H.ok(help.text(torch):find("Linear algebra", 1, true), "module help groups by area")
+  H.ok(help.text(x):find("Tensor:narrow", 1, true), "a tensor's help lists its methods")
+  H.ok(help.text(image):find("image.scale", 1, true), "the image module lists its functions")
+  H.ok(help.text(x.abs):find("torch.abs", 1, true), "a method shares its torch function's docstring")
+end)
+
+H.test("help finds names", function()
+  H.eq(help.text("torch.mm"), help.get("torch.mm"))
+  H.eq(help.text("mm"), help.get("torch.mm"))
+  H.eq(help.text("narrow"), help.get("Tensor:narrow"))
+  H.eq(help.text("Tensor:abs"), help.get("torch.abs"))
+  H.eq(help.text("torch.Tensor.narrow"), help.get("Tensor:narrow"))
+  H.eq(help.text("torch.DoubleTensor:narrow"), help.get("Tensor:narrow"))
+  rawset(_G, "helptest_x", torch.Tensor(2))
+  H.eq(help.text("helptest_x:narrow"), help.get("Tensor:narrow"))
+  H.eq(help.text("helptest_x.fill"), help.get("Tensor:fill"))
+  rawset(_G, "helptest_x", nil)
+  H.eq(help.text("readDouble"), help.get("File:readDouble"))
+  local t, err = help.text("no_such_thing")
+  H.eq(t, nil)
+  H.ok(err:find("no help for 'no_such_thing'", 1, true))
+  H.ok(help.text("print"):find("manual.html#pdf-print", 1, true))
+  H.ok(help.text(string.format):find("pdf-string.format", 1, true))
+  H.ok(help.text():find("apropos", 1, true), "help() gives an overview")
+end)
+
+H.test("summaries and apropos", function()
+  H.eq(help.summary("torch.mm"), "Matrix product of a (n x m) and b (m x p): n x p (also a * b for two matrices).")
+  local out = {}
+  local real = io.write
+  io.write = function(...) for _, s in ipairs { ... } do out[#out + 1] = s end end
+  help.apropos("CHOLESKY")
+  io.write = real
+  local text = table.concat(out)
+  H.ok(text:find("torch.potrf", 1, true) and text:find("torch.cholesky", 1, true), text)
+  H.check_error("apropos: expected a word", help.apropos, 3)
+end)
+
+H.test("register", function()
+  help.register("helptest.fn", "helptest.fn(x)\nDoes nothing.\n\nArguments:\n  x  anything\n\nExample:\n  helptest.fn(1)")
+  H.eq(help.summary("helptest.fn"), "Does nothing.")
+  H.check_error("help.register: expected a name and a docstring", help.register, "x")
+end)
+
+H.done()
