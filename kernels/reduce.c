@@ -1068,7 +1068,7 @@ static int run_tasks(const dim_job *jb, int64_t t0, int64_t t1)
 		int64_t tile = t % ntile;
 		if (t > t0 && tile == 0)
 			ml_walk_it_next(&it, p);
-		if (tile == 0 && ml_interrupt_pending())
+		if (ml_interrupt_pending()) /* Ctrl-C: the host raises the error */
 			break;
 		int64_t j0 = tile * ML_WALK_SWEEP_W;
 		int64_t w = p->m - j0 < ML_WALK_SWEEP_W ? p->m - j0 : ML_WALK_SWEEP_W;
