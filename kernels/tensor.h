@@ -126,11 +126,47 @@ int ml_tensor_set_storage(ml_tensor *dst, ml_storage *s, int64_t offset, int ndi
 
 /* ---- queries ---- */
 
-int64_t ml_tensor_numel(const ml_tensor *t);
-int ml_tensor_is_contiguous(const ml_tensor *t);
-int ml_tensor_same_size(const ml_tensor *a, const ml_tensor *b);
+/* These four are inline: the operators on small tensors call them several times per op. */
+
+static inline int64_t ml_tensor_numel(const ml_tensor *t)
+{
+	if (t->ndim == 0)
+		return 0;
+	int64_t n = 1;
+	for (int d = 0; d < t->ndim; d++)
+		n *= t->size[d];
+	return n;
+}
+
+static inline int ml_tensor_is_contiguous(const ml_tensor *t)
+{
+	int64_t st = 1;
+	for (int d = t->ndim - 1; d >= 0; d--) {
+		if (t->size[d] != 1 && t->stride[d] != st)
+			return 0;
+		st *= t->size[d];
+	}
+	return 1;
+}
+
+static inline int ml_tensor_same_size(const ml_tensor *a, const ml_tensor *b)
+{
+	if (a->ndim != b->ndim)
+		return 0;
+	for (int d = 0; d < a->ndim; d++)
+		if (a->size[d] != b->size[d])
+			return 0;
+	return 1;
+}
+
 /* Address of the first element (storage data + offset); NULL when t has no storage. */
-void *ml_tensor_data(const ml_tensor *t);
+static inline void *ml_tensor_data(const ml_tensor *t)
+{
+	if (!t->storage || !t->storage->data)
+		return NULL;
+	return ml_storage_at(t->storage, t->offset);
+}
+
 /* Address of the element at 0-based multi-index idx (no bounds check). */
 void *ml_tensor_ptr(const ml_tensor *t, const int64_t *idx);
 /* Writes "3x4x5" ("empty" for ndim 0) into buf and returns buf. */
