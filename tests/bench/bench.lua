@@ -127,6 +127,23 @@ case("small_add_10", function()
   return time_it(function() return a + b end)
 end)
 
+-- issue 3: linear algebra
+case("svd_500", function()
+  torch.manualSeed(1)
+  local a = torch.Tensor(500, 500):uniform(-1, 1)
+  local u, s, v = torch.svd(a)
+  check((torch.mv(a, v:select(2, 1)) - u:select(2, 1) * s[1]):abs():max() < 1e-10, "svd")
+  return time_it(function() return torch.svd(a) end, 7)
+end)
+case("gesv_1000", function()
+  torch.manualSeed(1)
+  local a = torch.Tensor(1000, 1000):uniform(-1, 1)
+  for i = 1, 1000 do a[i][i] = a[i][i] + 10 end
+  local b = torch.Tensor(1000, 1):uniform(-1, 1)
+  check((torch.mm(a, torch.gesv(b, a)) - b):abs():max() < 1e-10, "gesv")
+  return time_it(function() return torch.gesv(b, a) end, 9)
+end)
+
 for _, c in ipairs(cases) do
   if not only or c.name:find(only, 1, true) then
     report(c.name, c.fn())

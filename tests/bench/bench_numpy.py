@@ -112,6 +112,22 @@ def _():
     return time_it(lambda: a + b)
 
 
+@case("svd_500")
+def _():
+    a = rng.uniform(-1, 1, (500, 500))
+    u, s, vt = np.linalg.svd(a)
+    assert np.abs(u @ np.diag(s) @ vt - a).max() < 1e-10
+    return time_it(lambda: np.linalg.svd(a), 7)
+
+
+@case("gesv_1000")
+def _():
+    a = rng.uniform(-1, 1, (1000, 1000)) + 10 * np.eye(1000)
+    b = rng.uniform(-1, 1, (1000, 1))
+    assert np.abs(a @ np.linalg.solve(a, b) - b).max() < 1e-10
+    return time_it(lambda: np.linalg.solve(a, b), 9)
+
+
 for name, fn in cases:
     if only is None or only in name:
         print("%s %.9g" % (name, fn()), flush=True)

@@ -48,6 +48,8 @@ sum_10M 1.5
 mean_10M 1.5
 var_10M 1.5
 small_add_10 1.6667
+svd_500 1.0
+gesv_1000 1.0
 T
 
 printf '%-16s %14s %14s %8s %8s  %s\n' case moonlab numpy ratio target ""
