@@ -56,6 +56,9 @@ $(BUILD)/tests/%: tests/kernels/%.c $(KERNEL_OBJ) tests/kernels/check.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Ikernels -o $@ $< $(KERNEL_OBJ) $(LDFLAGS_ALL) $(LDLIBS_ALL)
 
+# test_allocfail replaces the allocator to fail the N-th allocation
+$(BUILD)/tests/test_allocfail: LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+
 # kernels/ must stay Lua-free.
 check-layering:
 	@if grep -l 'lua\.h\|lauxlib\.h\|lualib\.h' kernels/*.c kernels/*.h 2>/dev/null; then \
