@@ -167,6 +167,8 @@ static int l_math_call(lua_State *L)
 	ml_error e;
 	if (f->run(L, f, &a, res, first, form, &e))
 		return ml_l_error(L, &e);
+	if (res && !resi)
+		ml_l_account(L, res);
 	return 1;
 }
 
@@ -361,6 +363,7 @@ static int arith(lua_State *L, ml_binary_op op, const char *who)
 	}
 	if (rc)
 		return ml_l_error(L, &e);
+	ml_l_account(L, res);
 	return 1;
 }
 
@@ -379,6 +382,7 @@ static int l_math_op_unm(lua_State *L)
 	ml_error e;
 	if (ml_math_unary("torch.neg", ML_NEG, res, a, &e))
 		return ml_l_error(L, &e);
+	ml_l_account(L, res);
 	return 1;
 }
 

@@ -100,6 +100,61 @@ void ml_l_pushstorage(lua_State *L, ml_storage *s)
 	luaL_setmetatable(L, ml_l_storage_mt[s->dtype]);
 }
 
+/* Bytes of tensor memory the collector is told about (ml_l_account): what
+ * Lua-created tensors hold now, and what they held after the last full
+ * collection.  One per Lua state, kept in the registry and as an upvalue of
+ * the tensors' __gc. */
+typedef struct ext_mem {
+	int64_t live;  /* accounted bytes not yet released by a __gc */
+	int64_t base;  /* live right after the last collection this file asked for */
+} ext_mem;
+
+#define EXT_MEM_KEY "moonlab.ext_mem"
+#define EXT_MIN_BYTES ((int64_t)1 << 20)  /* smaller tensors are not accounted */
+#define EXT_SLACK ((int64_t)64 << 20)     /* growth allowed beyond twice the base */
+
+void ml_l_account(lua_State *L, const ml_tensor *t)
+{
+	if (!t->storage)
+		return;
+	int64_t bytes = t->storage->size * (int64_t)ml_dtype_info[t->dtype].size;
+	if (bytes < EXT_MIN_BYTES)
+		return;
+	lua_getfield(L, LUA_REGISTRYINDEX, EXT_MEM_KEY);
+	ext_mem *m = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	if (!m)
+		return;
+	m->live += bytes;
+	/* Generational collection only looks at young objects, and a temporary
+	 * still sits in a register while the next one is computed, so it ages
+	 * before it dies: large temporaries need a full collection.  Ask for one
+	 * when tensor memory has doubled since the last (plus some slack), the
+	 * policy Lua itself applies to its own heap. */
+	if (m->live > 2 * m->base + EXT_SLACK) {
+		lua_gc(L, LUA_GCCOLLECT);
+		m->base = m->live;
+	}
+}
+
+/* The __gc of tensors: releases the storage reference, and the accounted
+ * bytes when this was the last one.  Upvalue 1: the ext_mem. */
+static int l_tensor_gc(lua_State *L)
+{
+	ml_tensor *t = lua_touserdata(L, 1);
+	if (!t)
+		return 0;
+	ml_storage *s = t->storage;
+	if (s && s->refcount == 1) {
+		int64_t bytes = s->size * (int64_t)ml_dtype_info[s->dtype].size;
+		ext_mem *m = lua_touserdata(L, lua_upvalueindex(1));
+		if (m && bytes >= EXT_MIN_BYTES)
+			m->live = m->live > bytes ? m->live - bytes : 0;
+	}
+	ml_tensor_release(t);
+	return 0;
+}
+
 int ml_l_error(lua_State *L, const ml_error *e)
 {
 	return luaL_error(L, "%s", e->msg);
@@ -195,6 +250,7 @@ static ml_tensor *newtensor_sized(lua_State *L, ml_dtype dt, int ndim, const int
 	ml_error e;
 	if (ml_tensor_resize(t, ndim, size, &e))
 		ml_l_error(L, &e);
+	ml_l_account(L, t);
 	return t;
 }
 
@@ -381,14 +437,6 @@ static int l_storage_new(lua_State *L)
 
 /* ---- life cycle ---- */
 
-static int l_tensor_gc(lua_State *L)
-{
-	ml_tensor *t = lua_touserdata(L, 1);
-	if (t)
-		ml_tensor_release(t);
-	return 0;
-}
-
 static int l_storage_gc(lua_State *L)
 {
 	ml_storage **u = lua_touserdata(L, 1);
@@ -508,6 +556,7 @@ static int l_tensor_typename(lua_State *L)
 	ml_error e;
 	if (ml_tensor_clone_as(r, t, dt, &e))
 		return ml_l_error(L, &e);
+	ml_l_account(L, r);
 	return 1;
 }
 
@@ -523,6 +572,7 @@ static int l_tensor_convert(lua_State *L)
 	ml_error e;
 	if (ml_tensor_clone_as(r, t, dt, &e))
 		return ml_l_error(L, &e);
+	ml_l_account(L, r);
 	return 1;
 }
 
@@ -556,6 +606,7 @@ static int l_tensor_clone(lua_State *L)
 	ml_error e;
 	if (t->ndim && ml_tensor_clone_as(r, t, t->dtype, &e))
 		return ml_l_error(L, &e);
+	ml_l_account(L, r);
 	return 1;
 }
 
@@ -810,6 +861,7 @@ static int l_tensor_reshape(lua_State *L)
 	}
 	ml_tensor *r = ml_l_pushtensor(L, tmp.dtype);
 	*r = tmp; /* hand over the reference */
+	ml_l_account(L, r);
 	return 1;
 }
 
@@ -996,6 +1048,7 @@ static int fill_factory(lua_State *L, double v, const char *who)
 	if (ml_tensor_resize(res, ndim, size, &e))
 		return ml_l_error(L, &e);
 	ml_tensor_fill(res, v);
+	ml_l_account(L, res);
 	return 1;
 }
 
@@ -1326,6 +1379,10 @@ void ml_l_open_tensor(lua_State *L, int methods, int torch)
 	luaL_setfuncs(L, torch_functions, 0);
 	lua_pop(L, 1);
 
+	ext_mem *m = lua_newuserdatauv(L, sizeof(ext_mem), 0);
+	m->live = m->base = 0;
+	lua_setfield(L, LUA_REGISTRYINDEX, EXT_MEM_KEY);
+
 	lua_newtable(L); /* storage methods, shared by every storage type */
 	luaL_setfuncs(L, storage_methods, 0);
 	int smethods = lua_gettop(L);
@@ -1340,9 +1397,11 @@ void ml_l_open_tensor(lua_State *L, int methods, int torch)
 		lua_setfield(L, -2, "__index");
 		lua_pushcfunction(L, ml_l_tensor_newindex);
 		lua_setfield(L, -2, "__newindex");
-		lua_pushcfunction(L, l_tensor_gc);
+		lua_getfield(L, LUA_REGISTRYINDEX, EXT_MEM_KEY);
+		lua_pushcclosure(L, l_tensor_gc, 1);
 		lua_setfield(L, -2, "__gc");
-		lua_pushcfunction(L, l_tensor_gc);
+		lua_getfield(L, LUA_REGISTRYINDEX, EXT_MEM_KEY);
+		lua_pushcclosure(L, l_tensor_gc, 1);
 		lua_setfield(L, -2, "__close");
 		lua_pushcfunction(L, l_tensor_len);
 		lua_setfield(L, -2, "__len");

@@ -36,6 +36,13 @@ ml_tensor *ml_l_pushview(lua_State *L, const ml_tensor *src);
 /* Pushes a storage userdata taking one new reference on s. */
 void ml_l_pushstorage(lua_State *L, ml_storage *s);
 
+/* Tells Lua's collector about the elements of a tensor that this call just
+ * allocated: tensor memory lives outside the Lua heap, so without this a loop
+ * making large temporaries (c = a + b on 10M elements) would run far ahead of
+ * the collector.  Results of 1 MiB or more count as that many KiB of Lua
+ * allocation (lua_gc's LUA_GCSTEP), which collects the previous temporaries. */
+void ml_l_account(lua_State *L, const ml_tensor *t);
+
 /* Raises e->msg as a Lua error (never used as a format string). */
 int ml_l_error(lua_State *L, const ml_error *e);
 
