@@ -448,11 +448,19 @@ static int finish_member(ml_npy_reader *r, ml_error *e)
 static int read_header(ml_npy_reader *r, ml_npy_info *info, ml_error *e)
 {
 	unsigned char pre[12];
-	size_t n = r->left < 10 ? (size_t)r->left : 10, prelen;
+	size_t n = r->left < 8 ? (size_t)r->left : 8, prelen;
 	uint64_t total;
 	int rc = rd(r, pre, n, e);
 	if (rc)
 		return rc;
+	/* the length field after magic and version: 2 bytes in 1.0, 4 in 2.0 and 3.0 */
+	size_t more = n == 8 && pre[6] >= 1 && pre[6] <= 3 ? (pre[6] == 1 ? 2 : 4) : 0;
+	if (more > r->left)
+		more = (size_t)r->left;
+	rc = rd(r, pre + n, more, e);
+	if (rc)
+		return rc;
+	n += more;
 	rc = parse_prefix(pre, n, &prelen, &total, r->who, r->label, e);
 	if (rc)
 		return rc;
