@@ -560,12 +560,11 @@ int ml_npy_read(ml_npy_reader *r, const ml_npy_info *info, ml_tensor *t, ml_erro
 	} else {
 		memcpy(size, info->size, sizeof(int64_t) * (size_t)nd);
 	}
-	/* C order: the last index moves fastest; Fortran order: the first */
+	/* Fortran order: the first index moves fastest */
 	int64_t step = 1;
-	for (int k = 0; k < nd; k++) {
-		int d = info->fortran ? k : nd - 1 - k;
+	for (int d = 0; d < nd; d++) {
 		stride[d] = step;
-		step *= size[d] > 0 ? size[d] : 1;
+		step *= size[d];
 	}
 	size_t es = ml_dtype_info[info->dtype].size;
 	ml_storage *s = ml_storage_new(info->dtype, info->numel, e);
@@ -575,8 +574,8 @@ int ml_npy_read(ml_npy_reader *r, const ml_npy_info *info, ml_tensor *t, ml_erro
 	int rc = rd(r, s->data, (size_t)info->numel * es, e);
 	if (!rc && info->swap)
 		swap_bytes(s->data, es, info->numel);
-	if (!rc)
-		rc = ml_tensor_set_storage(t, s, 0, nd, size, stride, e);
+	if (!rc) /* contiguous strides exactly as resize makes them, unless column-major */
+		rc = ml_tensor_set_storage(t, s, 0, nd, size, info->fortran && info->numel > 0 ? stride : NULL, e);
 	ml_storage_release(s);
 	if (!rc && r->member)
 		rc = finish_member(r, e);
