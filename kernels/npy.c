@@ -590,7 +590,8 @@ typedef struct sink {
 	int z_live;           /* 1: deflating through z */
 	z_stream z;           /* deflate state */
 	unsigned char *zout;  /* deflate output buffer (ZBUF bytes) */
-	uint32_t crc;         /* CRC-32 of the bytes put */
+	int member;           /* 1: an archive member: keep the CRC-32 */
+	uint32_t crc;         /* CRC-32 of the bytes put (members) */
 	uint64_t raw;         /* bytes put (uncompressed) */
 	uint64_t written;     /* bytes that reached the file */
 } sink;
@@ -625,7 +626,8 @@ static int put(sink *s, const void *p, size_t n, ml_error *e)
 {
 	if (n == 0)
 		return ML_OK;
-	s->crc = crc_update(s->crc, p, n);
+	if (s->member)
+		s->crc = crc_update(s->crc, p, n);
 	s->raw += n;
 	if (!s->z_live)
 		return emit(s, p, n, e);
@@ -1130,7 +1132,7 @@ int ml_npz_writer_add(ml_npz_writer *w, const char *name, const ml_tensor *t, ml
 	unsigned char h[LOCAL_LEN];
 	put32(h, SIG_LOCAL);
 	common_fields(h + 4, &en, nlen); /* CRC and sizes patched below */
-	sink s = {.f = &w->f, .who = w->who};
+	sink s = {.f = &w->f, .who = w->who, .member = 1};
 	int rc = emit(&s, h, LOCAL_LEN, e);
 	if (!rc)
 		rc = emit(&s, name, nlen, e);
