@@ -72,7 +72,7 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-# Test-only tools: numpy reference fixtures are stored, so only the benchmarks need python3-numpy.
+# Benchmark-only tools (python3-numpy is also in DEBS: tests/lua/test_npy.lua checks files against it).
 BENCH_DEBS := python3-numpy hyperfine
 bench-deps: deps
 	@missing=""; for p in $(BENCH_DEBS); do \
