@@ -3,8 +3,8 @@
 # Dependencies come from Debian packages and are found with pkg-config.
 
 CC      ?= cc
-PKGS    := lua5.4 openblas lapacke libpng libedit
-DEBS    := liblua5.4-dev libopenblas-dev liblapacke-dev libpng-dev libedit-dev gnuplot-nox pkg-config lua5.4
+PKGS    := lua5.4 openblas lapacke libpng libedit zlib
+DEBS    := liblua5.4-dev libopenblas-dev liblapacke-dev libpng-dev libedit-dev gnuplot-nox pkg-config lua5.4 zlib1g-dev python3-numpy
 PREFIX  ?= /usr/local
 BUILD   ?= build
 
@@ -75,7 +75,7 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-# Test-only tools: numpy reference fixtures are stored, so only the benchmarks need python3-numpy.
+# Benchmark-only tools (python3-numpy is also in DEBS: tests/lua/test_npy.lua checks files against it).
 BENCH_DEBS := python3-numpy hyperfine
 bench-deps: deps
 	@missing=""; for p in $(BENCH_DEBS); do \
