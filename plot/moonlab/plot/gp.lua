@@ -66,22 +66,33 @@ function gp.set_exe(path, who)
   gp.terminal_cache = nil
 end
 
--- Splits what gnuplot wrote on stderr into errors and warnings.  Its messages
--- look like "         line 0: undefined variable: foo", sometimes after an
--- echo of the command and a caret line.
+-- Splits what gnuplot wrote on stderr into errors and warnings.  Each of its
+-- messages is a block of lines ended by a blank line, such as
+-- "         line 0: undefined variable: foo", sometimes after an echo of the
+-- command and a caret line; a warning's first line says "warning:".
 local function parse_messages(text)
   local errors, warnings = {}, {}
-  for line in text:gmatch("[^\n]+") do
+  local block = {}
+  local function flush()
+    if #block == 0 then return end
+    local msg = table.concat(block, " ")
+    if msg:lower():match("warning:") then
+      warnings[#warnings + 1] = msg
+    else
+      errors[#errors + 1] = msg
+    end
+    block = {}
+  end
+  for line in (text .. "\n"):gmatch("([^\n]*)\n") do
     local msg = line:match("^%s*(.-)%s*$")
-    if msg ~= "" and not msg:match("^%^$") then
+    if msg == "" then
+      flush()
+    elseif not msg:match("^%^$") then
       msg = msg:gsub("^line %d+: ", ""):gsub('^"[^"]*", line %d+: ', "")
-      if msg:match("^[Ww]arning:") then
-        warnings[#warnings + 1] = msg
-      elseif not msg:match("^%^") then
-        errors[#errors + 1] = msg
-      end
+      block[#block + 1] = msg
     end
   end
+  flush()
   return errors, warnings
 end
 gp.parse_messages = parse_messages

@@ -538,8 +538,8 @@ function K.heatmap(who, m, opts)
     palette(who, opts.palette, B)
     B:set(string.format("set xrange [0.5:%s]", num(w + 0.5)))
     B:set(string.format("set yrange [%s:0.5]", num(h + 0.5)))
-    if w <= 30 and not opts.xlabels and opts.xtics == nil then B:set("set xtics 1") end
-    if h <= 30 and not opts.ylabels and opts.ytics == nil then B:set("set ytics 1") end
+    if w <= 20 and not opts.xlabels and opts.xtics == nil then B:set("set xtics 1") end
+    if h <= 20 and not opts.ylabels and opts.ytics == nil then B:set("set ytics 1") end
     B:set("set tics scale 0")
     if opts.colorbar == false then B:set("unset colorbox") end
     B:clause(B:array({ m }, h, w) .. " with image notitle")
@@ -629,7 +629,7 @@ function K.surface(who, z, opts)
     end
     if opts.contour then B:set("set contour base") end
     local st = opts.style or "pm3d"
-    local src = B:data({ xg, yg, z }, string.format("(%d,%d)", w, h))
+    local src = B:data({ xg, yg, z }, string.format("%d,%d", w, h))
     local label = opts.label and ("title " .. q(opts.label)) or "notitle"
     if st == "pm3d" then
       palette(who, opts.palette, B)
