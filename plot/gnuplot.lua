@@ -26,10 +26,13 @@ local current = nil    -- current figure number
 local default_target = nil -- set by gnuplot.setterm; nil follows plot.output()
 
 local function fail(who, fmt, ...)
-  error("gnuplot." .. who .. ": " .. string.format(fmt, ...), 3)
+  error("gnuplot." .. who .. ": " .. string.format(fmt, ...), 0)
 end
 
+-- The exported form of an implementation: errors re-raised at the user's line.
+local impl = {}
 local function raising(name, f)
+  impl[name] = f
   return function(...)
     local r = table.pack(pcall(f, ...))
     if not r[1] then error(r[2], 2) end
@@ -87,6 +90,13 @@ gnuplot.pngfigure = raising("pngfigure", function(f, n) return filefigure("pngfi
 gnuplot.svgfigure = raising("svgfigure", function(f, n) return filefigure("svgfigure", f, n, "svg") end)
 gnuplot.epsfigure = raising("epsfigure", function(f, n) return filefigure("epsfigure", f, n, "eps") end)
 gnuplot.pdffigure = raising("pdffigure", function(f, n) return filefigure("pdffigure", f, n, "pdf") end)
+
+--- gnuplot.figure_object([n]) -> the moonlab.plot figure behind figure n
+--- (default current): a moonlab addition, for fig:script(), fig:png() ...
+gnuplot.figure_object = raising("figure_object", function(n)
+  n = n or current
+  return n and figs[n] or nil
+end)
 
 --- gnuplot.figprint(fname): the current figure into a .png, .eps, .pdf or .svg file.
 gnuplot.figprint = raising("figprint", function(fname)
@@ -341,7 +351,7 @@ end)
 gnuplot.bar = raising("bar", function(...)
   local args = { ... }
   args[#args + 1] = "|"
-  gnuplot.plot(args)
+  impl.plot(args)
 end)
 
 --- gnuplot.histc(x [, nbins = 100, min, max]) -> {raw = counts, bins, binwidth,
@@ -370,10 +380,10 @@ end)
 
 --- gnuplot.hist(x [, nbins, min, max]) draws the histogram and returns gnuplot.histc's table.
 gnuplot.hist = raising("hist", function(x, bins, min, max)
-  local h = gnuplot.histc(x, bins, min, max)
+  local h = impl.histc(x, bins, min, max)
   local centres = torch.DoubleTensor(#h)
   for i = 1, #h do centres[i] = h[i].val end
-  gnuplot.bar(centres, h.raw)
+  impl.bar(centres, h.raw)
   return h
 end)
 

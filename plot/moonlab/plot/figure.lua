@@ -321,6 +321,8 @@ end
 -- grid slot), or with opts.add a layer on the last panel.
 function Figure:add(who, layer, opts)
   opts = opts or {}
+  local saved = { panels = {}, slot = self.slot, last = self.last, raw_plot = self.raw_plot }
+  for k, p in pairs(self.panels) do saved.panels[k] = { layers = { table.unpack(p.layers) }, opts = p.opts, who = p.who } end
   if opts.add and self.last and self.panels[self.last] then
     local p = self.panels[self.last]
     p.layers[#p.layers + 1] = layer
@@ -338,15 +340,27 @@ function Figure:add(who, layer, opts)
       self.last = 1
     end
   end
+  -- Build the script once now, so bad options fail at this call (and leave
+  -- the figure as it was) even when nothing is drawn yet.
+  local ok, err = pcall(self.body, self, who)
+  if not ok then
+    self.panels, self.slot, self.last, self.raw_plot = saved.panels, saved.slot, saved.last, saved.raw_plot
+    error(err, 0)
+  end
   if opts.output then
     return self:render(who, figure.target(opts.output, who))
   end
   return self:update(who)
 end
 
--- Grid mode: rows x cols panels filled in reading order by the next plots.
+-- Grid mode: rows x cols panels filled in reading order by the next plots;
+-- without arguments, back to one plot per figure.
 function Figure:grid(rows, cols, opts)
   local who = "plot.grid"
+  if rows == nil and cols == nil then
+    self.layout, self.panels, self.slot, self.last = nil, {}, 1, nil
+    return self
+  end
   if math.type(rows) ~= "integer" or math.type(cols) ~= "integer" or rows < 1 or cols < 1 then
     error(string.format("%s: rows and cols must be positive integers, got %s and %s", who,
       tostring(rows), tostring(cols)), 0)

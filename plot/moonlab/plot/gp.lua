@@ -14,6 +14,7 @@ local gp = {}
 
 gp.timeout_ms = 120000      -- longest wait for one script (a huge surface can take a while)
 gp.exe = nil                -- path of gnuplot set by gp.set_exe, else found on $PATH
+gp.program = "gnuplot"      -- the name looked up on $PATH
 
 local INSTALL_HINT = "install the Debian package gnuplot-nox (sudo apt-get install gnuplot-nox, "
   .. "or `make deps`; gnuplot-qt adds plot windows), or give its path with plot.set_gnuplot(path)"
@@ -39,19 +40,25 @@ end
 function gp.num(v, who, what)
   if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
     error(string.format("%s: %s must be a finite number, got %s", who or "plot", what or "value",
-      tostring(v)), 0)
+      v ~= v and "nan" or tostring(v)), 0)
   end
   if math.type(v) == "integer" then return string.format("%d", v) end
   if v == math.floor(v) and math.abs(v) < 1e15 then return string.format("%.1f", v) end
+  -- the shortest of %.15g, %.16g, %.17g that reads back as v
+  for _, f in ipairs({ "%.15g", "%.16g" }) do
+    local s = string.format(f, v)
+    if tonumber(s) == v then return s end
+  end
   return string.format("%.17g", v)
 end
 
 -- The gnuplot executable, or an error saying how to install it.
 function gp.find_exe(who)
   if gp.exe then return gp.exe end
-  local path = P.which("gnuplot")
+  local path = P.which(gp.program)
   if not path then
-    error((who or "plot") .. ": gnuplot is not installed; " .. INSTALL_HINT, 0)
+    error((who or "plot") .. ": gnuplot is not installed (no " .. gp.program .. " on $PATH); "
+      .. INSTALL_HINT, 0)
   end
   return path
 end

@@ -392,22 +392,27 @@ function H.pairs(fig, who, X, opts)
     if cols[j]:nElement() ~= n then fail(who, "column %s has %d values, column %s has %d", names[j],
       cols[j]:nElement(), names[1], n) end
   end
+  local steps = {}
+  for j = 1, d do
+    local lo, hi = data.finite_range(data.numbers(cols[j]))
+    steps[j] = lo and K.nice_step(lo, hi, 3) or nil
+  end
   fig:grid(d, d, { title = opts.title })
   if not fig.size then fig.size = { math.max(600, 220 * d), math.max(500, 200 * d) } end
   for i = 1, d do
     for j = 1, d do
-      local o = { legend = false }
+      local o = { legend = false, xtics = steps[j], ytics = i ~= j and steps[i] or nil }
       if i == d then o.xlabel = names[j] end
       if j == 1 then o.ylabel = names[i] end
       if i == j then
         local layer, ho = K.hist(who, cols[i], { bins = opts.bins, legend = false })
-        ho.ylabel = o.ylabel
-        ho.xlabel = o.xlabel
+        ho.ylabel, ho.xlabel, ho.xtics = o.ylabel, o.xlabel, o.xtics
         fig:add(who, layer, ho)
       else
         if opts.by ~= nil and i == 1 and j == 2 then o.legend = "top right" end
         local layer, so = K.scatter(who, cols[j], cols[i], { by = opts.by, names = opts.class_names,
-          pointsize = opts.pointsize or 0.5, legend = o.legend, xlabel = o.xlabel, ylabel = o.ylabel })
+          pointsize = opts.pointsize or 0.5, legend = o.legend, xlabel = o.xlabel, ylabel = o.ylabel,
+          xtics = o.xtics, ytics = o.ytics })
         fig:add(who, layer, so)
       end
     end

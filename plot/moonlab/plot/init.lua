@@ -125,16 +125,23 @@ plot.quote = gp.quote
 
 -- ---------------------------------------------------------------- figure methods
 
+-- Each public function exists twice: a method of figures and a function on
+-- the current figure, both wrapping one implementation (so an error is
+-- reported once, at the user's line).
+local function export(name, impl)
+  Figure[name] = api(impl)
+  plot[name] = api(function(...) return impl(plot.gcf(), ...) end)
+end
+
 local function kind_method(name, build, returns)
   local who = "plot." .. name
-  Figure[name] = api(function(self, ...)
+  export(name, function(self, ...)
     local layer, opts, extra = build(who, ...)
     if opts.size then self.size = opts.size end
     self:add(who, layer, opts)
     if returns then return returns(extra, self) end
     return self
   end)
-  plot[name] = api(function(...) return Figure[name](plot.gcf(), ...) end)
 end
 
 kind_method("line", K.line)
@@ -150,43 +157,29 @@ kind_method("image", K.image)
 kind_method("surface", K.surface)
 kind_method("errorbar", K.errorbar)
 
-local function helper(name, f)
+for name, f in pairs({ dist = H.dist, learning_curve = H.learning_curve, roc = H.roc, pr = H.pr,
+  confusion = H.confusion, pairs = H.pairs, corr = H.corr }) do
   local who = "plot." .. name
-  Figure[name] = api(function(self, ...) return f(self, who, ...) end)
-  plot[name] = api(function(...) return f(plot.gcf(), who, ...) end)
+  export(name, function(self, ...) return f(self, who, ...) end)
 end
 
-helper("dist", H.dist)
-helper("learning_curve", H.learning_curve)
-helper("roc", H.roc)
-helper("pr", H.pr)
-helper("confusion", H.confusion)
-helper("pairs", H.pairs)
-helper("corr", H.corr)
-
-Figure.grid = api(Figure.grid)
-Figure.panel = api(Figure.panel)
-Figure.save = api(Figure.save)
-Figure.show = api(Figure.show)
-Figure.png = api(Figure.png)
-Figure.text = api(Figure.text)
+-- plot.grid(rows, cols [, {title}]): the next rows*cols plots fill a grid.
+-- plot.panel(i [, j]): the next plot goes into panel i (or row i, column j).
+-- plot.save(path [, {size}]) writes the figure to a file; plot.show() draws it now;
+-- fig:png(), fig:text() return it as PNG bytes or text.
+export("grid", Figure.grid)
+export("panel", Figure.panel)
+export("save", Figure.save)
+export("show", Figure.show)
+export("png", Figure.png)
+export("text", Figure.text)
 Figure.set_output = api(Figure.set_output)
-
---- plot.grid(rows, cols [, {title}]): the next rows*cols plots fill a grid.
-plot.grid = api(function(...) return plot.gcf():grid(...) end)
---- plot.panel(i [, j]): the next plot goes into panel i (or row i, column j).
-plot.panel = api(function(...) return plot.gcf():panel(...) end)
---- plot.save(path [, {size}]) writes the current figure to a file.
-plot.save = api(function(...) return plot.gcf():save(...) end)
---- plot.show() draws the current figure now.
-plot.show = api(function() return plot.gcf():show() end)
 
 -- Decorations of the last plot: plot.title("..."), fig:xlabel("..."), ...
 for _, key in ipairs({ "title", "xlabel", "ylabel", "zlabel", "xrange", "yrange", "zrange",
   "legend", "log" }) do
   local who = "plot." .. key
-  Figure[key] = api(function(self, v) return self:set(key, v, who) end)
-  plot[key] = api(function(v) return plot.gcf():set(key, v, who) end)
+  export(key, function(self, v) return self:set(key, v, who) end)
 end
 
 --- plot.script([fig]) -> the gnuplot commands the figure sends (without the

@@ -84,6 +84,18 @@ local function range(who, name, r)
   return string.format("[%s:%s]", lo, hi)
 end
 
+-- A round tick step giving about 3 to 6 tics over [lo, hi] (1, 2 or 5 times a power of 10).
+function K.nice_step(lo, hi, n)
+  local span = hi - lo
+  if not (span > 0) then return nil end
+  local raw = span / (n or 4)
+  local p = 10 ^ math.floor(math.log(raw, 10))
+  for _, m in ipairs({ 1, 2, 5, 10 }) do
+    if m * p >= raw then return m * p end
+  end
+  return 10 * p
+end
+
 -- "set xtics (...)" from a table of labels (placed at 1, 2, ...) or of
 -- {label, position} pairs; a number sets the step; false removes the tics.
 local function tics(who, axis, t, B)
@@ -435,7 +447,10 @@ function K.bar(who, values, opts)
     B:set("set style fill solid 0.8 border -1")
     local all_pos = true
     for _, s in ipairs(series) do if s:min() < 0 then all_pos = false end end
-    if all_pos and opts.yrange == nil then B:set("set yrange [0:*]") end
+    if all_pos and opts.yrange == nil then
+      B:set("set yrange [0:*]")
+      B:set("set offsets 0, 0, graph 0.1, 0") -- room for the legend above the bars
+    end
     for j, s in ipairs(series) do
       local pos = torch.DoubleTensor(n)
       for i = 1, n do pos[i] = i - total / 2 + (j - 0.5) * w end
