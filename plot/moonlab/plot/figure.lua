@@ -267,6 +267,7 @@ function Figure:render(who, t, quiet)
   who = who or "plot"
   t = t or figure.target(self.output or figure.default_output, who)
   if t.kind == "none" then return "" end
+  self.closed = nil
   t = resolve(self, t, who)
   local body, datasets = self:body(who)
   local head, to_stdout = preamble(self, t, who)
@@ -435,6 +436,7 @@ end
 
 -- Ends the figure's gnuplot (reaped); a later plot starts a new one.
 function Figure:close()
+  self.closed = true
   self.session:close()
   if figure.on_close then figure.on_close(self) end
 end

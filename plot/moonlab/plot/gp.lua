@@ -115,9 +115,16 @@ function gp.session()
 end
 
 -- Starts gnuplot if it is not running (again, after it died).
+-- A gnuplot that died since the last script (killed, crashed) is reported
+-- once, as an error; the call after that starts a new one.
 function Session:ensure(who)
-  if self.proc and self.proc:alive() then return end
-  if self.proc then self.proc:close() end
+  if self.proc then
+    if self.proc:alive() then return end
+    local how = self.proc:close()
+    self.proc = nil
+    local what = how:match("^exited") and how:gsub("^exited ", "exited (") .. ")" or ("exited (" .. how .. ")")
+    error(string.format("%s: gnuplot %s since the last plot; the next plot starts a new gnuplot", who, what), 0)
+  end
   local exe = gp.find_exe(who)
   local ok, p = pcall(P.spawn, { exe })
   if not ok then error(who .. ": cannot start gnuplot: " .. tostring(p), 0) end

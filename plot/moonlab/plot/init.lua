@@ -28,7 +28,6 @@ local current = nil
 
 figure.on_close = function(fig)
   if current == fig then current = nil end
-  for k, f in pairs(open) do if f == fig then open[k] = nil end end
 end
 
 -- Runs f, re-raising its error at the caller of the public function.
@@ -76,10 +75,10 @@ function plot.closeall()
   current = nil
 end
 
---- plot.figures() -> list of the open figures.
+--- plot.figures() -> list of the figures that are not closed.
 function plot.figures()
   local all = {}
-  for _, f in pairs(open) do all[#all + 1] = f end
+  for _, f in pairs(open) do if not f.closed then all[#all + 1] = f end end
   table.sort(all, function(a, b) return a.id < b.id end)
   return all
 end
