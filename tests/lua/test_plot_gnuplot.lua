@@ -170,6 +170,29 @@ H.test("injected strings are drawn literally and run nothing", function()
   H.ok(not exists(marker))
 end)
 
+H.test("sixel output, capture hooks, window terminal missing", function()
+  local fig = plot.figure({ size = { 120, 90 } })
+  fig:line({ 1, 3, 2 })
+  local out = fig:render("test", { kind = "sixel" }, true)
+  H.eq(out:sub(1, 2), "\27P", "sixel starts with DCS")
+  H.eq(out:sub(-2), "\27\\", "sixel ends with ST")
+  local got = {}
+  plot.on_capture(function(png, f) got[#got + 1] = { png, f } end)
+  fig:set_output("capture")
+  fig:line({ 2, 1 })
+  plot.on_capture(nil)
+  H.eq(#got, 1)
+  H.eq(got[1][2], fig)
+  H.eq(got[1][1]:sub(2, 4), "PNG")
+  H.eq(#plot.captures(), 0, "hooked captures are not kept")
+  local terms = gp.terminals(fig.session, "test")
+  if not (terms.wxt or terms.qt or terms.x11) then
+    H.check_error("plot.line: this gnuplot has no window terminal (wxt, qt or x11); install gnuplot-qt",
+      fig.line, fig, { 1, 2 }, { output = "window" })
+  end
+  fig:close()
+end)
+
 H.test("data reaches gnuplot at full precision", function()
   local s = gp.session()
   local path = tmp .. "/prec.bin"
