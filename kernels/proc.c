@@ -81,6 +81,13 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/* Closes the n descriptors of fds that are open. */
+static void close_fds(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		close_fd(&fds[i]);
+}
+
 int ml_proc_which(const char *name, char *out, size_t n)
 {
 	if (!name || !*name)
@@ -112,14 +119,15 @@ int ml_proc_which(const char *name, char *out, size_t n)
 
 int ml_proc_spawn(ml_proc *p, const char *const *argv, ml_error *e)
 {
-	int sv[2] = {-1, -1}, po[2] = {-1, -1}, pe[2] = {-1, -1};
+	/* fd[0], fd[1]: stdin socket (ours, child's); fd[2], fd[3]: stdout pipe
+	 * (read end ours); fd[4], fd[5]: stderr pipe (read end ours) */
+	int fd[6] = {-1, -1, -1, -1, -1, -1};
 	if (p->pid)
 		return ml_fail(e, ML_EINVAL, "proc.spawn: this process object already has a child");
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
-	    pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fd) != 0 ||
+	    pipe2(fd + 2, O_CLOEXEC) != 0 || pipe2(fd + 4, O_CLOEXEC) != 0) {
 		int err = errno;
-		close_fd(&sv[0]), close_fd(&sv[1]), close_fd(&po[0]), close_fd(&po[1]);
-		close_fd(&pe[0]), close_fd(&pe[1]);
+		close_fds(fd, 6);
 		return ml_fail(e, ML_EINVAL, "proc.spawn: cannot create pipes: %s", strerror(err));
 	}
 	posix_spawn_file_actions_t fa;
@@ -127,9 +135,9 @@ int ml_proc_spawn(ml_proc *p, const char *const *argv, ml_error *e)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&at);
 	/* dup2 onto 0, 1, 2 clears close-on-exec on the copies only. */
-	posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
-	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+	posix_spawn_file_actions_adddup2(&fa, fd[1], 0);
+	posix_spawn_file_actions_adddup2(&fa, fd[3], 1);
+	posix_spawn_file_actions_adddup2(&fa, fd[5], 2);
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
 	/* Descriptors the program opened without close-on-exec (Lua's io.open). */
 	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
@@ -149,18 +157,19 @@ int ml_proc_spawn(ml_proc *p, const char *const *argv, ml_error *e)
 	int rc = posix_spawn(&pid, argv[0], &fa, &at, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
-	close_fd(&sv[1]), close_fd(&po[1]), close_fd(&pe[1]);
+	close_fd(&fd[1]);
+	close_fd(&fd[3]);
+	close_fd(&fd[5]);
 	if (rc != 0) {
-		close_fd(&sv[0]), close_fd(&po[0]), close_fd(&pe[0]);
+		close_fds(fd, 6);
 		return ml_fail(e, ML_EINVAL, "proc.spawn: cannot run %s: %s", argv[0], strerror(rc));
 	}
-	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
-	fcntl(po[0], F_SETFL, fcntl(po[0], F_GETFL) | O_NONBLOCK);
-	fcntl(pe[0], F_SETFL, fcntl(pe[0], F_GETFL) | O_NONBLOCK);
+	for (int i = 0; i < 6; i += 2)
+		fcntl(fd[i], F_SETFL, fcntl(fd[i], F_GETFL) | O_NONBLOCK);
 	p->pid = (long)pid;
-	p->in = sv[0];
-	p->out = po[0];
-	p->err = pe[0];
+	p->in = fd[0];
+	p->out = fd[2];
+	p->err = fd[4];
 	p->status = -1;
 	return ML_OK;
 }

@@ -259,13 +259,14 @@ H.test("200 figures opened and closed leave no gnuplot process", function()
 end)
 
 H.test("a figure nobody holds is collected with its gnuplot", function()
-  local pid
-  do
+  -- made in a function whose frame is gone, so no stack slot holds it
+  local function make()
     local fig = plot.figure({ output = "capture", size = { 160, 120 } })
     fig:line({ 1, 2 })
-    pid = fig:pid()
     plot.figure() -- fig is no longer current
+    return fig:pid()
   end
+  local pid = make()
   plot.captures()
   collectgarbage()
   collectgarbage()

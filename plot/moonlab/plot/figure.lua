@@ -398,6 +398,16 @@ function Figure:show()
   return self
 end
 
+-- Waits until the user closes the figure's window (gnuplot's `pause mouse
+-- close`), so a script's windows stay up; returns at once for other outputs.
+function Figure:wait()
+  local t = figure.target(self.output or figure.default_output, "plot.wait")
+  if t.kind == "auto" and self.session.proc then t = resolve(self, t, "plot.wait") end
+  if t.kind ~= "window" or not self.session.proc then return self end
+  self.session:run("pause mouse close", "plot.wait", -1)
+  return self
+end
+
 -- Writes the figure to a file; the format comes from the extension (.png
 -- .svg .pdf .eps .txt).  opts.size = {w, h}.
 function Figure:save(path, opts)

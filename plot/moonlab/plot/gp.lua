@@ -131,17 +131,17 @@ function Session:ensure(who)
   self.proc = p
 end
 
--- Sends script and waits for gnuplot to finish it.  Returns what gnuplot
+-- Sends script and waits for gnuplot to finish it (timeout_ms, default gp.timeout_ms).  Returns what gnuplot
 -- wrote on stdout and on stderr, or raises (naming `who`) when gnuplot died
 -- or did not answer in time; the dead process is then closed, and the next
 -- script starts a new one.
-function Session:exchange(script, who)
+function Session:exchange(script, who, timeout_ms)
   self:ensure(who)
   self.seq = self.seq + 1
   self.runs = self.runs + 1
   local marker = string.format("moonlab-plot-done-%d", self.seq)
   local input = script .. "\nprinterr " .. gp.quote(marker) .. "\n"
-  local out, err, out2, err2 = self.proc:exchange(input, marker, gp.timeout_ms)
+  local out, err, out2, err2 = self.proc:exchange(input, marker, timeout_ms or gp.timeout_ms)
   if out == nil then
     local how = err:gsub("^proc%.exchange: ", "")
     local said = parse_messages(err2 or "")
@@ -157,8 +157,9 @@ end
 
 -- Runs script; raises "<who>: gnuplot: <its error messages>" when gnuplot
 -- reported errors.  Returns stdout and the list of warnings.
-function Session:run(script, who)
-  local out, err = self:exchange(script, who)
+-- timeout_ms < 0 waits as long as it takes.
+function Session:run(script, who, timeout_ms)
+  local out, err = self:exchange(script, who, timeout_ms)
   local errors, warnings = parse_messages(err)
   if #errors > 0 then
     error(string.format("%s: gnuplot: %s", who, table.concat(errors, "; ")), 0)

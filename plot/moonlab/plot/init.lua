@@ -172,6 +172,7 @@ export("save", Figure.save)
 export("show", Figure.show)
 export("png", Figure.png)
 export("text", Figure.text)
+export("wait", Figure.wait)
 Figure.set_output = api(Figure.set_output)
 
 -- Decorations of the last plot: plot.title("..."), fig:xlabel("..."), ...
