@@ -50,7 +50,6 @@ function H.dist(fig, who, x, opts)
   o.density = true
   if o.legend == nil then o.legend = "top right" end
   local layer, ho, res = K.hist(who, x, o)
-  local xs = {}
   local cols = {}
   if data.is_tensor(x) and x:dim() ~= 2 then
     cols[1] = x
@@ -62,8 +61,7 @@ function H.dist(fig, who, x, opts)
   local lo, hi = edges[1], edges[edges:nElement()]
   local curves = {}
   for j, col in ipairs(cols) do
-    xs = data.numbers(col)
-    local g, d = H.kde(xs, lo, hi, opts.bandwidth)
+    local g, d = H.kde(data.numbers(col), lo, hi, opts.bandwidth)
     if g then curves[j] = { g, d, res[j].label } end
   end
   if not opts.label and #cols == 1 then res[1].label = "histogram" end
