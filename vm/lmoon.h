@@ -78,6 +78,10 @@ struct ml_generator *ml_l_checkgenerator(lua_State *L, int idx);
 /* The default generator (the one torch.manualSeed(n) seeds). */
 struct ml_generator *ml_l_default_generator(lua_State *L);
 
+/* ---- child processes (l_proc.c): "moonlab.proc" userdata, see kernels/proc.h ---- */
+
+extern const char ml_l_proc_mt[];
+
 /* ---- registration: each binding module adds its functions to the shared
  * tensor method table (stack index `methods`) and to the torch table (`torch`). */
 
@@ -91,6 +95,7 @@ void ml_l_open_sys(lua_State *L, int methods, int torch);
 void ml_l_open_file(lua_State *L, int methods, int torch);
 void ml_l_open_image(lua_State *L, int methods, int torch);
 void ml_l_open_npy(lua_State *L, int methods, int torch);
+void ml_l_open_proc(lua_State *L, int methods, int torch);
 
 /* luaopen_moonlab_core: builds the torch table with every binding module;
  * the Lua side (stdlib/torch/init.lua) completes it. */
