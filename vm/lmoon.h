@@ -70,6 +70,7 @@ void ml_l_open_reduce(lua_State *L, int methods, int torch);
 void ml_l_open_blas(lua_State *L, int methods, int torch);
 void ml_l_open_random(lua_State *L, int methods, int torch);
 void ml_l_open_sys(lua_State *L, int methods, int torch);
+void ml_l_open_csv(lua_State *L, int methods, int torch);
 
 /* luaopen_moonlab_core: builds the torch table with every binding module;
  * the Lua side (stdlib/torch/init.lua) completes it. */
