@@ -1,19 +1,14 @@
 /*
- * csv.c - the CSV reader: tokenizer, separator sniffing, header detection,
- * type inference, the two-pass parse (serial or split among threads), the
- * whole-file reader and the chunked reader.
+ * csv.c - the CSV reader's front: the tokenizer, string dictionaries,
+ * separator sniffing, header detection and column selection (setup), the
+ * whole-file reader (memory-mapped) and the chunked reader.
  *
- * How a parse goes: setup() reads the preamble (byte order mark, skipped
- * lines, separator, first record, header) into a ctx that owns every resolved
- * option.  parse_range() then splits the data into parts at record boundaries
- * (a quote-parity count finds them; a check that each part's last record ends
- * exactly at the next part's start makes a wrong guess fall back to one part),
- * runs pass 1 on every part (validate records, infer column types, count rows)
- * and pass 2 (convert into the final columns at each part's row offset).
- * String columns are interned per part and merged in part order, so levels
- * come in order of first appearance exactly as a serial parse gives them.
+ * setup() reads the preamble (byte order mark, skipped lines, separator,
+ * first record, header) into a csv_ctx that owns every resolved option; the
+ * records after it go to ml_csv_parse_range (csv_parse.c).
  *
- * Not here: the value grammar (csv_value.c), writing (csv_write.c), Lua.
+ * Not here: the parse of the records (csv_parse.c), the value grammar
+ * (csv_value.c), writing (csv_write.c), Lua.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,14 +25,12 @@
 #endif
 
 #include "csv.h"
+#include "csv_internal.h"
 
-#define MAX_PARTS 64                /* most parts one input is split into */
 #define SNIFF_BYTES 65536           /* bytes the separator sniffer looks at */
 #define SNIFF_RECORDS 30            /* records it looks at */
 #define HEADER_SAMPLE 100           /* records read to decide whether row 1 is a header */
-#define DEFAULT_PARALLEL (4 << 20)  /* inputs this long are split among threads */
 #define READ_BLOCK (1 << 20)        /* first read of the chunked reader */
-#define NEED_MORE 1                 /* parse_range/setup: the input ended mid-record */
 
 static const char *const default_na[] = {"", "NA", "N/A", "NaN", "null", "None", "?"};
 
@@ -55,34 +48,7 @@ void ml_csv_options_init(ml_csv_options *o)
 	o->level_ratio = 0.5;
 }
 
-/* ---- the resolved schema of one input ---- */
-
-typedef struct ctx {
-	const char *who;          /* caller name in messages (static string) */
-	char *path;               /* input name in messages (owned) */
-	int sep;                  /* separator byte */
-	int quote;                /* quote byte or -1 */
-	int comment;              /* comment byte or -1 */
-	ml_csv_bad on_bad;        /* bad line policy */
-	char **na;                /* missing-value tokens (owned) */
-	size_t *nalen;            /* their lengths */
-	size_t nna;               /* how many */
-	uint64_t nalens;          /* bit k set when some token has length k < 64 */
-	int nalong;               /* some token is 64 bytes or longer */
-	int header;               /* 1: the first row held names */
-	int64_t nfile;            /* fields per record */
-	int64_t nout;             /* output columns */
-	int64_t *file_of;         /* nout: file column of each output column */
-	ml_csv_type *forced;      /* nout: forced type or ML_CSV_AUTO */
-	char **names;             /* nout names (owned) */
-	int threads;              /* parts for large inputs */
-	int64_t parallel_bytes;   /* inputs at least this long are split */
-	int64_t max_levels;       /* categorical rule, see ml_csv_options */
-	double level_ratio;
-	uint8_t cls[256];         /* tokenizer byte classes: nonzero for separator, CR, LF */
-} ctx;
-
-static void ctx_free(ctx *c)
+void ml_csv_ctx_free(csv_ctx *c)
 {
 	free(c->path);
 	for (size_t i = 0; i < c->nna; i++)
@@ -107,7 +73,7 @@ static char *dup_bytes(const char *s, size_t n)
 	return d;
 }
 
-static void set_classes(ctx *c)
+static void set_classes(csv_ctx *c)
 {
 	memset(c->cls, 0, sizeof c->cls);
 	c->cls[(uint8_t)c->sep] = 1;
@@ -116,29 +82,6 @@ static void set_classes(ctx *c)
 }
 
 /* ---- tokenizer ---- */
-
-typedef struct field {
-	const char *p;     /* content (inside the quotes of a quoted field) */
-	size_t n;          /* content length */
-	int quoted;        /* 0 plain, 1 quoted, 2 quoted with doubled quotes inside */
-} field;
-
-typedef struct cursor {
-	const char *pos;   /* next byte */
-	const char *end;   /* end of the bytes available */
-	int final;         /* 1: end is the end of the input; 0: more may follow */
-	int64_t line;      /* line breaks passed since the cursor started */
-} cursor;
-
-enum { REC_OK, REC_END, REC_MORE, REC_BAD };
-
-typedef struct record {
-	const char *start; /* first byte */
-	int64_t line;      /* cursor line at start */
-	int64_t nf;        /* fields seen (may exceed the room given) */
-	const char *at;    /* REC_BAD: where the problem is */
-	const char *why;   /* REC_BAD: what it is */
-} record;
 
 static int64_t count_nl(const char *p, const char *end)
 {
@@ -150,10 +93,41 @@ static int64_t count_nl(const char *p, const char *end)
 	return n;
 }
 
+#define ONES 0x0101010101010101u
+#define HIGHS 0x8080808080808080u
+
+/* Nonzero with the high bit of each byte of x equal to b (b * ONES) set; the
+ * lowest set bit marks the first such byte exactly */
+static inline uint64_t bytes_equal(uint64_t x, uint64_t b)
+{
+	uint64_t y = x ^ b;
+	return (y - ONES) & ~y & HIGHS;
+}
+
+/* The first separator, CR or LF at or after p (or end): eight bytes at a time
+ * where the byte order allows, then byte by byte */
+static const char *scan_plain(const csv_ctx *c, const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t sep = ONES * (uint8_t)c->sep, lf = ONES * '\n', cr = ONES * '\r';
+	while (end - p >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		uint64_t m = bytes_equal(w, sep) | bytes_equal(w, lf) | bytes_equal(w, cr);
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < end && !c->cls[(uint8_t)*p])
+		p++;
+	return p;
+}
+
 /* Moves k past blank lines and comment lines.  REC_OK: a record starts at
  * k->pos (before limit); REC_END: no record before limit or the end of a
  * final input; REC_MORE: more input is needed to tell. */
-static int skip_blank(const ctx *c, cursor *k, const char *limit)
+int ml_csv_skip_blank(const csv_ctx *c, csv_cursor *k, const char *limit)
 {
 	for (;;) {
 		const char *p = k->pos;
@@ -189,7 +163,7 @@ static int skip_blank(const ctx *c, cursor *k, const char *limit)
  * end.  REC_OK; REC_BAD (broken quoting: r->at, r->why; the record still ends
  * where a lenient reading ends it); REC_MORE (k unchanged: the input ended
  * mid-record and is not final). */
-static int next_record(const ctx *c, cursor *k, field *f, int64_t room, record *r)
+int ml_csv_next_record(const csv_ctx *c, csv_cursor *k, csv_field *f, int64_t room, csv_record *r)
 {
 	const char *p = k->pos, *end = k->end;
 	const uint8_t *cls = c->cls;
@@ -242,8 +216,7 @@ static int next_record(const ctx *c, cursor *k, field *f, int64_t room, record *
 			}
 		} else {
 			s = p;
-			while (p < end && !cls[(uint8_t)*p])
-				p++;
+			p = scan_plain(c, p, end);
 			n = (size_t)(p - s);
 		}
 		if (nf < room) {
@@ -279,7 +252,7 @@ static int next_record(const ctx *c, cursor *k, field *f, int64_t room, record *
 
 /* 0-based line (relative to the cursor origin) and 1-based byte column of at,
  * a position inside record r. */
-static void locate(const record *r, const char *at, int64_t *line, int64_t *col)
+void ml_csv_locate(const csv_record *r, const char *at, int64_t *line, int64_t *col)
 {
 	const char *ls = r->start;
 	int64_t n = 0;
@@ -292,34 +265,8 @@ static void locate(const record *r, const char *at, int64_t *line, int64_t *col)
 	*col = (int64_t)(at - ls) + 1;
 }
 
-static void trim(const field *f, const char **p, size_t *n)
-{
-	const char *s = f->p, *e = f->p + f->n;
-	while (s < e && (*s == ' ' || *s == '\t'))
-		s++;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	*p = s;
-	*n = (size_t)(e - s);
-}
-
-/* Trims f into (p, n) and tells whether it is a missing value: an unquoted
- * field equal to a missing-value token once blanks are trimmed. */
-static int is_missing(const ctx *c, const field *f, const char **p, size_t *n)
-{
-	trim(f, p, n);
-	if (f->quoted)
-		return 0;
-	if (*n < 64 ? !((c->nalens >> *n) & 1) : !c->nalong)
-		return 0;
-	for (size_t i = 0; i < c->nna; i++)
-		if (c->nalen[i] == *n && memcmp(c->na[i], *p, *n) == 0)
-			return 1;
-	return 0;
-}
-
 /* The ML_CSV_M_* bit a value must have to fit a forced type (0: any value fits) */
-static unsigned type_bit(ml_csv_type t)
+unsigned ml_csv_type_bit(ml_csv_type t)
 {
 	switch (t) {
 	case ML_CSV_INTEGER: return ML_CSV_M_INT;
@@ -333,7 +280,7 @@ static unsigned type_bit(ml_csv_type t)
 
 /* Copies a quoted field's content with doubled quotes undone into *buf
  * (grown as needed); returns the length, or -1 without memory. */
-static int64_t unescape(const field *f, int quote, char **buf, size_t *cap)
+int64_t ml_csv_unescape(const csv_field *f, int quote, char **buf, size_t *cap)
 {
 	if (f->n + 1 > *cap) {
 		size_t nc = f->n + 1 > 2 * *cap ? f->n + 1 : 2 * *cap;
@@ -354,17 +301,7 @@ static int64_t unescape(const field *f, int quote, char **buf, size_t *cap)
 
 /* ---- string dictionaries ---- */
 
-typedef struct dict {
-	char *bytes;          /* the levels back to back */
-	size_t len, cap;      /* bytes used and allocated */
-	int64_t *off;         /* n+1 offsets: level i is bytes[off[i] .. off[i+1]) */
-	uint64_t *hash;       /* n hashes, kept for rehashing */
-	int64_t n, ncap;      /* levels, and room in off (ncap) and hash (ncap-1) */
-	int64_t *slot;        /* open addressing: level index + 1, or 0 when empty */
-	size_t nslot;         /* a power of two, at least 2n */
-} dict;
-
-static void dict_free(dict *d)
+void ml_csv_dict_free(csv_dict *d)
 {
 	free(d->bytes);
 	free(d->off);
@@ -389,7 +326,7 @@ static uint64_t hash_bytes(const char *s, size_t n)
 	return h ^ (h >> 29);
 }
 
-static int dict_grow_slots(dict *d)
+static int dict_grow_slots(csv_dict *d)
 {
 	size_t ns = d->nslot ? 2 * d->nslot : 64;
 	int64_t *slot = calloc(ns, sizeof *slot);
@@ -408,7 +345,7 @@ static int dict_grow_slots(dict *d)
 }
 
 /* The 1-based code of s[0 .. n) in d, adding it when new; -1 without memory. */
-static int64_t dict_add(dict *d, const char *s, size_t n)
+int64_t ml_csv_dict_add(csv_dict *d, const char *s, size_t n)
 {
 	if ((size_t)(d->n + 1) * 2 > d->nslot && dict_grow_slots(d))
 		return -1;
@@ -455,571 +392,17 @@ static int64_t dict_add(dict *d, const char *s, size_t n)
 	return d->n;
 }
 
-/* ---- parts: the slices of one input parsed by one thread each ---- */
-
-typedef struct note {
-	int64_t line;          /* 0-based line, relative to the part */
-	int64_t col;           /* 1-based column */
-	char msg[200];         /* what went wrong */
-} note;
-
-typedef struct part {
-	const char *begin;     /* first byte (a record boundary) */
-	const char *end;       /* records starting at or after this belong to the next part */
-	const char *stop;      /* where pass 1 stopped */
-	int status;            /* REC_END, or REC_MORE when the input ended mid-record */
-	int nomem;             /* an allocation failed */
-	int64_t rows;          /* good rows */
-	int64_t lines;         /* line breaks passed by pass 1 */
-	int64_t row0;          /* first output row */
-	int64_t line0;         /* 0-based line number of begin in the whole input */
-	unsigned *mask;        /* nout inferred type masks */
-	int64_t *nmiss;        /* nout missing-value counts */
-	field *f;              /* nfile + 1 fields of the current record */
-	const char **bad;      /* starts of the bad records skipped, in order */
-	int64_t nbad, capbad;  /* their count and room */
-	note *notes;           /* warnings (at most ML_CSV_MAXWARN kept) */
-	int64_t nnotes;        /* kept */
-	int64_t nwarn;         /* issued */
-	int has_err;           /* on_bad ERROR: err stops the parse */
-	note err;              /* the error */
-	dict *dicts;           /* pass 2: nout dictionaries of string columns */
-	char *scratch;         /* pass 2: unescaped field */
-	size_t scap;           /* its room */
-} part;
-
-static void part_free(part *pt, int64_t nout)
-{
-	free(pt->mask);
-	free(pt->nmiss);
-	free(pt->f);
-	free(pt->bad);
-	free(pt->notes);
-	if (pt->dicts)
-		for (int64_t j = 0; j < nout; j++)
-			dict_free(&pt->dicts[j]);
-	free(pt->dicts);
-	free(pt->scratch);
-}
-
-static void bad_record(const ctx *c, part *pt, const record *r, const char *at, const char *why)
-{
-	note nt;
-	locate(r, at, &nt.line, &nt.col);
-	snprintf(nt.msg, sizeof nt.msg, "%s", why);
-	if (c->on_bad == ML_CSV_BAD_ERROR) {
-		pt->err = nt;
-		pt->has_err = 1;
-		return;
-	}
-	if (pt->nbad == pt->capbad) {
-		int64_t nc = pt->capbad ? 2 * pt->capbad : 16;
-		const char **b = realloc(pt->bad, (size_t)nc * sizeof *b);
-		if (!b) {
-			pt->nomem = 1;
-			return;
-		}
-		pt->bad = b;
-		pt->capbad = nc;
-	}
-	pt->bad[pt->nbad++] = r->start;
-	if (c->on_bad == ML_CSV_BAD_WARN) {
-		pt->nwarn++;
-		if (pt->nnotes < ML_CSV_MAXWARN) {
-			if (!pt->notes && !(pt->notes = malloc(ML_CSV_MAXWARN * sizeof *pt->notes))) {
-				pt->nomem = 1;
-				return;
-			}
-			pt->notes[pt->nnotes++] = nt;
-		}
-	}
-}
-
-/* Pass 1 over one part: validates each record (field count, quoting, forced
- * types), infers type masks, counts missing values, good rows and lines.
- * Stops at pt->end, at `limit` good rows (limit >= 0), at an error, or
- * with status REC_MORE when a non-final input ends mid-record. */
-static void pass1(const ctx *c, part *pt, const char *end, int final, int64_t limit)
-{
-	cursor k = {pt->begin, end, final, 0};
-	field *f = pt->f;
-	record r;
-	char why[200];
-	pt->status = REC_END;
-	while (limit < 0 || pt->rows < limit) {
-		int s = skip_blank(c, &k, pt->end);
-		if (s != REC_OK) {
-			pt->status = s;
-			break;
-		}
-		const char *at_pos = k.pos;
-		int64_t at_line = k.line;
-		s = next_record(c, &k, f, c->nfile + 1, &r);
-		if (s == REC_MORE) {
-			k.pos = at_pos;
-			k.line = at_line;
-			pt->status = REC_MORE;
-			break;
-		}
-		const char *at = NULL;
-		if (s == REC_BAD) {
-			at = r.at;
-			snprintf(why, sizeof why, "%s", r.why);
-		} else if (r.nf != c->nfile) {
-			if (r.nf > c->nfile) {
-				at = f[c->nfile].p - (f[c->nfile].quoted != 0);
-			} else {
-				const field *last = &f[r.nf - 1];
-				at = last->p + last->n + (last->quoted != 0);
-			}
-			snprintf(why, sizeof why, "row has %lld field%s, %s has %lld", (long long)r.nf,
-			         r.nf == 1 ? "" : "s", c->header ? "header" : "first row",
-			         (long long)c->nfile);
-		} else {
-			for (int64_t j = 0; j < c->nout; j++) {
-				unsigned bit = type_bit(c->forced[j]);
-				const field *fl = &f[c->file_of[j]];
-				const char *tp;
-				size_t tn;
-				if (!bit || is_missing(c, fl, &tp, &tn) || (ml_csv_classify(tp, tn) & bit))
-					continue;
-				at = fl->p;
-				snprintf(why, sizeof why, "expected %s %s in column '%.60s', got '%.*s'",
-				         c->forced[j] == ML_CSV_INTEGER ? "an" : "a",
-				         ml_csv_type_name[c->forced[j]], c->names[j], (int)(tn > 40 ? 40 : tn), tp);
-				break;
-			}
-		}
-		if (at) {
-			bad_record(c, pt, &r, at, why);
-			if (pt->has_err || pt->nomem)
-				break;
-			continue;
-		}
-		for (int64_t j = 0; j < c->nout; j++) {
-			const field *fl = &f[c->file_of[j]];
-			const char *tp;
-			size_t tn;
-			if (is_missing(c, fl, &tp, &tn))
-				pt->nmiss[j]++;
-			else if (pt->mask[j])
-				pt->mask[j] &= ml_csv_classify(tp, tn);
-		}
-		pt->rows++;
-	}
-	pt->stop = k.pos;
-	pt->lines = k.line;
-}
-
-/* Pass 2 over one part: converts its good rows into cols at rows
- * pt->row0 ..; string columns go through the part's dictionaries. */
-static void pass2(const ctx *c, part *pt, ml_csv_column *cols, const char *end, int final)
-{
-	cursor k = {pt->begin, end, final, 0};
-	field *f = pt->f;
-	record r;
-	int64_t row = pt->row0, stop = pt->row0 + pt->rows, b = 0;
-	while (row < stop) {
-		if (skip_blank(c, &k, pt->end) != REC_OK)
-			break; /* cannot happen: pass 1 counted these rows */
-		int s = next_record(c, &k, f, c->nfile + 1, &r);
-		if (b < pt->nbad && r.start == pt->bad[b]) {
-			b++;
-			continue;
-		}
-		if (s != REC_OK && s != REC_BAD)
-			break;
-		for (int64_t j = 0; j < c->nout; j++) {
-			const field *fl = &f[c->file_of[j]];
-			ml_csv_column *col = &cols[j];
-			const char *tp;
-			size_t tn;
-			int miss = is_missing(c, fl, &tp, &tn);
-			if (miss)
-				((uint8_t *)col->missing->data)[row] = 1;
-			switch (col->type) {
-			case ML_CSV_INTEGER: {
-				int64_t v = 0;
-				if (!miss)
-					ml_csv_parse_int64(tp, tn, &v);
-				((int64_t *)col->data->data)[row] = v;
-				break;
-			}
-			case ML_CSV_FLOAT: {
-				double v = NAN;
-				if (!miss)
-					ml_csv_parse_double(tp, tn, &v);
-				((double *)col->data->data)[row] = v;
-				break;
-			}
-			case ML_CSV_BOOLEAN: {
-				uint8_t v = 0;
-				if (!miss)
-					ml_csv_parse_bool(tp, tn, &v);
-				((uint8_t *)col->data->data)[row] = v;
-				break;
-			}
-			case ML_CSV_DATE:
-			case ML_CSV_DATETIME: {
-				double v = NAN;
-				if (!miss)
-					ml_csv_parse_datetime(tp, tn, &v);
-				((double *)col->data->data)[row] = v;
-				break;
-			}
-			default: {
-				int64_t code = 0;
-				if (!miss) {
-					const char *sp = fl->p;
-					int64_t sn = (int64_t)fl->n;
-					if (fl->quoted == 2) {
-						sn = unescape(fl, c->quote, &pt->scratch, &pt->scap);
-						sp = pt->scratch;
-					}
-					code = sn < 0 ? -1 : dict_add(&pt->dicts[j], sp, (size_t)sn);
-					if (code < 0) {
-						pt->nomem = 1;
-						return;
-					}
-				}
-				((int64_t *)col->data->data)[row] = code;
-				break;
-			}
-			}
-		}
-		row++;
-	}
-}
-
-/* ---- splitting among threads ---- */
-
-/* Threads for np parts: never more than OpenMP offers (parts may outnumber
- * cores; oversubscribed threads only spin). */
-static int workers(int np)
-{
-#ifdef _OPENMP
-	int t = omp_get_max_threads();
-	return np < t ? np : t;
-#else
-	(void)np;
-	return 1;
-#endif
-}
-
-static int64_t count_byte(const char *p, const char *end, int b)
-{
-	int64_t n = 0;
-	for (; p < end; p++)
-		n += (uint8_t)*p == b;
-	return n;
-}
-
-/* Guesses nparts-1 record boundaries: the first LF after each equal split
- * that lies outside quotes, by the parity of the quotes before it.  Quotes
- * that do not pair (in comments, inside unquoted fields) can fool it; the
- * caller checks every boundary against pass 1. */
-static void find_splits(const ctx *c, const char *begin, const char *end, int nparts,
-                        const char **split)
-{
-	size_t step = (size_t)(end - begin) / (size_t)nparts;
-	int64_t cnt[MAX_PARTS] = {0};
-	if (c->quote >= 0) {
-#pragma omp parallel for num_threads(workers(nparts)) schedule(dynamic, 1)
-		for (int k = 0; k < nparts - 1; k++)
-			cnt[k] = count_byte(begin + (size_t)k * step, begin + (size_t)(k + 1) * step, c->quote);
-	}
-	split[0] = begin;
-	split[nparts] = end;
-	int64_t quotes = 0;
-	for (int k = 1; k < nparts; k++) {
-		quotes += cnt[k - 1];
-		const char *g = begin + (size_t)k * step;
-		int inq = (int)(quotes & 1);
-		while (g < end) {
-			uint8_t ch = (uint8_t)*g++;
-			if (ch == c->quote)
-				inq ^= 1;
-			else if (ch == '\n' && !inq)
-				break;
-		}
-		split[k] = g > split[k - 1] ? g : split[k - 1];
-	}
-}
-
-/* ---- the two passes over a range of records ---- */
-
-static int table_alloc_cols(ml_csv_table *t, int64_t n, ml_error *e)
-{
-	t->cols = calloc(n ? (size_t)n : 1, sizeof *t->cols);
-	if (!t->cols)
-		return ml_fail(e, ML_ENOMEM, "csv: cannot allocate %lld columns", (long long)n);
-	t->ncols = n;
-	return ML_OK;
-}
-
-void ml_csv_table_free(ml_csv_table *t)
-{
-	for (int64_t j = 0; t->cols && j < t->ncols; j++) {
-		ml_csv_column *col = &t->cols[j];
-		free(col->name);
-		ml_storage_release(col->data);
-		ml_storage_release(col->missing);
-		free(col->levels);
-		free(col->level_off);
-	}
-	free(t->cols);
-	free(t->warnings);
-	memset(t, 0, sizeof *t);
-}
-
-static ml_dtype type_dtype(ml_csv_type t)
-{
-	switch (t) {
-	case ML_CSV_FLOAT:
-	case ML_CSV_DATE:
-	case ML_CSV_DATETIME: return ML_DOUBLE;
-	case ML_CSV_BOOLEAN: return ML_BYTE;
-	default: return ML_LONG;
-	}
-}
-
-/* The type of an inferred column from its mask and counts */
-static ml_csv_type resolve(unsigned m, int64_t nmiss, int64_t rows)
-{
-	if (nmiss == rows)
-		return ML_CSV_FLOAT;
-	if (m & ML_CSV_M_INT)
-		return nmiss ? ML_CSV_FLOAT : ML_CSV_INTEGER;
-	if (m & ML_CSV_M_FLOAT)
-		return ML_CSV_FLOAT;
-	if (m & ML_CSV_M_BOOL)
-		return ML_CSV_BOOLEAN;
-	if (m & ML_CSV_M_DATE)
-		return ML_CSV_DATE;
-	if (m & ML_CSV_M_DATETIME)
-		return ML_CSV_DATETIME;
-	return ML_CSV_STRING;
-}
-
-static int fail_at(const ctx *c, ml_error *e, int64_t line, int64_t col, const char *msg)
+int ml_csv_fail_at(const csv_ctx *c, ml_error *e, int64_t line, int64_t col, const char *msg)
 {
 	return ml_fail(e, ML_EINVAL, "%s: %s:%lld:%lld: %s", c->who, c->path, (long long)line + 1,
 	               (long long)col, msg);
-}
-
-static int collect_warnings(const ctx *c, part *parts, int np, ml_csv_table *t, ml_error *e)
-{
-	int64_t kept = 0;
-	for (int k = 0; k < np; k++) {
-		t->nwarnings += parts[k].nwarn;
-		t->nbad += parts[k].nbad;
-		kept += parts[k].nnotes;
-	}
-	if (kept == 0)
-		return ML_OK;
-	size_t cap = (size_t)kept * (strlen(c->path) + 256);
-	char *w = malloc(cap);
-	if (!w)
-		return ml_fail(e, ML_ENOMEM, "%s: cannot allocate warnings", c->who);
-	size_t len = 0;
-	int64_t n = 0;
-	for (int k = 0; k < np; k++)
-		for (int64_t i = 0; i < parts[k].nnotes && n < ML_CSV_MAXWARN; i++, n++) {
-			const note *nt = &parts[k].notes[i];
-			len += (size_t)snprintf(w + len, cap - len, "%s:%lld:%lld: %s\n", c->path,
-			                        (long long)(parts[k].line0 + nt->line + 1),
-			                        (long long)nt->col, nt->msg);
-		}
-	t->warnings = w;
-	return ML_OK;
-}
-
-/* Merges the part dictionaries of column j into part 0's (first appearance
- * order) and recodes the rows of later parts. */
-static int merge_levels(part *parts, int np, int64_t j, ml_csv_column *col)
-{
-	dict *g = &parts[0].dicts[j];
-	int64_t *codes = col->data->data;
-	for (int k = 1; k < np; k++) {
-		dict *d = &parts[k].dicts[j];
-		if (d->n == 0)
-			continue;
-		int64_t *remap = malloc((size_t)(d->n + 1) * sizeof *remap);
-		if (!remap)
-			return -1;
-		remap[0] = 0;
-		for (int64_t i = 0; i < d->n; i++) {
-			remap[i + 1] = dict_add(g, d->bytes + d->off[i], (size_t)(d->off[i + 1] - d->off[i]));
-			if (remap[i + 1] < 0) {
-				free(remap);
-				return -1;
-			}
-		}
-		for (int64_t r = parts[k].row0; r < parts[k].row0 + parts[k].rows; r++)
-			codes[r] = remap[codes[r]];
-		free(remap);
-	}
-	col->nlevels = g->n;
-	if (g->n == 0) {
-		col->level_off = calloc(1, sizeof *col->level_off);
-		col->levels = malloc(1);
-		return col->level_off && col->levels ? 0 : -1;
-	}
-	col->levels = g->bytes;
-	col->level_off = g->off;
-	g->bytes = NULL;
-	g->off = NULL;
-	return 0;
-}
-
-/* Parses the records in [begin, end) into out.  final: end is the end of the
- * input.  limit: most good rows (-1: all).  line0: 0-based line of begin.
- * *stop receives where parsing stopped, *lines the line breaks passed.
- * Returns ML_OK, NEED_MORE (non-final input ended before `limit` rows: out
- * untouched), or a negative code. */
-static int parse_range(const ctx *c, const char *begin, const char *end, int final, int64_t limit,
-                       int64_t line0, ml_csv_table *out, const char **stop, int64_t *lines,
-                       ml_error *e)
-{
-	int np = 1;
-	if (final && limit < 0 && c->threads > 1 && (int64_t)(end - begin) >= c->parallel_bytes)
-		np = c->threads < MAX_PARTS ? c->threads : MAX_PARTS;
-	part *parts = NULL;
-	int rc = ML_OK;
-	const int64_t nout = c->nout;
-again:
-	parts = calloc((size_t)np, sizeof *parts);
-	if (!parts)
-		return ml_fail(e, ML_ENOMEM, "%s: out of memory", c->who);
-	const char *split[MAX_PARTS + 1];
-	if (np > 1)
-		find_splits(c, begin, end, np, split);
-	else {
-		split[0] = begin;
-		split[1] = end;
-	}
-	for (int k = 0; k < np; k++) {
-		part *pt = &parts[k];
-		pt->begin = split[k];
-		pt->end = split[k + 1];
-		pt->mask = malloc((size_t)(nout ? nout : 1) * sizeof *pt->mask);
-		pt->nmiss = calloc((size_t)(nout ? nout : 1), sizeof *pt->nmiss);
-		pt->f = malloc((size_t)(c->nfile + 1) * sizeof *pt->f);
-		if (!pt->mask || !pt->nmiss || !pt->f) {
-			rc = ml_fail(e, ML_ENOMEM, "%s: out of memory", c->who);
-			goto done;
-		}
-		for (int64_t j = 0; j < nout; j++)
-			pt->mask[j] = ML_CSV_M_ALL;
-	}
-#pragma omp parallel for num_threads(workers(np)) schedule(dynamic, 1)
-	for (int k = 0; k < np; k++)
-		pass1(c, &parts[k], end, final, limit);
-
-	for (int k = 0; k < np; k++) {
-		part *pt = &parts[k];
-		pt->line0 = k ? parts[k - 1].line0 + parts[k - 1].lines : line0;
-		if (pt->nomem) {
-			rc = ml_fail(e, ML_ENOMEM, "%s: out of memory", c->who);
-			goto done;
-		}
-		if (pt->has_err) {
-			rc = fail_at(c, e, pt->line0 + pt->err.line, pt->err.col, pt->err.msg);
-			goto done;
-		}
-		if (k < np - 1 && pt->stop != pt->end) {
-			/* a guessed boundary fell inside a record: parse serially */
-			for (int i = 0; i < np; i++)
-				part_free(&parts[i], nout);
-			free(parts);
-			np = 1;
-			goto again;
-		}
-	}
-	part *last = &parts[np - 1];
-	if (last->status == REC_MORE && (limit < 0 || last->rows < limit)) {
-		rc = NEED_MORE;
-		goto done;
-	}
-	*stop = last->stop;
-	*lines = last->line0 + last->lines - line0;
-
-	int64_t nrows = 0;
-	for (int k = 0; k < np; k++) {
-		parts[k].row0 = nrows;
-		nrows += parts[k].rows;
-	}
-	if ((rc = table_alloc_cols(out, nout, e)))
-		goto done;
-	out->nrows = nrows;
-	out->sep = c->sep;
-	out->header = c->header;
-	int any_strings = 0;
-	for (int64_t j = 0; j < nout; j++) {
-		ml_csv_column *col = &out->cols[j];
-		unsigned m = ML_CSV_M_ALL;
-		int64_t nmiss = 0;
-		for (int k = 0; k < np; k++) {
-			m &= parts[k].mask[j];
-			nmiss += parts[k].nmiss[j];
-		}
-		col->type = c->forced[j] != ML_CSV_AUTO ? c->forced[j] : resolve(m, nmiss, nrows);
-		col->nmissing = nmiss;
-		col->name = dup_bytes(c->names[j], strlen(c->names[j]));
-		col->data = ml_storage_new(type_dtype(col->type), nrows, e);
-		if (nmiss)
-			col->missing = ml_storage_new(ML_BYTE, nrows, e);
-		if (!col->name || !col->data || (nmiss && !col->missing)) {
-			rc = ml_fail(e, ML_ENOMEM, "%s: cannot allocate column '%.60s' of %lld rows", c->who,
-			             c->names[j], (long long)nrows);
-			goto done;
-		}
-		if (col->type == ML_CSV_STRING || col->type == ML_CSV_CATEGORICAL)
-			any_strings = 1;
-	}
-	for (int k = 0; any_strings && k < np; k++)
-		if (!(parts[k].dicts = calloc((size_t)nout, sizeof *parts[k].dicts))) {
-			rc = ml_fail(e, ML_ENOMEM, "%s: out of memory", c->who);
-			goto done;
-		}
-
-#pragma omp parallel for num_threads(workers(np)) schedule(dynamic, 1)
-	for (int k = 0; k < np; k++)
-		pass2(c, &parts[k], out->cols, end, final);
-
-	for (int k = 0; k < np; k++)
-		if (parts[k].nomem) {
-			rc = ml_fail(e, ML_ENOMEM, "%s: out of memory", c->who);
-			goto done;
-		}
-	for (int64_t j = 0; j < nout; j++) {
-		ml_csv_column *col = &out->cols[j];
-		if (col->type != ML_CSV_STRING && col->type != ML_CSV_CATEGORICAL)
-			continue;
-		if (merge_levels(parts, np, j, col)) {
-			rc = ml_fail(e, ML_ENOMEM, "%s: out of memory", c->who);
-			goto done;
-		}
-		int64_t nonmiss = nrows - col->nmissing;
-		if (c->forced[j] == ML_CSV_AUTO && col->nlevels <= c->max_levels &&
-		    (double)col->nlevels <= c->level_ratio * (double)nonmiss)
-			col->type = ML_CSV_CATEGORICAL;
-	}
-	rc = collect_warnings(c, parts, np, out, e);
-done:
-	for (int k = 0; k < np; k++)
-		part_free(&parts[k], nout);
-	free(parts);
-	if (rc < 0)
-		ml_csv_table_free(out);
-	return rc;
 }
 
 /* ---- the preamble: separator, header, names, selection ---- */
 
 /* The separator among , tab ; | that splits the first records into the
  * same number (> 1) of fields most consistently; ',' when none does. */
-static int sniff(const ctx *base, const char *p, const char *end, int final)
+static int sniff(const csv_ctx *base, const char *p, const char *end, int final)
 {
 	static const char cand[] = {',', '\t', ';', '|'};
 	const char *lim = end - p > SNIFF_BYTES ? p + SNIFF_BYTES : end;
@@ -1027,14 +410,14 @@ static int sniff(const ctx *base, const char *p, const char *end, int final)
 	int best = ',';
 	int64_t best_score = 0;
 	for (size_t i = 0; i < sizeof cand; i++) {
-		ctx t = *base;
+		csv_ctx t = *base;
 		t.sep = cand[i];
 		set_classes(&t);
-		cursor k = {p, lim, fin, 0};
-		record r;
+		csv_cursor k = {p, lim, fin, 0};
+		csv_record r;
 		int64_t first = -1, same = 0, recs = 0;
-		while (recs < SNIFF_RECORDS && skip_blank(&t, &k, lim) == REC_OK &&
-		       next_record(&t, &k, NULL, 0, &r) != REC_MORE) {
+		while (recs < SNIFF_RECORDS && ml_csv_skip_blank(&t, &k, lim) == REC_OK &&
+		       ml_csv_next_record(&t, &k, NULL, 0, &r) != REC_MORE) {
 			recs++;
 			if (first < 0)
 				first = r.nf;
@@ -1061,7 +444,7 @@ static int64_t find_name(char *const *names, int64_t n, const char *name)
 	return -1;
 }
 
-static int64_t resolve_ref(const ctx *c, char *const *fnames, const ml_csv_colref *ref,
+static int64_t resolve_ref(const csv_ctx *c, char *const *fnames, const ml_csv_colref *ref,
                            const char *what, ml_error *e)
 {
 	if (ref->name) {
@@ -1089,24 +472,24 @@ static int64_t resolve_ref(const ctx *c, char *const *fnames, const ml_csv_colre
 /* Decides whether the first record is a header: yes when some column whose
  * sampled values share a type (number, boolean, date) has a first value not
  * of that type, or when no first value is typed at all. */
-static int detect_header(const ctx *c, const field *first, cursor k)
+static int detect_header(const csv_ctx *c, const csv_field *first, csv_cursor k)
 {
 	unsigned mask[256];
 	int seen[256] = {0};
 	int64_t nc = c->nfile < 256 ? c->nfile : 256;
 	for (int64_t j = 0; j < nc; j++)
 		mask[j] = ML_CSV_M_ALL;
-	field *f = malloc((size_t)(c->nfile + 1) * sizeof *f);
+	csv_field *f = malloc((size_t)(c->nfile + 1) * sizeof *f);
 	if (!f)
 		return 1;
-	record r;
-	for (int n = 0; n < HEADER_SAMPLE && skip_blank(c, &k, k.end) == REC_OK; n++) {
-		if (next_record(c, &k, f, c->nfile + 1, &r) != REC_OK || r.nf != c->nfile)
+	csv_record r;
+	for (int n = 0; n < HEADER_SAMPLE && ml_csv_skip_blank(c, &k, k.end) == REC_OK; n++) {
+		if (ml_csv_next_record(c, &k, f, c->nfile + 1, &r) != REC_OK || r.nf != c->nfile)
 			continue;
 		for (int64_t j = 0; j < nc; j++) {
 			const char *tp;
 			size_t tn;
-			if (is_missing(c, &f[j], &tp, &tn))
+			if (ml_csv_is_missing(c, &f[j], &tp, &tn))
 				continue;
 			mask[j] &= ml_csv_classify(tp, tn);
 			seen[j] = 1;
@@ -1117,7 +500,7 @@ static int detect_header(const ctx *c, const field *first, cursor k)
 	for (int64_t j = 0; j < nc; j++) {
 		const char *tp;
 		size_t tn;
-		if (is_missing(c, &first[j], &tp, &tn))
+		if (ml_csv_is_missing(c, &first[j], &tp, &tn))
 			continue;
 		unsigned m = ml_csv_classify(tp, tn);
 		if (m)
@@ -1132,14 +515,14 @@ static int detect_header(const ctx *c, const field *first, cursor k)
  * record, header, names, selection, forced types.  *data_off and *data_line
  * receive where the data rows start.  Returns ML_OK, NEED_MORE (non-final
  * input too short to finish), or a negative code; c is freed on failure. */
-static int setup(ctx *c, const ml_csv_options *o, const char *buf, size_t len, int final,
+static int setup(csv_ctx *c, const ml_csv_options *o, const char *buf, size_t len, int final,
                  size_t *data_off, int64_t *data_line, ml_error *e)
 {
 	memset(c, 0, sizeof *c);
 	c->who = o->who ? o->who : "csv.read";
 	const char *path = o->path ? o->path : "<string>";
 	int rc = ML_OK;
-	field *f = NULL;
+	csv_field *f = NULL;
 	char **fnames = NULL;
 	int64_t nf = 0, nfn = 0;
 	if (!(c->path = dup_bytes(path, strlen(path))))
@@ -1149,7 +532,7 @@ static int setup(ctx *c, const ml_csv_options *o, const char *buf, size_t len, i
 	c->on_bad = o->on_bad;
 	c->threads = o->threads;
 	if (c->threads <= 0)
-		c->threads = workers(MAX_PARTS);
+		c->threads = ml_csv_workers(MAX_PARTS);
 	c->parallel_bytes = o->parallel_bytes < 0 ? DEFAULT_PARALLEL : o->parallel_bytes;
 	c->max_levels = o->max_levels;
 	c->level_ratio = o->level_ratio;
@@ -1197,12 +580,12 @@ static int setup(ctx *c, const ml_csv_options *o, const char *buf, size_t len, i
 	c->sep = o->sep >= 0 ? o->sep : sniff(c, p, end, final);
 	set_classes(c);
 
-	cursor k = {p, end, final, line};
-	record r;
-	int s = skip_blank(c, &k, end);
+	csv_cursor k = {p, end, final, line};
+	csv_record r;
+	int s = ml_csv_skip_blank(c, &k, end);
 	if (s == REC_OK) {
-		cursor k0 = k;
-		s = next_record(c, &k0, NULL, 0, &r);
+		csv_cursor k0 = k;
+		s = ml_csv_next_record(c, &k0, NULL, 0, &r);
 		nf = r.nf;
 	}
 	if (s == REC_MORE) {
@@ -1211,8 +594,8 @@ static int setup(ctx *c, const ml_csv_options *o, const char *buf, size_t len, i
 	}
 	if (s == REC_BAD) {
 		int64_t ln, col;
-		locate(&r, r.at, &ln, &col);
-		rc = fail_at(c, e, ln, col, r.why);
+		ml_csv_locate(&r, r.at, &ln, &col);
+		rc = ml_csv_fail_at(c, e, ln, col, r.why);
 		goto fail;
 	}
 	const char *first_at = k.pos;
@@ -1222,7 +605,7 @@ static int setup(ctx *c, const ml_csv_options *o, const char *buf, size_t len, i
 	if (!(f = calloc((size_t)nf + 1, sizeof *f)))
 		goto nomem;
 	if (nf)
-		next_record(c, &k, f, nf, &r);
+		ml_csv_next_record(c, &k, f, nf, &r);
 	c->nfile = nf ? nf : (int64_t)o->nnames;
 	c->header = o->header;
 	if (nf == 0)
@@ -1253,7 +636,7 @@ static int setup(ctx *c, const ml_csv_options *o, const char *buf, size_t len, i
 			nm = f[j].p;
 			n = (int64_t)f[j].n;
 			if (f[j].quoted == 2) {
-				if ((n = unescape(&f[j], c->quote, &tmp, &tcap)) < 0) {
+				if ((n = ml_csv_unescape(&f[j], c->quote, &tmp, &tcap)) < 0) {
 					free(tmp);
 					goto nomem;
 				}
@@ -1326,7 +709,7 @@ static int setup(ctx *c, const ml_csv_options *o, const char *buf, size_t len, i
 nomem:
 	rc = ml_fail(e, ML_ENOMEM, "%s: out of memory", c->who);
 fail:
-	ctx_free(c);
+	ml_csv_ctx_free(c);
 out:
 	for (int64_t j = 0; fnames && j < nfn; j++)
 		free(fnames[j]);
@@ -1339,15 +722,15 @@ int ml_csv_read_buffer(const char *buf, size_t len, const ml_csv_options *o, ml_
                        ml_error *e)
 {
 	memset(out, 0, sizeof *out);
-	ctx c;
+	csv_ctx c;
 	size_t off;
 	int64_t line, lines;
 	const char *stop;
 	int rc = setup(&c, o, buf, len, 1, &off, &line, e);
 	if (rc)
 		return rc;
-	rc = parse_range(&c, buf + off, buf + len, 1, o->max_rows, line, out, &stop, &lines, e);
-	ctx_free(&c);
+	rc = ml_csv_parse_range(&c, buf + off, buf + len, 1, o->max_rows, line, out, &stop, &lines, e);
+	ml_csv_ctx_free(&c);
 	return rc;
 }
 
@@ -1420,7 +803,7 @@ int ml_csv_read_file(const char *path, const ml_csv_options *o, ml_csv_table *ou
 /* ---- the chunked reader ---- */
 
 struct ml_csv_reader {
-	ctx c;                 /* schema from the header */
+	csv_ctx c;                 /* schema from the header */
 	int fd;                /* the open file */
 	char *buf;             /* text read and not yet parsed is buf[pos .. len) */
 	size_t len, cap, pos;  /* bytes held, room, start of unparsed text */
@@ -1505,7 +888,7 @@ int ml_csv_reader_next(ml_csv_reader *r, int64_t rows, ml_csv_table *out, ml_err
 	for (;;) {
 		const char *stop;
 		int64_t lines;
-		int rc = parse_range(&r->c, r->buf + r->pos, r->buf + r->len, r->eof, rows, r->line, out,
+		int rc = ml_csv_parse_range(&r->c, r->buf + r->pos, r->buf + r->len, r->eof, rows, r->line, out,
 		                     &stop, &lines, e);
 		if (rc == NEED_MORE) {
 			if ((rc = fill(r, e)))
@@ -1528,7 +911,7 @@ void ml_csv_reader_close(ml_csv_reader *r)
 {
 	if (!r)
 		return;
-	ctx_free(&r->c);
+	ml_csv_ctx_free(&r->c);
 	close(r->fd);
 	free(r->buf);
 	free(r);

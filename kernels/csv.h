@@ -188,6 +188,10 @@ enum {
 /* The types s[0 .. n) can be read as (a union of ML_CSV_M_*; 0: string only). */
 unsigned ml_csv_classify(const char *s, size_t n);
 
+/* ml_csv_classify and the value in one scan: *iv for INT and BOOL, *dv for
+ * INT (converted), FLOAT, DATE and DATETIME (seconds). */
+unsigned ml_csv_value(const char *s, size_t n, int64_t *iv, double *dv);
+
 /* Converts a decimal number s[0 .. n) (no blanks) to the nearest double,
  * ties to even: bit-exact with strtod in the C locale.  Fast paths (Clinger,
  * Eisel-Lemire) cover nearly all inputs; the rest go to strtod.  Returns 1, or

@@ -64,9 +64,82 @@ typedef struct decimal {
 	int many;        /* nonzero digits were dropped after the 19th */
 	int neg;         /* minus sign */
 	int special;     /* 0 number, 1 infinity, 2 nan */
+	int integer;     /* written as [+-]digits: no point, no exponent */
 } decimal;
 
 #define EXP_CLAMP 100000  /* exponents beyond this saturate: the value is 0 or inf anyway */
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR_DIGITS 1
+/* The 8 bytes at p are all ASCII digits */
+static int eight_digits(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return (((v & 0xF0F0F0F0F0F0F0F0u) |
+	         (((v + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u) >> 4)) == 0x3333333333333333u);
+}
+
+/* Their value: pairs, then quadruples, then the eight, combined by
+ * multiplications that keep each partial sum in its own lane */
+static uint64_t parse_eight(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	v -= 0x3030303030303030u;
+	v = v * 10 + (v >> 8);
+	v = (((v & 0x000000FF000000FFu) * 0x000F424000000064u) +
+	     (((v >> 16) & 0x000000FF000000FFu) * 0x0000271000000001u)) >> 32;
+	return v & 0xFFFFFFFFu;
+}
+#else
+#define SWAR_DIGITS 0
+#endif
+
+/* Digits from p on, accumulated into *w (wrapping: the caller checks the count) */
+static const char *digits(const char *p, const char *end, uint64_t *w)
+{
+	uint64_t x = *w;
+#if SWAR_DIGITS
+	while (end - p >= 8 && eight_digits(p)) {
+		x = x * 100000000u + parse_eight(p);
+		p += 8;
+	}
+#endif
+	for (; p < end && is_digit(*p); p++)
+		x = x * 10 + (unsigned)(*p - '0');
+	*w = x;
+	return p;
+}
+
+/* The mantissa of p .. end (digits with at most one '.') when it has more
+ * than 19 digits: leading zeros skipped, the first 19 significant kept */
+static void long_mantissa(const char *p, const char *end, decimal *d)
+{
+	uint64_t w = 0;
+	int nd = 0, frac = 0;
+	int64_t q = 0;
+	for (; p < end; p++) {
+		if (*p == '.') {
+			frac = 1;
+			continue;
+		}
+		unsigned v = (unsigned)(*p - '0');
+		if (w == 0 && v == 0) {
+			q -= frac;
+		} else if (nd < 19) {
+			w = w * 10 + v;
+			nd++;
+			q -= frac;
+		} else {
+			q += !frac;
+			if (v)
+				d->many = 1;
+		}
+	}
+	d->w = w;
+	d->q = q;
+}
 
 /* Scans the grammar [+-](digits[.digits]|.digits)([eE][+-]digits)?, or
  * [+-](inf|infinity|nan) in any case.  Returns 1 when s[0 .. n) is one. */
@@ -90,41 +163,20 @@ static int scan_decimal(const char *s, size_t n, decimal *d)
 			return 0;
 		return 1;
 	}
+	const char *first = p;
 	uint64_t w = 0;
-	int nd = 0, any = 0;
-	int64_t q = 0;
-	for (; p < end && is_digit(*p); p++) {
-		unsigned v = (unsigned)(*p - '0');
-		any = 1;
-		if (w == 0 && v == 0)
-			continue;
-		if (nd < 19) {
-			w = w * 10 + v;
-			nd++;
-		} else {
-			q++;
-			if (v)
-				d->many = 1;
-		}
-	}
+	p = digits(p, end, &w);
+	int64_t nint = p - first, nfrac = 0;
+	d->integer = p == end;
 	if (p < end && *p == '.') {
-		p++;
-		for (; p < end && is_digit(*p); p++) {
-			unsigned v = (unsigned)(*p - '0');
-			any = 1;
-			if (w == 0 && v == 0) {
-				q--;
-			} else if (nd < 19) {
-				w = w * 10 + v;
-				nd++;
-				q--;
-			} else if (v) {
-				d->many = 1;
-			}
-		}
+		const char *f = ++p;
+		p = digits(p, end, &w);
+		nfrac = p - f;
 	}
-	if (!any)
+	if (nint + nfrac == 0)
 		return 0;
+	const char *last = p;
+	int64_t x = 0;
 	if (p < end && (*p == 'e' || *p == 'E')) {
 		p++;
 		int eneg = 0;
@@ -134,16 +186,21 @@ static int scan_decimal(const char *s, size_t n, decimal *d)
 		}
 		if (p == end || !is_digit(*p))
 			return 0;
-		int64_t x = 0;
 		for (; p < end && is_digit(*p); p++)
 			if (x < EXP_CLAMP)
 				x = x * 10 + (*p - '0');
-		q += eneg ? -x : x;
+		if (eneg)
+			x = -x;
 	}
 	if (p != end)
 		return 0;
-	d->w = w;
-	d->q = q;
+	if (nint + nfrac > 19) {
+		long_mantissa(first, last, d);
+	} else {
+		d->w = w;
+		d->q = -nfrac;
+	}
+	d->q += x;
 	return 1;
 }
 
@@ -259,35 +316,45 @@ static double from_bits(uint64_t b, int neg)
 	return v;
 }
 
+/* The double nearest the scanned decimal d (text s[0 .. n) for the slow path) */
+static double decimal_value(const decimal *d, const char *s, size_t n)
+{
+	if (d->special)
+		return d->special == 1 ? (d->neg ? -INFINITY : INFINITY) : (d->neg ? -NAN : NAN);
+	if (d->w == 0)
+		return d->neg ? -0.0 : 0.0;
+	const uint64_t two53 = (uint64_t)1 << 53;
+	if (!d->many && d->w <= two53 && d->q >= -22 && d->q <= 22) {
+		/* Clinger: both operands exact, so one rounding */
+		double v = (double)d->w;
+		v = d->q >= 0 ? v * exact_pow10[d->q] : v / exact_pow10[-d->q];
+		return d->neg ? -v : v;
+	}
+	uint64_t b1, b2;
+	if (eisel_lemire(d->w, d->q, &b1) &&
+	    (!d->many || (eisel_lemire(d->w + 1, d->q, &b2) && b1 == b2)))
+		/* with dropped digits the value lies in (w, w+1) * 10^q: both ends agree */
+		return from_bits(b1, d->neg);
+	return slow_path(s, n);
+}
+
 int ml_csv_parse_double(const char *s, size_t n, double *out)
 {
 	decimal d;
 	if (!scan_decimal(s, n, &d))
 		return 0;
-	if (d.special) {
-		*out = d.special == 1 ? (d.neg ? -INFINITY : INFINITY) : (d.neg ? -NAN : NAN);
-		return 1;
-	}
-	if (d.w == 0) {
-		*out = d.neg ? -0.0 : 0.0;
-		return 1;
-	}
-	const uint64_t two53 = (uint64_t)1 << 53;
-	if (!d.many && d.w <= two53 && d.q >= -22 && d.q <= 22) {
-		/* Clinger: both operands exact, so one rounding */
-		double v = (double)d.w;
-		v = d.q >= 0 ? v * exact_pow10[d.q] : v / exact_pow10[-d.q];
-		*out = d.neg ? -v : v;
-		return 1;
-	}
-	uint64_t b1, b2;
-	if (eisel_lemire(d.w, d.q, &b1) &&
-	    (!d.many || (eisel_lemire(d.w + 1, d.q, &b2) && b1 == b2))) {
-		/* with dropped digits the value lies in (w, w+1) * 10^q: both ends agree */
-		*out = from_bits(b1, d.neg);
-		return 1;
-	}
-	*out = slow_path(s, n);
+	*out = decimal_value(&d, s, n);
+	return 1;
+}
+
+/* The int64 value of an integer-written decimal, when it fits */
+static int decimal_int64(const decimal *d, int64_t *out)
+{
+	if (!d->integer || d->special || d->many || d->q != 0)
+		return 0;
+	if (d->w > (uint64_t)INT64_MAX + d->neg)
+		return 0;
+	*out = d->neg ? (int64_t)(0 - d->w) : (int64_t)d->w;
 	return 1;
 }
 
@@ -434,25 +501,36 @@ int ml_csv_parse_datetime(const char *s, size_t n, double *secs)
 	return ML_CSV_M_DATETIME;
 }
 
-unsigned ml_csv_classify(const char *s, size_t n)
+unsigned ml_csv_value(const char *s, size_t n, int64_t *iv, double *dv)
 {
 	if (n == 0)
 		return 0;
-	double dv;
 	if (n >= 10 && s[4] == '-' && is_digit(s[0])) {
-		int r = ml_csv_parse_datetime(s, n, &dv);
+		int r = ml_csv_parse_datetime(s, n, dv);
 		return r == ML_CSV_M_DATE ? ML_CSV_M_DATE | ML_CSV_M_DATETIME : (unsigned)r;
 	}
-	int64_t iv;
-	if (ml_csv_parse_int64(s, n, &iv))
-		return ML_CSV_M_INT | ML_CSV_M_FLOAT;
 	decimal d;
-	if (scan_decimal(s, n, &d))
+	if (scan_decimal(s, n, &d)) {
+		if (decimal_int64(&d, iv)) {
+			*dv = (double)*iv; /* int64 to double rounds to nearest, as strtod does */
+			return ML_CSV_M_INT | ML_CSV_M_FLOAT;
+		}
+		*dv = decimal_value(&d, s, n);
 		return ML_CSV_M_FLOAT;
+	}
 	uint8_t b;
-	if (ml_csv_parse_bool(s, n, &b))
+	if (ml_csv_parse_bool(s, n, &b)) {
+		*iv = b;
 		return ML_CSV_M_BOOL;
+	}
 	return 0;
+}
+
+unsigned ml_csv_classify(const char *s, size_t n)
+{
+	int64_t iv;
+	double dv;
+	return ml_csv_value(s, n, &iv, &dv);
 }
 
 /* ---- text forms for writing ---- */
