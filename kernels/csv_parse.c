@@ -525,7 +525,9 @@ static void join_part(part *pt, int64_t j, ml_csv_column *col)
 			for (int64_t i = 0; i < n; i++)
 				d[i] = miss && miss[i] ? NAN : (double)((int64_t *)b->v)[i];
 		} else if (is_text(col->type) && b->kind != K_STR) {
-			/* a part with only missing values in a string column: codes stay 0 */
+			/* a part with only missing values in a string column (the column may
+			 * be part 0's adopted buffer: every row must be written) */
+			memset((char *)col->data->data + (size_t)r0 * 8, 0, (size_t)n * 8);
 		} else if (n) {
 			memcpy((char *)col->data->data + (size_t)r0 * 8, b->v, (size_t)n * 8);
 		}

@@ -16,6 +16,8 @@
 #include "check.h"
 #include "csv.h"
 
+static int tables_equal(const ml_csv_table *a, const ml_csv_table *b);
+
 /* xorshift64*: the tests' own deterministic random numbers */
 static uint64_t rng_next(uint64_t *s)
 {
@@ -493,30 +495,89 @@ static void test_inference(void)
 	ml_csv_table_free(&t);
 }
 
+/* Columns whose representation changes while a part is read: integers
+ * widened to doubles, missing values before the first value, numbers read
+ * before a string (read again as strings), in one part and across parts. */
+static void test_kinds(void)
+{
+	size_t cap = 1 << 20, n = 0;
+	char *b = malloc(cap);
+	n += (size_t)sprintf(b + n, "wid,late,turn,date,flag,cross\n");
+	for (int i = 0; i < 6000; i++) {
+		n += (size_t)sprintf(b + n, "%s,%s,%s,%s,%s,%s\n",
+		                     i == 10 ? "" : i == 4000 ? "2.5" : "7",     /* int, missing, then float */
+		                     i < 3000 ? "NA" : i % 2 ? "x" : "y",      /* missing, then strings */
+		                     i == 2500 ? "word" : i % 3 ? "1" : "22",  /* numbers, then a string */
+		                     i < 2 ? "" : "2020-02-02",                /* missing, then dates */
+		                     i == 5 ? "" : i % 2 ? "true" : "false",   /* booleans with a gap */
+		                     i < 5000 ? "12" : "s");                   /* a string in the last part only */
+	}
+	ml_csv_options o;
+	ml_csv_options_init(&o);
+	ml_csv_table t, p;
+	ml_error e;
+	o.max_levels = 0; /* keep strings as strings */
+	CHECK(ml_csv_read_buffer(b, n, &o, &t, &e) == 0, "%s", e.msg);
+	ml_csv_type want[] = {ML_CSV_FLOAT, ML_CSV_STRING, ML_CSV_STRING, ML_CSV_DATE, ML_CSV_BOOLEAN,
+	                      ML_CSV_STRING};
+	for (int j = 0; j < 6; j++)
+		CHECK(t.cols[j].type == want[j], "%s: %s", t.cols[j].name, ml_csv_type_name[t.cols[j].type]);
+	CHECK(dbl(&t.cols[0], 0) == 7 && isnan(dbl(&t.cols[0], 10)) && dbl(&t.cols[0], 4000) == 2.5 &&
+	      miss(&t.cols[0], 10) && t.cols[0].nmissing == 1, "widened integers");
+	CHECK(str_is(&t.cols[1], 2999, NULL) && str_is(&t.cols[1], 3000, "y") &&
+	      str_is(&t.cols[1], 3001, "x") && t.cols[1].nlevels == 2, "strings after missing values");
+	CHECK(str_is(&t.cols[2], 0, "22") && str_is(&t.cols[2], 1, "1") &&
+	      str_is(&t.cols[2], 2500, "word") && str_is(&t.cols[2], 5999, "1") && t.cols[2].nlevels == 3,
+	      "numbers before a string read again as strings");
+	CHECK(isnan(dbl(&t.cols[3], 1)) && dbl(&t.cols[3], 2) == 1580601600 && t.cols[3].nmissing == 2,
+	      "dates after missing values");
+	CHECK(((uint8_t *)t.cols[4].data->data)[1] == 1 && miss(&t.cols[4], 5) && !miss(&t.cols[4], 4),
+	      "booleans with a missing value");
+	CHECK(str_is(&t.cols[5], 0, "12") && str_is(&t.cols[5], 5999, "s"), "cross-part string column");
+	for (int parts = 2; parts <= 5; parts++) {
+		o.threads = parts;
+		o.parallel_bytes = 0;
+		CHECK(ml_csv_read_buffer(b, n, &o, &p, &e) == 0, "%s", e.msg);
+		CHECK(tables_equal(&t, &p), "%d parts: same kinds and values as one", parts);
+		ml_csv_table_free(&p);
+	}
+	ml_csv_table_free(&t);
+	free(b);
+}
+
 /* ---- parallel parts and fuzz ---- */
 
 static int tables_equal(const ml_csv_table *a, const ml_csv_table *b)
 {
 	if (a->nrows != b->nrows || a->ncols != b->ncols || a->nbad != b->nbad ||
-	    a->nwarnings != b->nwarnings)
+	    a->nwarnings != b->nwarnings) {
+		fprintf(stderr, "  tables differ in shape or counts\n");
 		return 0;
+	}
 	if ((a->warnings == NULL) != (b->warnings == NULL) ||
-	    (a->warnings && strcmp(a->warnings, b->warnings) != 0))
+	    (a->warnings && strcmp(a->warnings, b->warnings) != 0)) {
+		fprintf(stderr, "  tables differ in warnings\n");
 		return 0;
+	}
 	for (int64_t j = 0; j < a->ncols; j++) {
 		const ml_csv_column *x = &a->cols[j], *y = &b->cols[j];
+		size_t es = ml_dtype_info[x->data->dtype].size;
+		const char *what = NULL;
 		if (strcmp(x->name, y->name) || x->type != y->type || x->nmissing != y->nmissing ||
 		    x->nlevels != y->nlevels || (x->missing == NULL) != (y->missing == NULL))
+			what = "type, name or counts";
+		else if (x->data->dtype != y->data->dtype ||
+		         (a->nrows && memcmp(x->data->data, y->data->data, (size_t)a->nrows * es)))
+			what = "values";
+		else if (x->missing && a->nrows && memcmp(x->missing->data, y->missing->data, (size_t)a->nrows))
+			what = "missing masks";
+		else if (x->nlevels && (memcmp(x->level_off, y->level_off, (size_t)(x->nlevels + 1) * 8) ||
+		                        memcmp(x->levels, y->levels, (size_t)x->level_off[x->nlevels])))
+			what = "levels";
+		if (what) {
+			fprintf(stderr, "  column %s differs in %s\n", x->name, what);
 			return 0;
-		size_t es = ml_dtype_info[x->data->dtype].size;
-		if (x->data->dtype != y->data->dtype ||
-		    (a->nrows && memcmp(x->data->data, y->data->data, (size_t)a->nrows * es)))
-			return 0;
-		if (x->missing && a->nrows && memcmp(x->missing->data, y->missing->data, (size_t)a->nrows))
-			return 0;
-		if (x->nlevels && (memcmp(x->level_off, y->level_off, (size_t)(x->nlevels + 1) * 8) ||
-		                   memcmp(x->levels, y->levels, (size_t)x->level_off[x->nlevels])))
-			return 0;
+		}
 	}
 	return 1;
 }
@@ -823,6 +884,7 @@ int main(void)
 	test_tokenizer();
 	test_options();
 	test_inference();
+	test_kinds();
 	test_parallel();
 	test_fuzz();
 	test_write_roundtrip();
