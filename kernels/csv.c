@@ -702,8 +702,10 @@ static int setup(csv_ctx *c, const ml_csv_options *o, const char *buf, size_t le
 			goto fail;
 		}
 		for (int64_t j = 0; j < c->nout; j++)
-			if (c->file_of[j] == i)
+			if (c->file_of[j] == i) {
 				c->forced[j] = o->types[t].type;
+				c->any_forced |= ml_csv_type_bit(c->forced[j]) != 0;
+			}
 	}
 	goto out;
 nomem:
@@ -775,7 +777,8 @@ int ml_csv_read_file(const char *path, const ml_csv_options *o, ml_csv_table *ou
 	int mapped = 0;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		len = (size_t)st.st_size;
-		buf = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+		/* MAP_POPULATE maps every page now: threads then take no page faults */
+		buf = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 		if (buf == MAP_FAILED)
 			buf = NULL;
 		else {

@@ -34,6 +34,7 @@ typedef struct csv_ctx {
 	int64_t nout;             /* output columns */
 	int64_t *file_of;         /* nout: file column of each output column */
 	ml_csv_type *forced;      /* nout: forced type or ML_CSV_AUTO */
+	int any_forced;           /* some forced type constrains values (not string) */
 	char **names;             /* nout names (owned) */
 	int threads;              /* parts for large inputs */
 	int64_t parallel_bytes;   /* inputs at least this long are split */

@@ -118,10 +118,18 @@ static int part_init(const csv_ctx *c, part *pt, const char *begin, const char *
 	return 0;
 }
 
-/* Doubles the room of every column buffer of pt. */
-static int grow(const csv_ctx *c, part *pt)
+/* Grows the room of every column buffer of pt: to an estimate of the part's
+ * rows from the bytes its first rows took (pos: where the cursor is), or
+ * doubled when the estimate fell short. */
+static int grow(const csv_ctx *c, part *pt, const char *pos)
 {
 	int64_t nc = pt->cap ? 2 * pt->cap : 1024;
+	if (pt->cap == 1024 && pos > pt->begin) {
+		double per_row = (double)(pos - pt->begin) / (double)pt->rows;
+		double guess = (double)(pt->end - pt->begin) / per_row * 1.05 + 1024;
+		if (guess > (double)nc && guess < 1e12)
+			nc = (int64_t)guess;
+	}
 	for (int64_t j = 0; j < c->nout; j++) {
 		colbuf *b = &pt->cb[j];
 		void *v = realloc(b->v, (size_t)nc * 8);
@@ -190,7 +198,7 @@ static const char *check_record(const csv_ctx *c, const csv_field *f, int s, con
 		const csv_field *last = &f[r->nf - 1];
 		return last->p + last->n + (last->quoted != 0);
 	}
-	for (int64_t j = 0; j < c->nout; j++) {
+	for (int64_t j = 0; c->any_forced && j < c->nout; j++) {
 		unsigned bit = ml_csv_type_bit(c->forced[j]);
 		const csv_field *fl = &f[c->file_of[j]];
 		const char *tp;
@@ -310,7 +318,7 @@ static void pass1(const csv_ctx *c, part *pt, const char *end, int final, int64_
 				break;
 			continue;
 		}
-		if (pt->rows == pt->cap && grow(c, pt)) {
+		if (pt->rows == pt->cap && grow(c, pt, at_pos)) {
 			pt->nomem = 1;
 			break;
 		}
@@ -387,8 +395,10 @@ int ml_csv_workers(int np)
 static int64_t count_byte(const char *p, const char *end, int b)
 {
 	int64_t n = 0;
-	for (; p < end; p++)
-		n += (uint8_t)*p == b;
+	while (p < end && (p = memchr(p, b, (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
 	return n;
 }
 

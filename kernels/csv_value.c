@@ -92,18 +92,38 @@ static uint64_t parse_eight(const char *p)
 	     (((v >> 16) & 0x000000FF000000FFu) * 0x0000271000000001u)) >> 32;
 	return v & 0xFFFFFFFFu;
 }
+/* The same for 4 bytes */
+static int four_digits(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return (((v & 0xF0F0F0F0u) | (((v + 0x06060606u) & 0xF0F0F0F0u) >> 4)) == 0x33333333u);
+}
+
+static uint32_t parse_four(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	v -= 0x30303030u;
+	v = v * 10 + (v >> 8);
+	return (((v & 0x00FF00FFu) * (1u + (100u << 16))) >> 16) & 0xFFFFu;
+}
 #else
 #define SWAR_DIGITS 0
 #endif
 
 /* Digits from p on, accumulated into *w (wrapping: the caller checks the count) */
-static const char *digits(const char *p, const char *end, uint64_t *w)
+static inline const char *digits(const char *p, const char *end, uint64_t *w)
 {
 	uint64_t x = *w;
 #if SWAR_DIGITS
 	while (end - p >= 8 && eight_digits(p)) {
 		x = x * 100000000u + parse_eight(p);
 		p += 8;
+	}
+	if (end - p >= 4 && four_digits(p)) {
+		x = x * 10000u + parse_four(p);
+		p += 4;
 	}
 #endif
 	for (; p < end && is_digit(*p); p++)
@@ -143,7 +163,7 @@ static void long_mantissa(const char *p, const char *end, decimal *d)
 
 /* Scans the grammar [+-](digits[.digits]|.digits)([eE][+-]digits)?, or
  * [+-](inf|infinity|nan) in any case.  Returns 1 when s[0 .. n) is one. */
-static int scan_decimal(const char *s, size_t n, decimal *d)
+static inline int scan_decimal(const char *s, size_t n, decimal *d)
 {
 	const char *p = s, *end = s + n;
 	memset(d, 0, sizeof *d);
