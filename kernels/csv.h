@@ -9,10 +9,11 @@
  * every value or given: integer, float, boolean, string, categorical, date or
  * datetime.  Missing values (a configurable token list) are NaN in double
  * columns and are marked in a byte mask for every type.  Files are mapped into
- * memory and parsed in two passes (check and infer, then convert); inputs above
- * a few MB are split at record boundaries among threads, with a result
- * identical to the serial one.  A chunked reader streams files larger than
- * memory.  Writing quotes what must be quoted and round-trips values exactly.
+ * memory and parsed in one pass that validates, infers and converts at once;
+ * inputs above a few MB are split at record boundaries among threads, with a
+ * result identical to the serial one.  A chunked reader streams files larger
+ * than memory.  Writing quotes what must be quoted and round-trips values
+ * exactly.
  *
  * Not here: Lua (vm/l_csv.c binds this), the data frame (stdlib), encodings
  * other than UTF-8/bytes, inline comments after data, multi-byte separators.

@@ -119,14 +119,16 @@ static int part_init(const csv_ctx *c, part *pt, const char *begin, const char *
 }
 
 /* Grows the room of every column buffer of pt: to an estimate of the part's
- * rows from the bytes its first rows took (pos: where the cursor is), or
- * doubled when the estimate fell short. */
-static int grow(const csv_ctx *c, part *pt, const char *pos)
+ * rows from the bytes its first rows took (pos: where the cursor is; at most
+ * limit when limit >= 0), or doubled when the estimate fell short. */
+static int grow(const csv_ctx *c, part *pt, const char *pos, int64_t limit)
 {
 	int64_t nc = pt->cap ? 2 * pt->cap : 1024;
 	if (pt->cap == 1024 && pos > pt->begin) {
 		double per_row = (double)(pos - pt->begin) / (double)pt->rows;
 		double guess = (double)(pt->end - pt->begin) / per_row * 1.05 + 1024;
+		if (limit >= 0 && guess > (double)limit)
+			guess = (double)limit;
 		if (guess > (double)nc && guess < 1e12)
 			nc = (int64_t)guess;
 	}
@@ -318,7 +320,7 @@ static void pass1(const csv_ctx *c, part *pt, const char *end, int final, int64_
 				break;
 			continue;
 		}
-		if (pt->rows == pt->cap && grow(c, pt, at_pos)) {
+		if (pt->rows == pt->cap && grow(c, pt, at_pos, limit)) {
 			pt->nomem = 1;
 			break;
 		}
@@ -498,7 +500,7 @@ static ml_csv_type resolve(unsigned m, int64_t nmiss, int64_t rows)
  * (buf untouched) when that fails. */
 static ml_storage *adopt(void *buf, ml_dtype dt, int64_t n)
 {
-	ml_storage *s = malloc(sizeof *s);
+	ml_storage *s = calloc(1, sizeof *s); /* fields not set here stay zero */
 	if (!s)
 		return NULL;
 	void *data = realloc(buf, (size_t)n * ml_dtype_info[dt].size);
