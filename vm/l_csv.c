@@ -124,7 +124,8 @@ static void check_options(lua_State *L, int opts, const char *who, ml_csv_option
 	o->quote = byte_option(L, opts, "quote", '"', 1, who);
 	o->comment = byte_option(L, opts, "comment", -1, 0, who);
 	if (lua_getfield(L, opts, "header") != LUA_TNIL) {
-		luaL_argexpected(L, lua_isboolean(L, -1), opts, "header = true or false");
+		if (!lua_isboolean(L, -1))
+			luaL_error(L, "%s: option header must be true or false", who);
 		o->header = lua_toboolean(L, -1);
 	}
 	lua_pop(L, 1);
@@ -133,11 +134,17 @@ static void check_options(lua_State *L, int opts, const char *who, ml_csv_option
 	o->threads = (int)int_option(L, opts, "threads", 0, 1, who);
 	o->parallel_bytes = int_option(L, opts, "parallel_bytes", -1, 0, who);
 	o->max_levels = int_option(L, opts, "max_levels", 1000, 0, who);
-	if (lua_getfield(L, opts, "level_ratio") != LUA_TNIL)
-		o->level_ratio = luaL_checknumber(L, -1);
+	if (lua_getfield(L, opts, "level_ratio") != LUA_TNIL) {
+		if (lua_type(L, -1) != LUA_TNUMBER)
+			luaL_error(L, "%s: option level_ratio must be a number", who);
+		o->level_ratio = lua_tonumber(L, -1);
+	}
 	lua_pop(L, 1);
-	if (lua_getfield(L, opts, "path") != LUA_TNIL)
-		o->path = luaL_checkstring(L, -1); /* kept alive by the option table */
+	if (lua_getfield(L, opts, "path") != LUA_TNIL) {
+		if (lua_type(L, -1) != LUA_TSTRING)
+			luaL_error(L, "%s: option path must be a string", who);
+		o->path = lua_tostring(L, -1); /* kept alive by the option table */
+	}
 	lua_pop(L, 1);
 	if (lua_getfield(L, opts, "on_bad_lines") != LUA_TNIL) {
 		static const char *const policies[] = {"error", "warn", "skip", NULL};

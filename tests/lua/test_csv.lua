@@ -244,6 +244,14 @@ H.test("option errors", function()
   H.check_error("csv.read: separator, quote and comment must be distinct", csv.read,
     FIX .. "types.csv", { sep = "#", comment = "#" })
   H.check_error("csv.read: options must be a table", csv.read, FIX .. "types.csv", "x")
+  H.check_error("csv.read: option header must be true or false", csv.read, FIX .. "types.csv",
+    { header = 1 })
+  H.check_error("csv.read: option columns must be a list", csv.read, FIX .. "types.csv", { columns = "a" })
+  H.check_error("csv.read: option columns: columns are named by strings or 1-based integers",
+    csv.read, FIX .. "types.csv", { columns = { true } })
+  H.check_error("csv.parse: option na: item 2 must be a string", csv.parse, "a\n1\n", { na = { "x", 3 } })
+  H.check_error("csv.read: option quote must be a one-character string or false", csv.read,
+    FIX .. "types.csv", { quote = true })
 end)
 
 H.test("empty file, header only, blank lines", function()
