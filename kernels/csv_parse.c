@@ -687,10 +687,12 @@ static int assemble(const csv_ctx *c, part *parts, int np, const char *end, int 
 				return fail_nomem(c, e);
 		}
 	}
+	/* one task per (part, column): part 0's columns are often adopted, so
+	 * splitting by part alone would leave one thread all the copying */
+	const int64_t tasks = (int64_t)np * nout;
 #pragma omp parallel for num_threads(ml_csv_workers(np)) schedule(dynamic, 1)
-	for (int k = 0; k < np; k++)
-		for (int64_t j = 0; j < nout; j++)
-			join_part(&parts[k], j, &out->cols[j]);
+	for (int64_t t = 0; t < tasks; t++)
+		join_part(&parts[t / nout], t % nout, &out->cols[t % nout]);
 	if (any_redo) {
 #pragma omp parallel for num_threads(ml_csv_workers(np)) schedule(dynamic, 1)
 		for (int k = 0; k < np; k++)
