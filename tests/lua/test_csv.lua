@@ -313,6 +313,7 @@ H.test("read_chunks streams a file in chunks of rows", function()
   local p = tmpname()
   write_text(p, big_text(2500))
   local whole = csv.read(p)
+  same_tables(whole, csv.read(p, { threads = 2, parallel_bytes = 0 }))
   local got, n, sizes = {}, 0, {}
   for chunk in csv.read_chunks(p, { rows = 1000, types = { s = "string" } }) do
     sizes[#sizes + 1] = chunk.nrows
