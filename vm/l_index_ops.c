@@ -89,6 +89,18 @@ static ml_tensor *result(lua_State *L, int given, ml_dtype dt)
 	return ml_l_pushtensor(L, dt);
 }
 
+/* Returns the new result on top of the stack after reporting its bytes to the
+ * collector (as l_lapack.c does): storages live outside Lua's allocator, and
+ * without the hint a loop making large results piles up garbage. */
+static int done(lua_State *L, int given)
+{
+	const ml_tensor *t = ml_l_totensor(L, -1);
+	size_t bytes = t ? (size_t)ml_tensor_numel(t) * ml_dtype_info[t->dtype].size : 0;
+	if (!given && bytes >= ((size_t)1 << 20))
+		lua_gc(L, LUA_GCSTEP, (int)(bytes >> 10));
+	return 1;
+}
+
 /* index([res,] x, dim, index) */
 static int l_index_index(lua_State *L)
 {
@@ -101,7 +113,7 @@ static int l_index_index(lua_State *L)
 	ml_error e;
 	if (ml_index_select(who, res, x, dim, idx, BASE, &e))
 		return ml_l_error(L, &e);
-	return 1;
+	return done(L, r);
 }
 
 /* indexCopy/indexAdd(x, dim, index, src): in place, returns x */
@@ -149,7 +161,7 @@ static int l_index_gather(lua_State *L)
 	ml_error e;
 	if (ml_index_gather(who, res, x, dim, idx, BASE, &e))
 		return ml_l_error(L, &e);
-	return 1;
+	return done(L, r);
 }
 
 /* scatter(x, dim, index, src | value): in place, returns x */
@@ -180,7 +192,7 @@ static int l_index_maskedselect(lua_State *L)
 	ml_error e;
 	if (ml_index_masked_select(who, res, x, mask, &e))
 		return ml_l_error(L, &e);
-	return 1;
+	return done(L, r);
 }
 
 /* maskedCopy(x, mask, src): in place, returns x */
@@ -221,7 +233,7 @@ static int l_index_nonzero(lua_State *L)
 	ml_error e;
 	if (ml_index_nonzero(who, res, x, BASE, &e))
 		return ml_l_error(L, &e);
-	return 1;
+	return done(L, r);
 }
 
 static const luaL_Reg index_functions[] = {

@@ -112,6 +112,20 @@ def _():
     return time_it(lambda: a + b)
 
 
+@case("index_1M")
+def _():
+    n = 1_000_000
+    x, idx = rng.random(n), rng.integers(0, n, n)
+    return time_it(lambda: np.take(x, idx))
+
+
+for dim in (1, 2):
+    def gather(dim=dim):
+        x, idx = rng.random((1000, 1000)), rng.integers(0, 1000, (1000, 1000))
+        return time_it(lambda: np.take_along_axis(x, idx, axis=dim - 1))
+    case("gather_1M_dim%d" % dim)(gather)
+
+
 for name, fn in cases:
     if only is None or only in name:
         print("%s %.9g" % (name, fn()), flush=True)
