@@ -101,7 +101,8 @@ int ml_shape_cat(const char *who, ml_tensor *res, int n, const ml_tensor *const 
 	}
 	if (first < 0) { /* all empty: an empty result */
 		target t;
-		int rc = result_begin(&t, res, 0, NULL, n, xs, e);
+		int64_t none = 0;
+		int rc = result_begin(&t, res, 0, &none, n, xs, e);
 		return result_end(&t, rc);
 	}
 	int64_t size[ML_MAX_DIMS];
@@ -167,7 +168,8 @@ int ml_shape_repeat(const char *who, ml_tensor *res, const ml_tensor *x, int nre
 	target t;
 	int rc;
 	if (x->ndim == 0) {
-		rc = result_begin(&t, res, 0, NULL, 1, in, e);
+		int64_t none = 0;
+		rc = result_begin(&t, res, 0, &none, 1, in, e);
 		return result_end(&t, rc);
 	}
 	rc = result_begin(&t, res, nrep, size, 1, in, e);

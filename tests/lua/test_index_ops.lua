@@ -48,6 +48,12 @@ H.test("index: forms, every dtype, strided, negative and table indices", functio
   local y = x:index(1, torch.LongTensor{3, 1})
   y:fill(1)
   H.eq(x[3][1], 11)
+  -- a strided index (every other element of a LongTensor)
+  local si = torch.LongTensor{{3, 1}, {1, 2}, {4, 4}}:select(2, 1)
+  same(torch.range(1, 4):index(1, si), {3, 1, 4})
+  local z = torch.zeros(4)
+  z:indexCopy(1, si, torch.Tensor{7, 8, 9})
+  same(z, {8, 0, 7, 9})
   -- an empty index gives size 0 along the dim
   local e = x:index(1, torch.LongTensor())
   H.eq(e:size(1), 0)
