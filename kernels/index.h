@@ -27,7 +27,7 @@
  * (indexCopy, indexAdd, scatter) stay serial so that repeated indices give the
  * last write (or the full sum), as in Torch7.
  *
- * Not here: t[i] and t[{...}] views (vm/l_index.c), sorting (sort.c).
+ * Not here: t[i] and t[{...}] views (vm/l_index.c); nothing here sorts.
  */
 #ifndef ML_INDEX_H
 #define ML_INDEX_H
