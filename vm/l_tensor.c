@@ -1059,19 +1059,32 @@ static int l_torch_ones(lua_State *L) { return fill_factory(L, 1, "torch.ones");
 static int l_tensor_zeros(lua_State *L) { ml_l_checktensor(L, 1); return fill_factory(L, 0, "tensor.zeros"); }
 static int l_tensor_ones(lua_State *L) { ml_l_checktensor(L, 1); return fill_factory(L, 1, "tensor.ones"); }
 
+/* A new contiguous vector of n elements to fill: of res's dtype when a result
+ * tensor is given at index 1 (see vector_done), else of the default dtype. */
 static ml_tensor *vector_result(lua_State *L, int have_res, int64_t n)
 {
-	ml_tensor *r;
-	if (have_res) {
-		r = ml_l_checktensor(L, 1);
-		lua_pushvalue(L, 1);
-	} else {
-		r = ml_l_pushtensor(L, ml_l_default_dtype(L));
-	}
+	ml_tensor *r = ml_l_pushtensor(L, have_res ? ml_l_checktensor(L, 1)->dtype : ml_l_default_dtype(L));
 	ml_error e;
 	if (ml_tensor_resize(r, 1, &n, &e))
 		ml_l_error(L, &e);
 	return r;
+}
+
+/* With a result tensor at index 1, moves the filled vector on top of the
+ * stack into it (Torch7: res keeps its shape and strides when it has n
+ * elements, else becomes a vector of n) and leaves res on top. */
+static int vector_done(lua_State *L, int have_res)
+{
+	if (!have_res)
+		return 1;
+	ml_tensor *res = ml_l_checktensor(L, 1), *v = ml_l_checktensor(L, -1);
+	ml_error e;
+	if (ml_tensor_numel(res) != ml_tensor_numel(v) && ml_tensor_resize(res, 1, v->size, &e))
+		return ml_l_error(L, &e);
+	if (ml_tensor_copy(res, v, &e))
+		return ml_l_error(L, &e);
+	lua_pushvalue(L, 1);
+	return 1;
 }
 
 /* torch.range([res,] x, y [, step]): x, x+step, ... up to y inclusive. */
@@ -1091,7 +1104,7 @@ static int l_torch_range(lua_State *L)
 	size_t es = ml_dtype_info[r->dtype].size;
 	for (int64_t i = 0; i < n; i++)
 		ml_store_f64(r->dtype, p + (size_t)i * es, x + (double)i * step);
-	return 1;
+	return vector_done(L, h);
 }
 
 static int linlog(lua_State *L, int logscale, const char *who)
@@ -1110,7 +1123,7 @@ static int linlog(lua_State *L, int logscale, const char *who)
 		double v = n == 1 ? a : (i == n - 1 ? b : a + (b - a) * (double)i / (double)(n - 1));
 		ml_store_f64(r->dtype, p + (size_t)i * es, logscale ? pow(10.0, v) : v);
 	}
-	return 1;
+	return vector_done(L, h);
 }
 
 static int l_torch_linspace(lua_State *L) { return linlog(L, 0, "torch.linspace"); }
@@ -1323,6 +1336,9 @@ static const luaL_Reg tensor_methods[] = {
 	{"apply", l_tensor_apply},
 	{"map", l_tensor_map},
 	{"map2", l_tensor_map2},
+	{"range", l_torch_range},       /* x:range(a, b): x is the result, as in Torch7 */
+	{"linspace", l_torch_linspace},
+	{"logspace", l_torch_logspace},
 	{NULL, NULL},
 };
 

@@ -126,6 +126,29 @@ case("small_add_10", function()
   for i = 1, 10 do check(c[i] == a[i] + b[i], "small add") end
   return time_it(function() return a + b end)
 end)
+-- indexing on 1M elements: index (numpy's take) of random positions, and
+-- gather (numpy's take_along_axis) along each dimension of a 1000x1000 matrix
+case("index_1M", function()
+  torch.manualSeed(3)
+  local n = 1000000
+  local x, idx = torch.rand(n), torch.LongTensor(n):random(1, n)
+  local r = x:index(1, idx)
+  for i = 1, n, 9973 do check(r[i] == x[idx[i]], "index") end
+  return time_it(function() return x:index(1, idx) end)
+end)
+for dim = 1, 2 do
+  case("gather_1M_dim" .. dim, function()
+    torch.manualSeed(4)
+    local x, idx = torch.rand(1000, 1000), torch.LongTensor(1000, 1000):random(1, 1000)
+    local r = x:gather(dim, idx)
+    for i = 1, 1000, 97 do
+      for j = 1, 1000, 89 do
+        check(r[i][j] == (dim == 1 and x[idx[i][j]][j] or x[i][idx[i][j]]), "gather")
+      end
+    end
+    return time_it(function() return x:gather(dim, idx) end)
+  end)
+end
 
 -- issue 3: linear algebra
 case("svd_500", function()

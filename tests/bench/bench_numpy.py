@@ -126,6 +126,18 @@ def _():
     b = rng.uniform(-1, 1, (1000, 1))
     assert np.abs(a @ np.linalg.solve(a, b) - b).max() < 1e-10
     return time_it(lambda: np.linalg.solve(a, b), 9)
+@case("index_1M")
+def _():
+    n = 1_000_000
+    x, idx = rng.random(n), rng.integers(0, n, n)
+    return time_it(lambda: np.take(x, idx))
+
+
+for dim in (1, 2):
+    def gather(dim=dim):
+        x, idx = rng.random((1000, 1000)), rng.integers(0, 1000, (1000, 1000))
+        return time_it(lambda: np.take_along_axis(x, idx, axis=dim - 1))
+    case("gather_1M_dim%d" % dim)(gather)
 
 
 for name, fn in cases:
