@@ -40,15 +40,6 @@ static box *newbox(lua_State *L)
 	return b;
 }
 
-/* Large results: tell the collector about the bytes it cannot see, so that
- * loading files in a loop recycles the previous tensors. */
-static void gc_step(lua_State *L, const ml_npy_info *info)
-{
-	size_t bytes = (size_t)info->numel * ml_dtype_info[info->dtype].size;
-	if (bytes >= ((size_t)1 << 20))
-		lua_gc(L, LUA_GCSTEP, (int)(bytes >> 10));
-}
-
 /* torch.loadnpy(path) -> tensor of the file's shape and type (bool as Byte) */
 static int l_npy_load(lua_State *L)
 {
@@ -58,10 +49,10 @@ static int l_npy_load(lua_State *L)
 	ml_error e;
 	if (ml_npy_open(&b->r, path, "torch.loadnpy", &info, &e))
 		return ml_l_error(L, &e);
-	gc_step(L, &info);
 	ml_tensor *t = ml_l_pushtensor(L, info.dtype);
 	if (ml_npy_read(b->r, &info, t, &e))
 		return ml_l_error(L, &e);
+	ml_l_account(L, t);
 	ml_npy_close(b->r);
 	b->r = NULL;
 	return 1;
@@ -104,10 +95,10 @@ static int l_npy_loadnpz(lua_State *L)
 			lua_pushlstring(L, name, len - 4);
 			if (ml_npz_member(b->z, i, &b->r, &info, &e))
 				return ml_l_error(L, &e);
-			gc_step(L, &info);
 			ml_tensor *t = ml_l_pushtensor(L, info.dtype);
 			if (ml_npy_read(b->r, &info, t, &e))
 				return ml_l_error(L, &e);
+			ml_l_account(L, t);
 			ml_npy_close(b->r);
 			b->r = NULL;
 		} else {
