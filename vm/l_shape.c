@@ -54,15 +54,13 @@ static ml_tensor *result(lua_State *L, int given, ml_dtype dt)
 	return ml_l_pushtensor(L, dt);
 }
 
-/* Returns the new result on top of the stack after reporting its bytes to the
- * collector (as l_lapack.c does): storages live outside Lua's allocator, and
- * without the hint a loop making large results piles up garbage. */
+/* Returns the new result on top of the stack after accounting its memory to
+ * the collector (ml_l_account) when this call created it. */
 static int done(lua_State *L, int given)
 {
 	const ml_tensor *t = ml_l_totensor(L, -1);
-	size_t bytes = t ? (size_t)ml_tensor_numel(t) * ml_dtype_info[t->dtype].size : 0;
-	if (!given && bytes >= ((size_t)1 << 20))
-		lua_gc(L, LUA_GCSTEP, (int)(bytes >> 10));
+	if (t && !given)
+		ml_l_account(L, t);
 	return 1;
 }
 
