@@ -1421,6 +1421,13 @@ void ml_l_open_tensor(lua_State *L, int methods, int torch)
 		lua_setfield(L, -2, "__close");
 		lua_pushcfunction(L, l_tensor_len);
 		lua_setfield(L, -2, "__len");
+		/* Torch7 code reaches methods through the metatable
+		 * (torch.getmetatable("torch.DoubleTensor").split): let the
+		 * metatable itself index the method table. */
+		lua_createtable(L, 0, 1);
+		lua_pushvalue(L, methods);
+		lua_setfield(L, -2, "__index");
+		lua_setmetatable(L, -2);
 		lua_pop(L, 1);
 
 		/* storage metatable */

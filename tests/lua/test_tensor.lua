@@ -351,6 +351,14 @@ H.test("garbage collection keeps views valid", function()
   H.eq(st[3], 3)
 end)
 
+H.test("methods are reachable through the metatable, as in Torch7", function()
+  for _, name in ipairs(types) do
+    local mt = torch.getmetatable("torch." .. name .. "Tensor")
+    H.eq(mt.narrow, torch.DoubleTensor.narrow)
+    H.eq(mt.__index ~= nil, true)
+  end
+end)
+
 H.test("type errors name the function", function()
   H.check_error("torch.*Tensor", function() return torch.DoubleTensor.narrow(3, 1, 1, 1) end)
   H.check_error("size 1 is a string", torch.Tensor, "a")
