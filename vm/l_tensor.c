@@ -585,6 +585,21 @@ static int l_tensor_typeas(lua_State *L)
 	return l_tensor_typename(L);
 }
 
+static int l_tensor_elementsize(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)ml_dtype_info[ml_l_checktensor(L, 1)->dtype].size);
+	return 1;
+}
+
+/* t:real(): t converted to the default tensor type (Torch7's Tensor.real). */
+static int l_tensor_real(lua_State *L)
+{
+	ml_l_checktensor(L, 1);
+	lua_settop(L, 1);
+	lua_pushstring(L, ml_l_tensor_mt[ml_l_default_dtype(L)]);
+	return l_tensor_typename(L);
+}
+
 static int l_torch_istensor(lua_State *L)
 {
 	lua_pushboolean(L, ml_l_totensor(L, 1) != NULL);
@@ -725,12 +740,16 @@ static int l_tensor_narrow(lua_State *L)
 static int l_tensor_select(lua_State *L)
 {
 	ml_tensor *t = ml_l_checktensor(L, 1);
-	int d = check_dim(L, 2, t, "tensor.select");
-	int64_t i = ml_l_checkindex(L, luaL_checkinteger(L, 3), t->size[d], "tensor.select", d + 1);
 	if (t->ndim == 1) {
+		/* a vector selects to a number whatever the dimension argument says,
+		 * as in Torch7 (its own tests rely on it) */
+		luaL_checkinteger(L, 2);
+		int64_t i = ml_l_checkindex(L, luaL_checkinteger(L, 3), t->size[0], "tensor.select", 1);
 		ml_l_pushelem(L, t->dtype, ml_tensor_ptr(t, &i));
 		return 1;
 	}
+	int d = check_dim(L, 2, t, "tensor.select");
+	int64_t i = ml_l_checkindex(L, luaL_checkinteger(L, 3), t->size[d], "tensor.select", d + 1);
 	ml_tensor *r = push_self_view(L);
 	ml_error e;
 	if (ml_tensor_select(r, d, i, &e))
@@ -1285,6 +1304,12 @@ static int l_storage_type(lua_State *L)
 	return 1;
 }
 
+static int l_storage_elementsize(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)ml_dtype_info[ml_l_checkstorage(L, 1)->dtype].size);
+	return 1;
+}
+
 static int l_storage_len(lua_State *L)
 {
 	lua_pushinteger(L, ml_l_checkstorage(L, 1)->size);
@@ -1307,6 +1332,8 @@ static const luaL_Reg tensor_methods[] = {
 	{"isSize", l_tensor_issize},
 	{"type", l_tensor_typename},
 	{"typeAs", l_tensor_typeas},
+	{"elementSize", l_tensor_elementsize},
+	{"real", l_tensor_real},
 	{"clone", l_tensor_clone},
 	{"contiguous", l_tensor_contiguous},
 	{"copy", l_tensor_copy},
@@ -1365,6 +1392,7 @@ static const luaL_Reg storage_methods[] = {
 	{"copy", l_storage_copy},
 	{"totable", l_storage_totable},
 	{"type", l_storage_type},
+	{"elementSize", l_storage_elementsize},
 	{NULL, NULL},
 };
 

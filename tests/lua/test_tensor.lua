@@ -359,6 +359,19 @@ H.test("methods are reachable through the metatable, as in Torch7", function()
   end
 end)
 
+H.test("elementSize, real, select on a vector", function()
+  local sizes = { Byte = 1, Char = 1, Short = 2, Int = 4, Long = 8, Float = 4, Double = 8 }
+  for name, n in pairs(sizes) do
+    H.eq(torch[name .. "Tensor"]():elementSize(), n)
+    H.eq(torch[name .. "Storage"]():elementSize(), n)
+  end
+  H.eq(torch.IntTensor({ 1, 2 }):real():type(), torch.getdefaulttensortype())
+  local v = torch.Tensor({ 5, 6, 7 })
+  H.eq(v:select(1, 2), 6)
+  H.eq(v:select(2, 3), 7, "Torch7 ignores the dimension of a vector select")
+  H.check_error("index 4 out of range", function() return v:select(1, 4) end)
+end)
+
 H.test("type errors name the function", function()
   H.check_error("torch.*Tensor", function() return torch.DoubleTensor.narrow(3, 1, 1, 1) end)
   H.check_error("size 1 is a string", torch.Tensor, "a")
