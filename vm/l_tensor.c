@@ -816,30 +816,62 @@ static int l_tensor_permute(lua_State *L)
 	return 1;
 }
 
+/* Result forms shared by view/viewAs/expand/expandAs: res:f(src, ...) makes
+ * res a view of src (Torch7), x:f(...) returns a new view of x.  Leaves the
+ * view to work on at the top of the stack and returns it; *first is the
+ * index of the first size argument. */
+static ml_tensor *view_target(lua_State *L, int result_form, int *first)
+{
+	if (result_form) {
+		ml_tensor *res = ml_l_checktensor(L, 1);
+		ml_tensor *src = ml_l_checktensor(L, 2);
+		if (res->dtype != src->dtype)
+			luaL_error(L, "tensor.view: result is a %s, source a %s", ml_l_tensor_mt[res->dtype],
+			           ml_l_tensor_mt[src->dtype]);
+		ml_tensor_set(res, src);
+		*first = 3;
+		lua_pushvalue(L, 1);
+		return res;
+	}
+	*first = 2;
+	return ml_l_pushview(L, ml_l_checktensor(L, 1));
+}
+
+/* x:view(sizes) / res:view(src, sizes); x:view(template) views like a template */
 static int l_tensor_view(lua_State *L)
 {
-	ml_tensor *t = ml_l_checktensor(L, 1);
+	ml_l_checktensor(L, 1);
+	int top = lua_gettop(L);
+	int result_form = top >= 3 && ml_l_totensor(L, 2) && !ml_l_totensor(L, 3);
 	int64_t size[ML_MAX_DIMS];
-	int ndim;
-	ml_tensor *like = lua_gettop(L) >= 2 ? ml_l_totensor(L, 2) : NULL;
+	int ndim, first;
+	int sizes_at = result_form ? 3 : 2;
+	ml_tensor *like = top == sizes_at ? ml_l_totensor(L, sizes_at) : NULL;
 	if (like) {
 		ndim = like->ndim;
 		memcpy(size, like->size, sizeof(int64_t) * (size_t)ndim);
 	} else {
-		ndim = ml_l_checksizes(L, 2, size, "tensor.view");
+		ndim = ml_l_checksizes(L, sizes_at, size, "tensor.view");
 	}
-	lua_settop(L, 1);
-	ml_tensor *r = ml_l_pushview(L, t);
+	lua_settop(L, top);
+	ml_tensor *r = view_target(L, result_form, &first);
 	ml_error e;
 	if (ml_tensor_view(r, ndim, size, &e))
 		return ml_l_error(L, &e);
 	return 1;
 }
 
+/* x:viewAs(template) / res:viewAs(src, template) */
 static int l_tensor_viewas(lua_State *L)
 {
-	ml_l_checktensor(L, 2);
-	return l_tensor_view(L);
+	int result_form = ml_l_totensor(L, 3) != NULL;
+	ml_tensor *like = ml_l_checktensor(L, result_form ? 3 : 2);
+	int first;
+	ml_tensor *r = view_target(L, result_form, &first);
+	ml_error e;
+	if (ml_tensor_view(r, like->ndim, like->size, &e))
+		return ml_l_error(L, &e);
+	return 1;
 }
 
 /* torch.reshape([res,] x, sizes...) and x:reshape(sizes...): a contiguous copy (Torch7). */
@@ -884,27 +916,44 @@ static int l_tensor_reshape(lua_State *L)
 	return 1;
 }
 
+/* x:expand(sizes) / res:expand(src, sizes) */
 static int l_tensor_expand(lua_State *L)
 {
-	ml_tensor *t = ml_l_checktensor(L, 1);
+	ml_l_checktensor(L, 1);
+	int top = lua_gettop(L);
+	int result_form = top >= 3 && ml_l_totensor(L, 2) != NULL;
 	int64_t size[ML_MAX_DIMS];
-	int ndim = ml_l_checksizes(L, 2, size, "tensor.expand");
-	lua_settop(L, 1);
-	ml_tensor *r = ml_l_pushview(L, t);
+	int ndim = ml_l_checksizes(L, result_form ? 3 : 2, size, "tensor.expand");
+	int first;
+	ml_tensor *r = view_target(L, result_form, &first);
 	ml_error e;
 	if (ml_tensor_expand(r, ndim, size, &e))
 		return ml_l_error(L, &e);
 	return 1;
 }
 
+/* x:expandAs(template) / res:expandAs(src, template) */
 static int l_tensor_expandas(lua_State *L)
 {
-	ml_tensor *t = ml_l_checktensor(L, 1);
-	ml_tensor *like = ml_l_checktensor(L, 2);
-	ml_tensor *r = ml_l_pushview(L, t);
+	int result_form = ml_l_totensor(L, 3) != NULL;
+	ml_tensor *like = ml_l_checktensor(L, result_form ? 3 : 2);
+	int first;
+	ml_tensor *r = view_target(L, result_form, &first);
 	ml_error e;
 	if (ml_tensor_expand(r, like->ndim, like->size, &e))
 		return ml_l_error(L, &e);
+	return 1;
+}
+
+/* t:isSetTo(u): same storage, offset, sizes and strides (and not empty) */
+static int l_tensor_issetto(lua_State *L)
+{
+	ml_tensor *a = ml_l_checktensor(L, 1), *b = ml_l_checktensor(L, 2);
+	int same = a->storage && a->storage == b->storage && a->offset == b->offset &&
+	           ml_tensor_same_size(a, b);
+	for (int d = 0; same && d < a->ndim; d++)
+		same = a->stride[d] == b->stride[d];
+	lua_pushboolean(L, same);
 	return 1;
 }
 
@@ -1330,6 +1379,8 @@ static const luaL_Reg tensor_methods[] = {
 	{"isContiguous", l_tensor_iscontiguous},
 	{"isSameSizeAs", l_tensor_issamesizeas},
 	{"isSize", l_tensor_issize},
+	{"isSetTo", l_tensor_issetto},
+	{"isTensor", l_torch_istensor},
 	{"type", l_tensor_typename},
 	{"typeAs", l_tensor_typeas},
 	{"elementSize", l_tensor_elementsize},
