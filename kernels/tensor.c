@@ -94,6 +94,7 @@ ml_storage *ml_storage_new(ml_dtype dt, int64_t n, ml_error *e)
 			return NULL;
 		}
 		s->data = s + 1;
+		s->parent = NULL;
 		memset(s->data, 0, bytes);
 		s->refcount = 1;
 		s->size = n;
@@ -107,6 +108,7 @@ ml_storage *ml_storage_new(ml_dtype dt, int64_t n, ml_error *e)
 		return NULL;
 	}
 	s->data = NULL;
+	s->parent = NULL;
 	if (n > 0) {
 		s->data = calloc((size_t)n, es);
 		if (!s->data) {
@@ -130,12 +132,35 @@ void ml_storage_retain(ml_storage *s)
 		s->refcount++;
 }
 
+ml_storage *ml_storage_new_view(ml_storage *parent, int64_t offset, int64_t n, ml_error *e)
+{
+	if (offset < 0 || n < 0 || offset > parent->size || n > parent->size - offset) {
+		ml_fail(e, ML_ERANGE, "storage: view of %lld elements at %lld outside a storage of %lld",
+		        (long long)n, (long long)offset + 1, (long long)parent->size);
+		return NULL;
+	}
+	ml_storage *s = malloc(sizeof *s);
+	if (!s) {
+		ml_fail(e, ML_ENOMEM, "cannot allocate %zu bytes", sizeof *s);
+		return NULL;
+	}
+	s->refcount = 1;
+	s->data = n ? ml_storage_at(parent, offset) : NULL;
+	s->size = n;
+	s->dtype = parent->dtype;
+	s->owns_data = 0;
+	s->parent = parent;
+	ml_storage_retain(parent);
+	return s;
+}
+
 void ml_storage_release(ml_storage *s)
 {
 	if (!s || --s->refcount > 0)
 		return;
 	if (s->owns_data == ML_DATA_OWNED)
 		free(s->data);
+	ml_storage_release(s->parent);
 	free(s);
 }
 

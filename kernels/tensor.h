@@ -55,6 +55,8 @@ typedef struct ml_storage {
 	ml_dtype dtype;      /* element type */
 	int owns_data;       /* ML_DATA_OWNED: freed with the storage; ML_DATA_INLINE: lives
 	                        in the storage's own block; 0: borrowed, never freed */
+	struct ml_storage *parent; /* for a view of another storage's elements: that
+	                              storage, kept alive by one reference; else NULL */
 } ml_storage;
 
 #define ML_DATA_OWNED 1
@@ -97,6 +99,10 @@ static inline ml_scalar ml_scalar_i64(int64_t v)
 /* New zero-filled storage of n elements with refcount 1, or NULL with
  * "cannot allocate N bytes" in e. */
 ml_storage *ml_storage_new(ml_dtype dt, int64_t n, ml_error *e);
+/* A storage of n elements viewing parent's elements from 0-based offset on
+ * (Torch7's torch.LongStorage(s, offset [, size])); it holds a reference on
+ * parent and cannot be resized.  NULL with an error when out of range. */
+ml_storage *ml_storage_new_view(ml_storage *parent, int64_t offset, int64_t n, ml_error *e);
 void ml_storage_retain(ml_storage *s);
 /* Drops one reference; frees the storage when none remain.  NULL is a no-op. */
 void ml_storage_release(ml_storage *s);

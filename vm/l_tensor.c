@@ -424,6 +424,20 @@ static int l_storage_new(lua_State *L)
 		}
 		return 1;
 	}
+	ml_storage *parent = ml_l_tostorage(L, 1);
+	if (parent) {
+		/* torch.XStorage(storage, offset [, size]): a view sharing the elements */
+		if (parent->dtype != dt)
+			return luaL_error(L, "%s: cannot view a %s", ml_l_storage_mt[dt], ml_l_storage_mt[parent->dtype]);
+		lua_Integer off = luaL_optinteger(L, 2, 1);
+		lua_Integer len = luaL_optinteger(L, 3, parent->size - (off - 1));
+		s = ml_storage_new_view(parent, off - 1, len, &e);
+		if (!s)
+			return ml_l_error(L, &e);
+		ml_l_pushstorage(L, s);
+		ml_storage_release(s);
+		return 1;
+	}
 	lua_Integer n = luaL_optinteger(L, 1, 0);
 	if (n < 0)
 		return luaL_error(L, "%s: negative size %d", ml_l_storage_mt[dt], (int)n);

@@ -337,6 +337,23 @@ H.test("storage", function()
   H.check_error("expected a number", function() s[1] = "a" end)
 end)
 
+H.test("storage views share elements", function()
+  local s1 = torch.LongStorage({ 3, 4, 5 })
+  local s2 = torch.LongStorage(s1, 2)
+  H.eq(s2:size(), 2)
+  H.eq(s2[1], 4)
+  s2[1] = 13
+  H.eq(s1[2], 13)
+  local s3 = torch.LongStorage(s1, 1, 1)
+  H.eq(s3:size(), 1)
+  s1 = nil
+  collectgarbage()
+  H.eq(s2[2], 5, "the view keeps its parent alive")
+  H.check_error("outside a storage of 2", torch.LongStorage, s2, 2, 5)
+  H.check_error("cannot view a torch.LongStorage", torch.IntStorage, s2, 1)
+  H.check_error("does not own its memory", function() s2:resize(10) end)
+end)
+
 H.test("garbage collection keeps views valid", function()
   local v
   do
