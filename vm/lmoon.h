@@ -83,6 +83,8 @@ void ml_l_open_random(lua_State *L, int methods, int torch);
 void ml_l_open_sys(lua_State *L, int methods, int torch);
 void ml_l_open_file(lua_State *L, int methods, int torch);
 void ml_l_open_image(lua_State *L, int methods, int torch);
+void ml_l_open_sort(lua_State *L, int methods, int torch);
+void ml_l_open_conv(lua_State *L, int methods, int torch);
 
 /* luaopen_moonlab_core: builds the torch table with every binding module;
  * the Lua side (stdlib/torch/init.lua) completes it. */

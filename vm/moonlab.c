@@ -32,6 +32,8 @@ int luaopen_moonlab_core(lua_State *L)
 	ml_l_open_sys(L, methods, torch);
 	ml_l_open_file(L, methods, torch);
 	ml_l_open_image(L, methods, torch);
+	ml_l_open_sort(L, methods, torch);
+	ml_l_open_conv(L, methods, torch);
 	lua_pushvalue(L, methods);
 	lua_setfield(L, torch, "_tensor_methods");
 	lua_settop(L, torch);
