@@ -59,6 +59,7 @@ static void axpy(ml_dtype ct, char *o, const char *x, const char *w, int64_t n)
 		double *restrict a = (double *)(void *)o;
 		const double *restrict b = (const double *)(const void *)x;
 		double c = *(const double *)(const void *)w;
+#pragma omp simd
 		for (int64_t j = 0; j < n; j++)
 			a[j] += c * b[j];
 		break;
@@ -67,6 +68,7 @@ static void axpy(ml_dtype ct, char *o, const char *x, const char *w, int64_t n)
 		float *restrict a = (float *)(void *)o;
 		const float *restrict b = (const float *)(const void *)x;
 		float c = *(const float *)(const void *)w;
+#pragma omp simd
 		for (int64_t j = 0; j < n; j++)
 			a[j] += c * b[j];
 		break;
@@ -75,6 +77,7 @@ static void axpy(ml_dtype ct, char *o, const char *x, const char *w, int64_t n)
 		uint64_t *restrict a = (uint64_t *)(void *)o;
 		const uint64_t *restrict b = (const uint64_t *)(const void *)x;
 		uint64_t c = *(const uint64_t *)(const void *)w;
+#pragma omp simd
 		for (int64_t j = 0; j < n; j++)
 			a[j] += c * b[j];
 		break;
@@ -279,7 +282,7 @@ static int conv(const char *who, ml_tensor *res, const ml_tensor *x, const ml_te
 		pl.tpp = (pl.oh + pl.rpt - 1) / pl.rpt;
 	int64_t ntasks = planes * pl.tpp;
 	if (pl.oh > 0 && pl.ow > 0) {
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1)
 		for (int64_t t = 0; t < ntasks; t++)
 			run_task(&pl, t);
 	}
