@@ -43,6 +43,10 @@
 #define CHUNK 1024          /* keys converted at once by the topk scan */
 #define HEAP_K 4096         /* topk uses a heap when k <= this and 8k <= n */
 #define MAX_THREADS 64      /* most threads sharing one line */
+#define RADIX_BITS 11       /* bits per radix pass on long lines (fewer passes) */
+#define SHORT_BITS 8        /* bits per pass below RADIX_LINE elements (smaller histograms) */
+#define RADIX_LINE 65536    /* line length from which passes take RADIX_BITS */
+#define RADIX (1 << RADIX_BITS) /* most buckets per pass */
 
 /* ---- keys ---- */
 
@@ -130,7 +134,7 @@ static void load_keys(ml_dtype dt, const char *p, int64_t step, int64_t n, uint6
 	case ML_##E:                                                                    \
 		if (step == (int64_t)sizeof(T)) {                                       \
 			const T *restrict q = (const T *)(const void *)p;               \
-			for (int64_t i = 0; i < n; i++)                                 \
+			_Pragma("omp simd") for (int64_t i = 0; i < n; i++)             \
 				k[i] = key_##s(q[i]) ^ flip;                            \
 		} else {                                                                \
 			for (int64_t i = 0; i < n; i++)                                 \
@@ -283,11 +287,11 @@ typedef struct radix_job {
 	uint64_t *k[2];          /* keys: the data, then the scatter target */
 	int64_t *ix[2];          /* indices, same */
 	int64_t n;               /* number of pairs */
-	int nbytes;              /* bytes of (largest - smallest key): the passes */
+	int npass;               /* passes: digits of (largest - smallest key) */
 	uint64_t base;           /* the smallest key: digits are those of key - base */
 	int nthreads;            /* threads taking part, at most MAX_THREADS */
 	uint64_t lo[MAX_THREADS], hi[MAX_THREADS]; /* per-thread key ranges */
-	int64_t (*hist)[256];    /* per-thread counts, then offsets */
+	int64_t (*hist)[RADIX];    /* per-thread counts, then offsets */
 	int skip;                /* this pass's byte is the same in every key */
 	int cur;                 /* buffer holding the result (set by thread 0) */
 } radix_job;
@@ -299,14 +303,18 @@ static void radix_run(radix_job *j, int tid)
 {
 	int64_t b = j->n * tid / j->nthreads, en = j->n * (tid + 1) / j->nthreads;
 	int64_t *h = j->hist[tid];
+	const int bits = j->n >= RADIX_LINE ? RADIX_BITS : SHORT_BITS;
+	const int64_t nb = (int64_t)1 << bits;
+	const uint64_t mask = (uint64_t)nb - 1;
 	int cur = 0;
 	/* only the bytes in which keys differ from the smallest one matter:
 	 * integers of a small range take one or two passes */
 	uint64_t lo = UINT64_MAX, hi = 0;
+	const uint64_t *restrict k0 = j->k[0];
+#pragma omp simd reduction(min : lo) reduction(max : hi)
 	for (int64_t i = b; i < en; i++) {
-		uint64_t v = j->k[0][i];
-		lo = v < lo ? v : lo;
-		hi = v > hi ? v : hi;
+		lo = k0[i] < lo ? k0[i] : lo;
+		hi = k0[i] > hi ? k0[i] : hi;
 	}
 	j->lo[tid] = lo;
 	j->hi[tid] = hi;
@@ -319,21 +327,21 @@ static void radix_run(radix_job *j, int tid)
 			hi = j->hi[t] > hi ? j->hi[t] : hi;
 		}
 		j->base = lo;
-		j->nbytes = 0;
-		for (uint64_t r = hi - lo; r && lo <= hi; r >>= 8)
-			j->nbytes++;
+		j->npass = 0;
+		for (uint64_t r = hi - lo; r && lo <= hi; r >>= bits)
+			j->npass++;
 	}
 	if (j->nthreads > 1) {
 #pragma omp barrier
 	}
 	const uint64_t base = j->base;
-	for (int pass = 0; pass < j->nbytes; pass++) {
-		int sh = 8 * pass;
+	for (int pass = 0; pass < j->npass; pass++) {
+		int sh = bits * pass;
 		const uint64_t *restrict sk = j->k[cur];
 		const int64_t *restrict si = j->ix[cur];
-		memset(h, 0, 256 * sizeof(int64_t));
+		memset(h, 0, (size_t)nb * sizeof(int64_t));
 		for (int64_t i = b; i < en; i++)
-			h[((sk[i] - base) >> sh) & 255]++;
+			h[((sk[i] - base) >> sh) & mask]++;
 		/* barriers only when threads share the job: a lone sorter may run
 		 * inside another parallel region, whose team must not wait for it */
 		if (j->nthreads > 1) {
@@ -342,7 +350,7 @@ static void radix_run(radix_job *j, int tid)
 		if (tid == 0) {
 			int64_t sum = 0;
 			j->skip = 0;
-			for (int d = 0; d < 256; d++) {
+			for (int64_t d = 0; d < nb; d++) {
 				int64_t before = sum;
 				for (int t = 0; t < j->nthreads; t++) {
 					int64_t c = j->hist[t][d];
@@ -360,7 +368,7 @@ static void radix_run(radix_job *j, int tid)
 			uint64_t *restrict dk = j->k[cur ^ 1];
 			int64_t *restrict di = j->ix[cur ^ 1];
 			for (int64_t i = b; i < en; i++) {
-				int64_t pos = h[((sk[i] - base) >> sh) & 255]++;
+				int64_t pos = h[((sk[i] - base) >> sh) & mask]++;
 				dk[pos] = sk[i];
 				di[pos] = si[i];
 			}
@@ -379,18 +387,18 @@ static void radix_run(radix_job *j, int tid)
 typedef struct scratch {
 	uint64_t *k[2];  /* keys and their radix twin */
 	int64_t *ix[2];  /* indices and their twin */
-	int64_t (*hist)[256]; /* one radix histogram */
+	int64_t (*hist)[RADIX]; /* one radix histogram */
 	void *block;     /* the one allocation */
 } scratch;
 
 static int scratch_init(scratch *s, int64_t n, int nhist)
 {
 	size_t m = (size_t)(n > 0 ? n : 1);
-	size_t bytes = 4 * m * sizeof(uint64_t) + (size_t)nhist * 256 * sizeof(int64_t);
+	size_t bytes = 4 * m * sizeof(uint64_t) + (size_t)nhist * RADIX * sizeof(int64_t);
 	s->block = malloc(bytes);
 	if (!s->block)
 		return -1;
-	s->hist = (int64_t(*)[256])s->block;
+	s->hist = (int64_t(*)[RADIX])s->block;
 	s->k[0] = (uint64_t *)(void *)(s->hist + nhist);
 	s->k[1] = s->k[0] + m;
 	s->ix[0] = (int64_t *)(void *)(s->k[1] + m);
