@@ -14,8 +14,6 @@
 #include "../kernels/sort.h"
 #include "lmoon.h"
 
-#define MAX_Q 4096 /* most quantiles one call takes from a table */
-
 /* The 0-based dim at stack index idx (1-based, negatives from the end). */
 static int check_dim(lua_State *L, int idx, const ml_tensor *x, const char *who)
 {
@@ -33,9 +31,12 @@ static int check_dim(lua_State *L, int idx, const ml_tensor *x, const char *who)
 	return (int)d0;
 }
 
-/* The dim at idx, or the last dim when idx is none or nil. */
+/* The dim at idx, or the last dim when idx is none or nil; raises for an
+ * empty (0-dimensional) x. */
 static int opt_dim(lua_State *L, int idx, const ml_tensor *x, const char *who)
 {
+	if (x->ndim == 0)
+		return luaL_error(L, "torch.%s: the tensor is empty", who);
 	if (lua_isnoneornil(L, idx))
 		return x->ndim - 1;
 	return check_dim(L, idx, x, who);
@@ -210,49 +211,45 @@ static int l_sort_unique(lua_State *L)
 	return 1 + want_inv + want_cnt;
 }
 
-/* quantile([res,] x, q [, dim]): q a number, a table of numbers or a tensor.
+/* quantile(x, q [, dim]): q a number, a table of numbers or a tensor.
  * Without dim: a number (q a number) or a 1-D tensor; with dim: x's shape
  * with size #q (1 for a number) at dim.  Float inputs give their dtype,
- * others Double. */
+ * others Double.  (No result-tensor form: with q a tensor it would be
+ * ambiguous.) */
 static int l_sort_quantile(lua_State *L)
 {
-	int nt = leading_tensors(L, 2, "quantile");
-	int qi = nt + 1;
-	ml_tensor *x = ml_l_totensor(L, nt);
-	ml_tensor *qt = ml_l_totensor(L, qi);
-	int scalar_q = lua_type(L, qi) == LUA_TNUMBER;
+	ml_tensor *x = ml_l_totensor(L, 1);
+	if (!x)
+		return luaL_error(L, "torch.quantile: argument 1 must be a tensor (got %s)", luaL_typename(L, 1));
+	ml_tensor *qt = ml_l_totensor(L, 2);
+	int scalar_q = lua_type(L, 2) == LUA_TNUMBER;
 	int64_t nq;
 	if (scalar_q)
 		nq = 1;
 	else if (qt)
 		nq = ml_tensor_numel(qt);
-	else if (lua_istable(L, qi))
-		nq = (int64_t)lua_rawlen(L, qi);
+	else if (lua_istable(L, 2))
+		nq = (int64_t)lua_rawlen(L, 2);
 	else
-		return luaL_error(L, "torch.quantile: q (argument %d) must be a number, a table or a tensor (got %s)",
-		                  qi, luaL_typename(L, qi));
-	int have_dim = !lua_isnoneornil(L, qi + 1);
-	int dim = have_dim ? check_dim(L, qi + 1, x, "quantile") : -1;
+		return luaL_error(L, "torch.quantile: q (argument 2) must be a number, a table or a tensor (got %s)",
+		                  luaL_typename(L, 2));
+	int have_dim = !lua_isnoneornil(L, 3);
+	int dim = have_dim ? check_dim(L, 3, x, "quantile") : -1;
 	/* the quantiles, in a userdata so that an error below frees them */
 	double *q = lua_newuserdatauv(L, sizeof(double) * (size_t)(nq > 0 ? nq : 1), 0);
-	int qbox = lua_gettop(L);
 	if (scalar_q) {
-		q[0] = lua_tonumber(L, qi);
+		q[0] = lua_tonumber(L, 2);
 	} else if (qt) {
-		ml_tensor flat;
-		ml_tensor_init(&flat, ML_DOUBLE);
+		ml_tensor *flat = ml_l_pushtensor(L, ML_DOUBLE);
 		ml_error e;
-		if (nq > 0) {
-			if (ml_tensor_clone_as(&flat, qt, ML_DOUBLE, &e))
-				return ml_l_error(L, &e);
-			const double *d = ml_tensor_data(&flat);
-			for (int64_t j = 0; j < nq; j++)
-				q[j] = d[j];
-			ml_tensor_release(&flat);
-		}
+		if (nq > 0 && ml_tensor_clone_as(flat, qt, ML_DOUBLE, &e))
+			return ml_l_error(L, &e);
+		for (int64_t j = 0; j < nq; j++)
+			q[j] = ((const double *)ml_tensor_data(flat))[j];
+		lua_pop(L, 1);
 	} else {
 		for (int64_t j = 0; j < nq; j++) {
-			lua_rawgeti(L, qi, (lua_Integer)j + 1);
+			lua_rawgeti(L, 2, (lua_Integer)j + 1);
 			int isnum;
 			q[j] = lua_tonumberx(L, -1, &isnum);
 			if (!isnum)
@@ -261,22 +258,12 @@ static int l_sort_quantile(lua_State *L)
 			lua_pop(L, 1);
 		}
 	}
-	ml_dtype rdt = ml_dtype_info[x->dtype].is_float ? x->dtype : ML_DOUBLE;
-	ml_tensor *res;
-	if (nt == 2) {
-		res = ml_l_totensor(L, 1);
-		lua_pushvalue(L, 1);
-	} else {
-		res = ml_l_pushtensor(L, rdt);
-	}
+	ml_tensor *res = ml_l_pushtensor(L, ml_dtype_info[x->dtype].is_float ? x->dtype : ML_DOUBLE);
 	ml_error e;
 	if (ml_sort_quantile(res, x, q, nq, dim, &e))
 		return ml_l_error(L, &e);
-	if (scalar_q && !have_dim && nt == 1) {
+	if (scalar_q && !have_dim)
 		lua_pushnumber(L, ml_load_f64(res->dtype, ml_tensor_data(res)));
-		return 1;
-	}
-	lua_remove(L, qbox);
 	return 1;
 }
 
