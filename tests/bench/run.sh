@@ -48,6 +48,10 @@ sum_10M 1.5
 mean_10M 1.5
 var_10M 1.5
 small_add_10 1.6667
+sort_10M 1.0
+topk_10M 1.0
+conv2_512_7x7_F 1.0
+conv2_512_7x7_V 1.0
 T
 
 printf '%-16s %14s %14s %8s %8s  %s\n' case moonlab numpy ratio target ""
