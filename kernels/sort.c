@@ -9,8 +9,9 @@
  *    flipped); descending order flips all the key's bits.  A line is then an
  *    array of (key, index) pairs, and ordering pairs by (key, index) is
  *    exactly a stable sort, so sorts, selections and heaps share one order.
- *  - Sorting is an LSD radix sort on bytes of the key (one pass per byte of
- *    the dtype, passes where every key has the same byte skipped), stable by
+ *  - Sorting is an LSD radix sort on digits of key - smallest key (8-bit
+ *    digits, 11-bit on long lines; as many passes as the keys' range needs,
+ *    and a pass whose digit is the same in every key is skipped), stable by
  *    construction; lines of up to SMALL elements use insertion sort.  A long
  *    single line is sorted by all threads together: each pass, each thread
  *    counts its slice, the counts become per-thread offsets, each thread
