@@ -31,6 +31,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -44,6 +45,9 @@
 #define CHUNK 1024          /* keys converted at once by the topk scan */
 #define HEAP_K 4096         /* topk uses a heap when k <= this and 8k <= n */
 #define MAX_THREADS 64      /* most threads sharing one line */
+#define MAX_PASSES 8        /* radix passes of a 64-bit key in 8-bit digits */
+#define TILE 512            /* pairs merged at once into the output */
+#define HUGE_SCRATCH ((size_t)16 << 20) /* scratch from this size asks for huge pages */
 #define RADIX_BITS 11       /* bits per radix pass on long lines (fewer passes) */
 #define SHORT_BITS 8        /* bits per pass below RADIX_LINE elements (smaller histograms) */
 #define RADIX_LINE 65536    /* line length from which passes take RADIX_BITS */
@@ -283,104 +287,64 @@ static void select_pairs(uint64_t *k, int64_t *ix, int64_t n, int64_t t)
 
 /* ---- radix sort ---- */
 
-/* State shared by the threads sorting one array of pairs together. */
-typedef struct radix_job {
-	uint64_t *k[2];          /* keys: the data, then the scatter target */
-	int64_t *ix[2];          /* indices, same */
-	int64_t n;               /* number of pairs */
-	int npass;               /* passes: digits of (largest - smallest key) */
-	uint64_t base;           /* the smallest key: digits are those of key - base */
-	int nthreads;            /* threads taking part, at most MAX_THREADS */
-	uint64_t lo[MAX_THREADS], hi[MAX_THREADS]; /* per-thread key ranges */
-	int64_t (*hist)[RADIX];    /* per-thread counts, then offsets */
-	int skip;                /* this pass's byte is the same in every key */
-	int cur;                 /* buffer holding the result (set by thread 0) */
-} radix_job;
-
-/* Run by each of j->nthreads threads (tid 0..) inside one parallel region,
- * or by a lone caller with nthreads 1.  Pairs start in buffer 0 in index
- * order; the result is in buffer j->cur. */
-static void radix_run(radix_job *j, int tid)
+/* Sorts the pairs (k[0], ix[0])[0..n), given in index order, stably by key,
+ * with (k[1], ix[1]) as the other buffer and hist (MAX_PASSES rows) as
+ * counts; returns the buffer holding the result.  Serial: threads sort
+ * separate slices and merge them (cooperative_sort). */
+static int radix_sort(uint64_t *const k[2], int64_t *const ix[2], int64_t n, int64_t (*hist)[RADIX])
 {
-	int64_t b = j->n * tid / j->nthreads, en = j->n * (tid + 1) / j->nthreads;
-	int64_t *h = j->hist[tid];
-	const int bits = j->n >= RADIX_LINE ? RADIX_BITS : SHORT_BITS;
+	if (n <= SMALL) {
+		insertion_sort(k[0], ix[0], n);
+		return 0;
+	}
+	const int bits = n >= RADIX_LINE ? RADIX_BITS : SHORT_BITS;
 	const int64_t nb = (int64_t)1 << bits;
 	const uint64_t mask = (uint64_t)nb - 1;
-	int cur = 0;
-	/* only the bytes in which keys differ from the smallest one matter:
+	/* only the digits in which keys differ from the smallest one matter:
 	 * integers of a small range take one or two passes */
 	uint64_t lo = UINT64_MAX, hi = 0;
-	const uint64_t *restrict k0 = j->k[0];
+	const uint64_t *restrict k0 = k[0];
 #pragma omp simd reduction(min : lo) reduction(max : hi)
-	for (int64_t i = b; i < en; i++) {
+	for (int64_t i = 0; i < n; i++) {
 		lo = k0[i] < lo ? k0[i] : lo;
 		hi = k0[i] > hi ? k0[i] : hi;
 	}
-	j->lo[tid] = lo;
-	j->hi[tid] = hi;
-	if (j->nthreads > 1) {
-#pragma omp barrier
+	int npass = 0;
+	for (uint64_t r = hi - lo; r; r >>= bits)
+		npass++;
+	/* the counts of every pass in one read: they do not depend on the order */
+	for (int p = 0; p < npass; p++)
+		memset(hist[p], 0, (size_t)nb * sizeof(int64_t));
+	for (int64_t i = 0; i < n; i++) {
+		uint64_t v = k0[i] - lo;
+		for (int p = 0; p < npass; p++)
+			hist[p][(v >> (p * bits)) & mask]++;
 	}
-	if (tid == 0) {
-		for (int t = 1; t < j->nthreads; t++) {
-			lo = j->lo[t] < lo ? j->lo[t] : lo;
-			hi = j->hi[t] > hi ? j->hi[t] : hi;
+	int cur = 0;
+	for (int p = 0; p < npass; p++) {
+		int64_t *h = hist[p], sum = 0;
+		int skip = 0;
+		for (int64_t d = 0; d < nb; d++) {
+			int64_t c = h[d];
+			skip |= c == n; /* every key has this digit */
+			h[d] = sum;
+			sum += c;
 		}
-		j->base = lo;
-		j->npass = 0;
-		for (uint64_t r = hi - lo; r && lo <= hi; r >>= bits)
-			j->npass++;
+		if (skip)
+			continue;
+		const int sh = p * bits;
+		const uint64_t *restrict sk = k[cur];
+		const int64_t *restrict si = ix[cur];
+		uint64_t *restrict dk = k[cur ^ 1];
+		int64_t *restrict di = ix[cur ^ 1];
+		for (int64_t i = 0; i < n; i++) {
+			int64_t pos = h[((sk[i] - lo) >> sh) & mask]++;
+			dk[pos] = sk[i];
+			di[pos] = si[i];
+		}
+		cur ^= 1;
 	}
-	if (j->nthreads > 1) {
-#pragma omp barrier
-	}
-	const uint64_t base = j->base;
-	for (int pass = 0; pass < j->npass; pass++) {
-		int sh = bits * pass;
-		const uint64_t *restrict sk = j->k[cur];
-		const int64_t *restrict si = j->ix[cur];
-		memset(h, 0, (size_t)nb * sizeof(int64_t));
-		for (int64_t i = b; i < en; i++)
-			h[((sk[i] - base) >> sh) & mask]++;
-		/* barriers only when threads share the job: a lone sorter may run
-		 * inside another parallel region, whose team must not wait for it */
-		if (j->nthreads > 1) {
-#pragma omp barrier
-		}
-		if (tid == 0) {
-			int64_t sum = 0;
-			j->skip = 0;
-			for (int64_t d = 0; d < nb; d++) {
-				int64_t before = sum;
-				for (int t = 0; t < j->nthreads; t++) {
-					int64_t c = j->hist[t][d];
-					j->hist[t][d] = sum;
-					sum += c;
-				}
-				if (sum - before == j->n)
-					j->skip = 1;
-			}
-		}
-		if (j->nthreads > 1) {
-#pragma omp barrier
-		}
-		if (!j->skip) {
-			uint64_t *restrict dk = j->k[cur ^ 1];
-			int64_t *restrict di = j->ix[cur ^ 1];
-			for (int64_t i = b; i < en; i++) {
-				int64_t pos = h[((sk[i] - base) >> sh) & mask]++;
-				dk[pos] = sk[i];
-				di[pos] = si[i];
-			}
-			cur ^= 1;
-		}
-		if (j->nthreads > 1) {
-#pragma omp barrier
-		}
-	}
-	if (tid == 0)
-		j->cur = cur;
+	return cur;
 }
 
 /* ---- scratch memory and lines ---- */
@@ -388,15 +352,28 @@ static void radix_run(radix_job *j, int tid)
 typedef struct scratch {
 	uint64_t *k[2];  /* keys and their radix twin */
 	int64_t *ix[2];  /* indices and their twin */
-	int64_t (*hist)[RADIX]; /* one radix histogram */
+	int64_t (*hist)[RADIX]; /* radix counts, MAX_PASSES rows per thread */
 	void *block;     /* the one allocation */
 } scratch;
 
-static int scratch_init(scratch *s, int64_t n, int nhist)
+/* Room for n pairs twice and the radix counts of nthreads threads. */
+static int scratch_init(scratch *s, int64_t n, int nthreads)
 {
+	int nhist = nthreads * MAX_PASSES;
 	size_t m = (size_t)(n > 0 ? n : 1);
 	size_t bytes = 4 * m * sizeof(uint64_t) + (size_t)nhist * RADIX * sizeof(int64_t);
-	s->block = malloc(bytes);
+	s->block = NULL;
+#ifdef MADV_HUGEPAGE
+	/* big scratch in huge pages: the radix scatter writes to thousands of
+	 * places at once, which 4 KiB pages turn into TLB misses */
+	if (bytes >= HUGE_SCRATCH) {
+		if (posix_memalign(&s->block, (size_t)2 << 20, bytes) != 0)
+			s->block = NULL;
+		else
+			madvise(s->block, bytes, MADV_HUGEPAGE);
+	} else
+#endif
+		s->block = malloc(bytes);
 	if (!s->block)
 		return -1;
 	s->hist = (int64_t(*)[RADIX])s->block;
@@ -411,14 +388,7 @@ static int scratch_init(scratch *s, int64_t n, int nhist)
  * returns the buffer holding the result. */
 static int sort_pairs(scratch *s, int64_t n)
 {
-	if (n <= SMALL) {
-		insertion_sort(s->k[0], s->ix[0], n);
-		return 0;
-	}
-	radix_job j = {.k = {s->k[0], s->k[1]}, .ix = {s->ix[0], s->ix[1]}, .n = n, .nthreads = 1,
-	               .hist = s->hist};
-	radix_run(&j, 0);
-	return j.cur;
+	return radix_sort(s->k, s->ix, n, s->hist);
 }
 
 /* Lines along dim of up to 3 tensors of the same shape except at dim. */
@@ -661,6 +631,123 @@ static void do_line(const job *J, scratch *s, char **p)
 	}
 }
 
+/* A sorted run of pairs: a slice of the line, or a merge of slices. */
+typedef struct run {
+	uint64_t *k;   /* keys */
+	int64_t *ix;   /* indices */
+	int64_t off;   /* position of its first pair in the line */
+	int64_t len;   /* number of pairs */
+} run;
+
+/* How many of the first p pairs of the merge of a and b come from a. */
+static int64_t corank(const run *a, const run *b, int64_t p)
+{
+	int64_t lo = p > b->len ? p - b->len : 0, hi = p < a->len ? p : a->len;
+	while (lo < hi) {
+		int64_t i = lo + (hi - lo) / 2, j = p - i;
+		if (pless(a->k[i], a->ix[i], b->k[j - 1], b->ix[j - 1]))
+			lo = i + 1; /* a's next pair precedes b's last taken one */
+		else
+			hi = i;
+	}
+	return lo;
+}
+
+/* Positions [p0, p1) of the merge of a and b (b may be empty): into the
+ * buffers dk, di (at merge position p), or, when dk is NULL, into the
+ * output line (at line position a->off + p) through small tiles. */
+static void merge_part(const job *J, const run *a, const run *b, int64_t p0, int64_t p1, uint64_t *dk,
+                       int64_t *di, const char *xp, char *vp, char *ip)
+{
+	int64_t i = corank(a, b, p0), j = p0 - i;
+	uint64_t tk[TILE];
+	int64_t ti[TILE];
+	for (int64_t p = p0; p < p1;) {
+		int64_t m = p1 - p < TILE ? p1 - p : TILE;
+		uint64_t *ok = dk ? dk + p : tk;
+		int64_t *oi = dk ? di + p : ti;
+		for (int64_t t = 0; t < m; t++) {
+			if (j >= b->len || (i < a->len && pless(a->k[i], a->ix[i], b->k[j], b->ix[j]))) {
+				ok[t] = a->k[i];
+				oi[t] = a->ix[i++];
+			} else {
+				ok[t] = b->k[j];
+				oi[t] = b->ix[j++];
+			}
+		}
+		if (!dk) {
+			int64_t at = a->off + p;
+			write_sorted(J, xp, vp + at * J->L.ls[1], ip + at * J->L.ls[2], tk, ti, m);
+		}
+		p += m;
+	}
+}
+
+/* One long line sorted by nt threads: each radix-sorts a slice on its own
+ * (no lockstep between passes), then rounds of pairwise merges, each
+ * merge's output split between the threads; the last round writes the
+ * first nout sorted elements to the results. */
+static void cooperative_sort(job *J, int nt, int64_t nout, char **p)
+{
+	int64_t n = J->n;
+	scratch s;
+	if (scratch_init(&s, n, nt)) {
+		J->failed = 1;
+		return;
+	}
+	run runs[MAX_THREADS];
+	int nruns = nt;
+#pragma omp parallel num_threads(nt)
+	{
+#ifdef _OPENMP
+		int tid = omp_get_thread_num();
+#else
+		int tid = 0;
+#endif
+		int64_t b = n * tid / nt, e = n * (tid + 1) / nt;
+		load_keys(J->dt, p[0] + b * J->L.ls[0], J->L.ls[0], e - b, J->flip, s.k[0] + b, s.ix[0] + b, b);
+		uint64_t *kk[2] = {s.k[0] + b, s.k[1] + b};
+		int64_t *ii[2] = {s.ix[0] + b, s.ix[1] + b};
+		int c = radix_sort(kk, ii, e - b, s.hist + tid * MAX_PASSES);
+		if (c == 1 && nt > 2) { /* intermediate rounds need every run in buffer 0 */
+			memcpy(kk[0], kk[1], (size_t)(e - b) * sizeof(uint64_t));
+			memcpy(ii[0], ii[1], (size_t)(e - b) * sizeof(int64_t));
+			c = 0;
+		}
+		runs[tid] = (run){kk[c], ii[c], b, e - b};
+		int src = 0;
+#pragma omp barrier
+		while (nruns > 1) {
+			int last = nruns <= 2;
+			int64_t total = last ? nout : n;
+			int64_t q0 = total * tid / nt, q1 = total * (tid + 1) / nt;
+			for (int m = 0; 2 * m < nruns; m++) {
+				const run *ra = &runs[2 * m];
+				run empty = {NULL, NULL, 0, 0};
+				const run *rb = 2 * m + 1 < nruns ? &runs[2 * m + 1] : &empty;
+				int64_t lo = q0 > ra->off ? q0 : ra->off;
+				int64_t hi = ra->off + ra->len + rb->len;
+				hi = q1 < hi ? q1 : hi;
+				if (lo < hi)
+					merge_part(J, ra, rb, lo - ra->off, hi - ra->off, last ? NULL : s.k[src ^ 1] + ra->off,
+					           last ? NULL : s.ix[src ^ 1] + ra->off, p[0], p[1], p[2]);
+			}
+#pragma omp barrier
+#pragma omp single
+			{
+				for (int m = 0; 2 * m < nruns; m++) {
+					run *ra = &runs[2 * m];
+					int64_t len = ra->len + (2 * m + 1 < nruns ? runs[2 * m + 1].len : 0);
+					runs[m] = (run){s.k[src ^ 1] + ra->off, s.ix[src ^ 1] + ra->off, ra->off, len};
+				}
+				nruns = (nruns + 1) / 2;
+			}
+			src ^= 1;
+		}
+	}
+	free(s.block);
+}
+
 /* A single long line sorted (or topk-scanned) by nt threads together. */
 static void cooperative_line(job *J, int nt)
 {
@@ -668,32 +755,7 @@ static void cooperative_line(job *J, int nt)
 	lines_at(&J->L, 0, p);
 	int64_t n = J->n;
 	if (J->op == OP_SORT || (J->op == OP_TOPK && !(J->k <= HEAP_K && 8 * J->k <= n))) {
-		scratch s;
-		if (scratch_init(&s, n, nt)) {
-			J->failed = 1;
-			return;
-		}
-		radix_job j = {.k = {s.k[0], s.k[1]}, .ix = {s.ix[0], s.ix[1]}, .n = n, .nthreads = nt,
-		               .hist = s.hist};
-		int64_t nout = J->op == OP_SORT ? n : J->k;
-#pragma omp parallel num_threads(nt)
-		{
-#ifdef _OPENMP
-			int tid = omp_get_thread_num();
-#else
-			int tid = 0;
-#endif
-			int64_t b = n * tid / nt, e = n * (tid + 1) / nt;
-			load_keys(J->dt, p[0] + b * J->L.ls[0], J->L.ls[0], e - b, J->flip, s.k[0] + b,
-			          s.ix[0] + b, b);
-#pragma omp barrier
-			radix_run(&j, tid);
-#pragma omp barrier
-			int64_t ob = nout * tid / nt, oe = nout * (tid + 1) / nt;
-			write_sorted(J, p[0], p[1] + ob * J->L.ls[1], p[2] + ob * J->L.ls[2], s.k[j.cur] + ob,
-			             s.ix[j.cur] + ob, oe - ob);
-		}
-		free(s.block);
+		cooperative_sort(J, nt, J->op == OP_SORT ? n : J->k, p);
 		return;
 	}
 	/* topk with a small k: each thread keeps the best k of its slice, then
