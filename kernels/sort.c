@@ -12,10 +12,14 @@
  *  - Sorting is an LSD radix sort on digits of key - smallest key (8-bit
  *    digits, 11-bit on long lines; as many passes as the keys' range needs,
  *    and a pass whose digit is the same in every key is skipped), stable by
- *    construction; lines of up to SMALL elements use insertion sort.  A long
- *    single line is sorted by all threads together: each pass, each thread
- *    counts its slice, the counts become per-thread offsets, each thread
- *    scatters its slice.
+ *    construction; lines of up to SMALL elements use insertion sort.  The
+ *    counts of all passes come from one read.  A long single line is cut
+ *    into one slice per thread; each thread radix-sorts its slice alone,
+ *    then the sorted slices are merged pairwise in rounds, every merge's
+ *    output split between all threads (merge-path co-ranks), the last
+ *    round writing straight into the results.  Scratch of 16 MiB or more
+ *    asks for transparent huge pages (the scatter touches thousands of
+ *    places at once).
  *  - Selections use a quickselect on pairs (median of three, Hoare
  *    partition, falling back to heapsort after too many rounds); topk with a
  *    small k scans the line once keeping a heap of the k best pairs.
