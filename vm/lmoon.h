@@ -99,6 +99,8 @@ void ml_l_open_proc(lua_State *L, int methods, int torch);
 void ml_l_open_csv(lua_State *L, int methods, int torch);
 void ml_l_open_index_ops(lua_State *L, int methods, int torch);
 void ml_l_open_shape(lua_State *L, int methods, int torch);
+void ml_l_open_sort(lua_State *L, int methods, int torch);
+void ml_l_open_conv(lua_State *L, int methods, int torch);
 
 /* luaopen_moonlab_core: builds the torch table with every binding module;
  * the Lua side (stdlib/torch/init.lua) completes it. */

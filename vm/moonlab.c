@@ -37,6 +37,8 @@ int luaopen_moonlab_core(lua_State *L)
 	ml_l_open_csv(L, methods, torch);
 	ml_l_open_index_ops(L, methods, torch);
 	ml_l_open_shape(L, methods, torch);
+	ml_l_open_sort(L, methods, torch);
+	ml_l_open_conv(L, methods, torch);
 	lua_pushvalue(L, methods);
 	lua_setfield(L, torch, "_tensor_methods");
 	lua_settop(L, torch);

@@ -168,6 +168,46 @@ case("gesv_1000", function()
   return time_it(function() return torch.gesv(b, a) end, 9)
 end)
 
+-- order statistics: torch.sort returns values and 1-based indices (numpy's
+-- np.sort only values); topk of a small k against numpy's argpartition route
+case("sort_10M", function()
+  local a = big()
+  local v, i = torch.DoubleTensor(), torch.LongTensor()
+  torch.sort(v, i, a)
+  for j = 2, N, 9973 do check(v[j - 1] <= v[j] and a[i[j]] == v[j], "sort") end
+  return time_it(function() torch.sort(v, i, a) end, 5)
+end)
+case("topk_10M", function()
+  local a = big()
+  local v, i = torch.DoubleTensor(), torch.LongTensor()
+  torch.topk(v, i, a, 10)
+  local s = torch.sort(a)
+  for j = 1, 10 do check(v[j] == s[j] and a[i[j]] == v[j], "topk") end
+  return time_it(function() torch.topk(v, i, a, 10) end, 7)
+end)
+
+-- conv2 of a 512x512 image with a 7x7 kernel ('F' is scipy.signal.convolve2d's default mode)
+for _, mode in ipairs({"F", "V"}) do
+  case("conv2_512_7x7_" .. mode, function()
+    torch.manualSeed(4)
+    local x, k = torch.DoubleTensor(512, 512):uniform(), torch.DoubleTensor(7, 7):uniform()
+    local r = torch.DoubleTensor()
+    torch.conv2(r, x, k, mode)
+    local off = mode == "F" and 6 or 0
+    for _, ij in ipairs({{1, 1}, {40, 300}, {r:size(1), r:size(2)}}) do
+      local s = 0
+      for a = 1, 7 do
+        for b = 1, 7 do
+          local xi, xj = ij[1] + a - 1 - off, ij[2] + b - 1 - off
+          if xi >= 1 and xi <= 512 and xj >= 1 and xj <= 512 then s = s + x[xi][xj] * k[8 - a][8 - b] end
+        end
+      end
+      check(math.abs(s - r[ij[1]][ij[2]]) <= 1e-12 * math.max(1, math.abs(s)), "conv2")
+    end
+    return time_it(function() torch.conv2(r, x, k, mode) end)
+  end)
+end
+
 for _, c in ipairs(cases) do
   if not only or c.name:find(only, 1, true) then
     report(c.name, c.fn())

@@ -138,6 +138,34 @@ for dim in (1, 2):
         x, idx = rng.random((1000, 1000)), rng.integers(0, 1000, (1000, 1000))
         return time_it(lambda: np.take_along_axis(x, idx, axis=dim - 1))
     case("gather_1M_dim%d" % dim)(gather)
+@case("sort_10M")
+def _():
+    a, _, _ = big()
+    return time_it(lambda: np.sort(a), 5)
+
+
+@case("topk_10M")
+def _():
+    a, _, _ = big()
+
+    def topk():
+        p = np.argpartition(a, 10)[:10]
+        return a[p[np.argsort(a[p], kind="stable")]], p
+    return time_it(topk, 7)
+
+
+try:
+    from scipy import signal
+except ImportError:  # scipy is optional: the conv2 cases then have no peer
+    signal = None
+
+if signal is not None:
+    for mode in ("F", "V"):
+        def conv2(mode=mode):
+            x, k = rng.random((512, 512)), rng.random((7, 7))
+            m = "full" if mode == "F" else "valid"
+            return time_it(lambda: signal.convolve2d(x, k, m))
+        case("conv2_512_7x7_" + mode)(conv2)
 
 
 for name, fn in cases:
