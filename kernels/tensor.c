@@ -59,6 +59,8 @@ int ml_fail(ml_error *e, int code, const char *fmt, ...)
 
 /* ---- storages ---- */
 
+#define ML_UNINIT_MIN_BYTES ((size_t)1 << 20) /* resize leaves storages this large unzeroed */
+
 /* Asks for transparent huge pages on buffers of 4 MiB or more, as numpy does:
  * BLAS on large operands then misses the TLB less (about 3% on a 1024x1024
  * dgemm here).  Advice only: failure is harmless and ignored. */
@@ -77,7 +79,15 @@ static void advise_huge(void *p, size_t bytes)
 #endif
 }
 
+/* A storage of n elements, zero-filled when `zero` (see ml_storage_new). */
+static ml_storage *new_storage(ml_dtype dt, int64_t n, int zero, ml_error *e);
+
 ml_storage *ml_storage_new(ml_dtype dt, int64_t n, ml_error *e)
+{
+	return new_storage(dt, n, 1, e);
+}
+
+static ml_storage *new_storage(ml_dtype dt, int64_t n, int zero, ml_error *e)
 {
 	size_t es = ml_dtype_info[dt].size;
 	ml_storage *s;
@@ -110,7 +120,11 @@ ml_storage *ml_storage_new(ml_dtype dt, int64_t n, ml_error *e)
 	s->data = NULL;
 	s->parent = NULL;
 	if (n > 0) {
-		s->data = calloc((size_t)n, es);
+		s->data = zero ? calloc((size_t)n, es) : malloc((size_t)n * es);
+#ifdef ML_POISON_UNINIT
+		if (s->data && !zero) /* test builds: make reliance on zeros visible */
+			memset(s->data, 0xA5, (size_t)n * es);
+#endif
 		if (!s->data) {
 			free(s);
 			ml_fail(e, ML_ENOMEM, "cannot allocate %llu bytes",
@@ -443,7 +457,12 @@ int ml_tensor_resize(ml_tensor *t, int ndim, const int64_t *size, ml_error *e)
 	if (n > 0) {
 		int64_t need = t->offset + n;
 		if (!t->storage) {
-			ml_storage *s = ml_storage_new(t->dtype, n, e);
+			/* Large results are left uninitialised, as the contract says:
+			 * zeroing 8 MB costs as much as many kernels that overwrite it
+			 * (calloc must clear memory that malloc reuses).  Small ones are
+			 * zeroed: cheap, and printed garbage helps nobody. */
+			size_t bytes = (size_t)n * ml_dtype_info[t->dtype].size;
+			ml_storage *s = new_storage(t->dtype, n, bytes < ML_UNINIT_MIN_BYTES, e);
 			if (!s)
 				return ML_ENOMEM;
 			t->storage = s;

@@ -192,7 +192,10 @@ void ml_store_i64(ml_dtype dt, void *p, int64_t v);
 /* ---- shape changes ---- */
 
 /* Gives t the shape `size` with contiguous strides, keeping its storage when it
- * is large enough (Torch7's resize): element values are then unspecified. */
+ * is large enough (Torch7's resize): element values are then unspecified (a new
+ * storage of 1 MiB or more is not zeroed; smaller ones are).  Test builds with
+ * -DML_POISON_UNINIT fill unzeroed storages with 0xA5 bytes to expose kernels
+ * that read results before writing them. */
 int ml_tensor_resize(ml_tensor *t, int ndim, const int64_t *size, ml_error *e);
 int ml_tensor_resize_as(ml_tensor *t, const ml_tensor *like, ml_error *e);
 

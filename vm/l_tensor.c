@@ -248,7 +248,8 @@ static ml_tensor *newtensor_sized(lua_State *L, ml_dtype dt, int ndim, const int
 {
 	ml_tensor *t = ml_l_pushtensor(L, dt);
 	ml_error e;
-	if (ml_tensor_resize(t, ndim, size, &e))
+	/* constructors give zeros (resize would leave large storages unset) */
+	if (ml_tensor_init_sized(t, dt, ndim, size, &e))
 		ml_l_error(L, &e);
 	ml_l_account(L, t);
 	return t;
