@@ -3,8 +3,8 @@
 # Dependencies come from Debian packages and are found with pkg-config.
 
 CC      ?= cc
-PKGS    := lua5.4 openblas lapacke libpng libedit
-DEBS    := liblua5.4-dev libopenblas-dev liblapacke-dev libpng-dev libedit-dev gnuplot-nox pkg-config lua5.4
+PKGS    := lua5.4 openblas lapacke libpng libedit zlib
+DEBS    := liblua5.4-dev libopenblas-dev liblapacke-dev libpng-dev libedit-dev gnuplot-nox pkg-config lua5.4 zlib1g-dev python3-numpy
 PREFIX  ?= /usr/local
 BUILD   ?= build
 
@@ -56,6 +56,9 @@ $(BUILD)/tests/%: tests/kernels/%.c $(KERNEL_OBJ) tests/kernels/check.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Ikernels -o $@ $< $(KERNEL_OBJ) $(LDFLAGS_ALL) $(LDLIBS_ALL)
 
+# test_allocfail replaces the allocator to fail the N-th allocation
+$(BUILD)/tests/test_allocfail: LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+
 # kernels/ must stay Lua-free.
 check-layering:
 	@if grep -l 'lua\.h\|lauxlib\.h\|lualib\.h' kernels/*.c kernels/*.h 2>/dev/null; then \
@@ -72,7 +75,7 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-# Test-only tools: numpy reference fixtures are stored, so only the benchmarks need python3-numpy.
+# Benchmark-only tools (python3-numpy is also in DEBS: tests/lua/test_npy.lua checks files against it).
 BENCH_DEBS := python3-numpy hyperfine
 bench-deps: deps
 	@missing=""; for p in $(BENCH_DEBS); do \

@@ -716,6 +716,7 @@ static void operand_scalar(operand *o, ml_dtype dt, ml_scalar s)
 	o->box.size = 1;
 	o->box.dtype = dt;
 	o->box.owns_data = 0;
+	o->box.parent = NULL;
 	ml_tensor_init(&o->view, dt);
 	o->view.storage = &o->box;
 	o->view.ndim = 1;

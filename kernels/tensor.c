@@ -59,6 +59,8 @@ int ml_fail(ml_error *e, int code, const char *fmt, ...)
 
 /* ---- storages ---- */
 
+#define ML_UNINIT_MIN_BYTES ((size_t)1 << 20) /* resize leaves storages this large unzeroed */
+
 /* Asks for transparent huge pages on buffers of 4 MiB or more, as numpy does:
  * BLAS on large operands then misses the TLB less (about 3% on a 1024x1024
  * dgemm here).  Advice only: failure is harmless and ignored. */
@@ -77,7 +79,15 @@ static void advise_huge(void *p, size_t bytes)
 #endif
 }
 
+/* A storage of n elements, zero-filled when `zero` (see ml_storage_new). */
+static ml_storage *new_storage(ml_dtype dt, int64_t n, int zero, ml_error *e);
+
 ml_storage *ml_storage_new(ml_dtype dt, int64_t n, ml_error *e)
+{
+	return new_storage(dt, n, 1, e);
+}
+
+static ml_storage *new_storage(ml_dtype dt, int64_t n, int zero, ml_error *e)
 {
 	size_t es = ml_dtype_info[dt].size;
 	ml_storage *s;
@@ -94,6 +104,7 @@ ml_storage *ml_storage_new(ml_dtype dt, int64_t n, ml_error *e)
 			return NULL;
 		}
 		s->data = s + 1;
+		s->parent = NULL;
 		memset(s->data, 0, bytes);
 		s->refcount = 1;
 		s->size = n;
@@ -107,8 +118,13 @@ ml_storage *ml_storage_new(ml_dtype dt, int64_t n, ml_error *e)
 		return NULL;
 	}
 	s->data = NULL;
+	s->parent = NULL;
 	if (n > 0) {
-		s->data = calloc((size_t)n, es);
+		s->data = zero ? calloc((size_t)n, es) : malloc((size_t)n * es);
+#ifdef ML_POISON_UNINIT
+		if (s->data && !zero) /* test builds: make reliance on zeros visible */
+			memset(s->data, 0xA5, (size_t)n * es);
+#endif
 		if (!s->data) {
 			free(s);
 			ml_fail(e, ML_ENOMEM, "cannot allocate %llu bytes",
@@ -130,12 +146,35 @@ void ml_storage_retain(ml_storage *s)
 		s->refcount++;
 }
 
+ml_storage *ml_storage_new_view(ml_storage *parent, int64_t offset, int64_t n, ml_error *e)
+{
+	if (offset < 0 || n < 0 || offset > parent->size || n > parent->size - offset) {
+		ml_fail(e, ML_ERANGE, "storage: view of %lld elements at %lld outside a storage of %lld",
+		        (long long)n, (long long)offset + 1, (long long)parent->size);
+		return NULL;
+	}
+	ml_storage *s = malloc(sizeof *s);
+	if (!s) {
+		ml_fail(e, ML_ENOMEM, "cannot allocate %zu bytes", sizeof *s);
+		return NULL;
+	}
+	s->refcount = 1;
+	s->data = n ? ml_storage_at(parent, offset) : NULL;
+	s->size = n;
+	s->dtype = parent->dtype;
+	s->owns_data = 0;
+	s->parent = parent;
+	ml_storage_retain(parent);
+	return s;
+}
+
 void ml_storage_release(ml_storage *s)
 {
 	if (!s || --s->refcount > 0)
 		return;
 	if (s->owns_data == ML_DATA_OWNED)
 		free(s->data);
+	ml_storage_release(s->parent);
 	free(s);
 }
 
@@ -295,44 +334,6 @@ int ml_tensor_set_storage(ml_tensor *dst, ml_storage *s, int64_t offset, int ndi
 
 /* ---- queries ---- */
 
-int64_t ml_tensor_numel(const ml_tensor *t)
-{
-	if (t->ndim == 0)
-		return 0;
-	int64_t n = 1;
-	for (int d = 0; d < t->ndim; d++)
-		n *= t->size[d];
-	return n;
-}
-
-int ml_tensor_is_contiguous(const ml_tensor *t)
-{
-	int64_t st = 1;
-	for (int d = t->ndim - 1; d >= 0; d--) {
-		if (t->size[d] != 1 && t->stride[d] != st)
-			return 0;
-		st *= t->size[d];
-	}
-	return 1;
-}
-
-int ml_tensor_same_size(const ml_tensor *a, const ml_tensor *b)
-{
-	if (a->ndim != b->ndim)
-		return 0;
-	for (int d = 0; d < a->ndim; d++)
-		if (a->size[d] != b->size[d])
-			return 0;
-	return 1;
-}
-
-void *ml_tensor_data(const ml_tensor *t)
-{
-	if (!t->storage || !t->storage->data)
-		return NULL;
-	return ml_storage_at(t->storage, t->offset);
-}
-
 void *ml_tensor_ptr(const ml_tensor *t, const int64_t *idx)
 {
 	int64_t off = t->offset;
@@ -456,7 +457,12 @@ int ml_tensor_resize(ml_tensor *t, int ndim, const int64_t *size, ml_error *e)
 	if (n > 0) {
 		int64_t need = t->offset + n;
 		if (!t->storage) {
-			ml_storage *s = ml_storage_new(t->dtype, n, e);
+			/* Large results are left uninitialised, as the contract says:
+			 * zeroing 8 MB costs as much as many kernels that overwrite it
+			 * (calloc must clear memory that malloc reuses).  Small ones are
+			 * zeroed: cheap, and printed garbage helps nobody. */
+			size_t bytes = (size_t)n * ml_dtype_info[t->dtype].size;
+			ml_storage *s = new_storage(t->dtype, n, bytes < ML_UNINIT_MIN_BYTES, e);
 			if (!s)
 				return ML_ENOMEM;
 			t->storage = s;

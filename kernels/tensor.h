@@ -56,6 +56,8 @@ typedef struct ml_storage {
 	ml_dtype dtype;      /* element type */
 	int owns_data;       /* ML_DATA_OWNED: freed with the storage; ML_DATA_INLINE: lives
 	                        in the storage's own block; 0: borrowed, never freed */
+	struct ml_storage *parent; /* for a view of another storage's elements: that
+	                              storage, kept alive by one reference; else NULL */
 } ml_storage;
 
 #define ML_DATA_OWNED 1
@@ -98,6 +100,10 @@ static inline ml_scalar ml_scalar_i64(int64_t v)
 /* New zero-filled storage of n elements with refcount 1, or NULL with
  * "cannot allocate N bytes" in e. */
 ml_storage *ml_storage_new(ml_dtype dt, int64_t n, ml_error *e);
+/* A storage of n elements viewing parent's elements from 0-based offset on
+ * (Torch7's torch.LongStorage(s, offset [, size])); it holds a reference on
+ * parent and cannot be resized.  NULL with an error when out of range. */
+ml_storage *ml_storage_new_view(ml_storage *parent, int64_t offset, int64_t n, ml_error *e);
 void ml_storage_retain(ml_storage *s);
 /* Drops one reference; frees the storage when none remain.  NULL is a no-op. */
 void ml_storage_release(ml_storage *s);
@@ -127,11 +133,47 @@ int ml_tensor_set_storage(ml_tensor *dst, ml_storage *s, int64_t offset, int ndi
 
 /* ---- queries ---- */
 
-int64_t ml_tensor_numel(const ml_tensor *t);
-int ml_tensor_is_contiguous(const ml_tensor *t);
-int ml_tensor_same_size(const ml_tensor *a, const ml_tensor *b);
+/* These four are inline: the operators on small tensors call them several times per op. */
+
+static inline int64_t ml_tensor_numel(const ml_tensor *t)
+{
+	if (t->ndim == 0)
+		return 0;
+	int64_t n = 1;
+	for (int d = 0; d < t->ndim; d++)
+		n *= t->size[d];
+	return n;
+}
+
+static inline int ml_tensor_is_contiguous(const ml_tensor *t)
+{
+	int64_t st = 1;
+	for (int d = t->ndim - 1; d >= 0; d--) {
+		if (t->size[d] != 1 && t->stride[d] != st)
+			return 0;
+		st *= t->size[d];
+	}
+	return 1;
+}
+
+static inline int ml_tensor_same_size(const ml_tensor *a, const ml_tensor *b)
+{
+	if (a->ndim != b->ndim)
+		return 0;
+	for (int d = 0; d < a->ndim; d++)
+		if (a->size[d] != b->size[d])
+			return 0;
+	return 1;
+}
+
 /* Address of the first element (storage data + offset); NULL when t has no storage. */
-void *ml_tensor_data(const ml_tensor *t);
+static inline void *ml_tensor_data(const ml_tensor *t)
+{
+	if (!t->storage || !t->storage->data)
+		return NULL;
+	return ml_storage_at(t->storage, t->offset);
+}
+
 /* Address of the element at 0-based multi-index idx (no bounds check). */
 void *ml_tensor_ptr(const ml_tensor *t, const int64_t *idx);
 /* Writes "3x4x5" ("empty" for ndim 0) into buf and returns buf. */
@@ -151,7 +193,10 @@ void ml_store_i64(ml_dtype dt, void *p, int64_t v);
 /* ---- shape changes ---- */
 
 /* Gives t the shape `size` with contiguous strides, keeping its storage when it
- * is large enough (Torch7's resize): element values are then unspecified. */
+ * is large enough (Torch7's resize): element values are then unspecified (a new
+ * storage of 1 MiB or more is not zeroed; smaller ones are).  Test builds with
+ * -DML_POISON_UNINIT fill unzeroed storages with 0xA5 bytes to expose kernels
+ * that read results before writing them. */
 int ml_tensor_resize(ml_tensor *t, int ndim, const int64_t *size, ml_error *e);
 int ml_tensor_resize_as(ml_tensor *t, const ml_tensor *like, ml_error *e);
 

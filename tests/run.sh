@@ -26,11 +26,12 @@ run_one() { # name, command...
 	fi
 	p=$(echo "$line" | sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/')
 	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	s=$(echo "$line" | sed -n -E 's/.* ([0-9]+) skipped.*/\1/p')
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	if [ "$f" -eq 0 ]; then
-		echo "ok   $name ($p)"
+		echo "ok   $name ($p${s:+, $s skipped})"
 	else
 		echo "FAIL $name ($p passed, $f failed)"
 		grep -v -E '^[0-9]+ passed' "$log" | tail -n 40 | sed 's/^/    /'

@@ -79,6 +79,8 @@ static int l_blas_product(lua_State *L)
 		return ml_l_error(L, &e);
 	if (top == 3)
 		lua_settop(L, 1);
+	else
+		ml_l_account(L, res);
 	return 1;
 }
 
@@ -192,6 +194,8 @@ static int l_blas_matmul(lua_State *L)
 		return ml_l_error(L, &e);
 	if (top == 3)
 		lua_settop(L, 1);
+	else
+		ml_l_account(L, res);
 	return 1;
 }
 

@@ -5,10 +5,13 @@
  *
  * Numbers select (a number comes back when every dimension is indexed),
  * {a, b} narrows a..b inclusive, {} keeps a dimension; negative indices count
- * from the end.  Index tensors (t[LongTensor]) are not handled here.
+ * from the end.  As an extension, t[LongTensor] reads the rows (entries of
+ * dimension 1) it lists, as t:index(1, idx), and t[LongTensor] = v writes them
+ * (indexFill or indexCopy).
  */
 #include <string.h>
 
+#include "../kernels/index.h"
 #include "lmoon.h"
 
 /* ---- indexing: t[i], t[{...}], t[mask] ---- */
@@ -206,6 +209,13 @@ int ml_l_tensor_index(lua_State *L)
 		return 1;
 	}
 	ml_tensor *mask = ml_l_totensor(L, 2);
+	if (mask && mask->dtype == ML_LONG) { /* t[LongTensor]: rows along dimension 1 */
+		ml_error e;
+		ml_tensor *r = ml_l_pushtensor(L, t->dtype);
+		if (ml_index_select("tensor.__index", r, t, 0, mask, 1, &e))
+			return ml_l_error(L, &e);
+		return 1;
+	}
 	if (mask) {
 		masked_select(L, t, mask);
 		return 1;
@@ -270,6 +280,23 @@ int ml_l_tensor_newindex(lua_State *L)
 		return 0;
 	}
 	ml_tensor *mask = ml_l_totensor(L, 2);
+	if (mask && mask->dtype == ML_LONG) { /* t[LongTensor] = number or tensor: rows along dimension 1 */
+		ml_error e;
+		ml_tensor *src = ml_l_totensor(L, 3);
+		int rc;
+		if (src)
+			rc = ml_index_copy("tensor.__newindex", t, 0, mask, src, 1, &e);
+		else if (lua_isinteger(L, 3))
+			rc = ml_index_fill("tensor.__newindex", t, 0, mask, ml_scalar_i64(lua_tointeger(L, 3)), 1, &e);
+		else if (lua_type(L, 3) == LUA_TNUMBER)
+			rc = ml_index_fill("tensor.__newindex", t, 0, mask, ml_scalar_f64(lua_tonumber(L, 3)), 1, &e);
+		else
+			return luaL_error(L, "tensor.__newindex: value is a %s, expected a number or a tensor",
+			                  luaL_typename(L, 3));
+		if (rc)
+			return ml_l_error(L, &e);
+		return 0;
+	}
 	if (mask) {
 		masked_assign(L, t, mask, 3);
 		return 0;

@@ -102,19 +102,15 @@ static double opt_number(lua_State *L, const call *c, int k, const char *name, d
  * lives outside Lua's allocator, so the collector does not see it: without a
  * hint, a loop making large results (x, lu = torch.gesv(b, a)) piles up
  * garbage, and every call faults in fresh pages (about 2x slower on 1000x1000
- * systems here).  The bytes of the results created by this call are reported
- * as a GC step (lua_gc's documented way to account external memory), so the
- * previous results are collected and their memory reused. */
+ * systems here).  The results created by this call are accounted with
+ * ml_l_account, so the previous results are collected and their memory reused. */
 static int pushvalues(lua_State *L, const call *c, int n, const int *idx)
 {
-	size_t bytes = 0;
 	for (int i = 0; i < n; i++) {
 		const ml_tensor *t = ml_l_totensor(L, idx[i]);
 		if (!c->given && t)
-			bytes += (size_t)ml_tensor_numel(t) * ml_dtype_info[t->dtype].size;
+			ml_l_account(L, t);
 	}
-	if (bytes >= ((size_t)1 << 20))
-		lua_gc(L, LUA_GCSTEP, (int)(bytes >> 10));
 	for (int i = 0; i < n; i++)
 		lua_pushvalue(L, idx[i]);
 	return n;

@@ -167,6 +167,8 @@ static int l_math_call(lua_State *L)
 	ml_error e;
 	if (f->run(L, f, &a, res, first, form, &e))
 		return ml_l_error(L, &e);
+	if (res && !resi)
+		ml_l_account(L, res);
 	return 1;
 }
 
@@ -328,7 +330,8 @@ static ml_tensor *push_like(lua_State *L, int idx, const ml_tensor *like)
 static ml_tensor *operand(lua_State *L, int idx)
 {
 	if (lua_getmetatable(L, idx)) {
-		int same = lua_rawequal(L, -1, lua_upvalueindex(1));
+		/* pointer comparison: cheaper than lua_rawequal on this hot path */
+		int same = lua_topointer(L, -1) == lua_topointer(L, lua_upvalueindex(1));
 		lua_pop(L, 1);
 		if (same)
 			return lua_touserdata(L, idx);
@@ -360,6 +363,7 @@ static int arith(lua_State *L, ml_binary_op op, const char *who)
 	}
 	if (rc)
 		return ml_l_error(L, &e);
+	ml_l_account(L, res);
 	return 1;
 }
 
@@ -378,6 +382,7 @@ static int l_math_op_unm(lua_State *L)
 	ml_error e;
 	if (ml_math_unary("torch.neg", ML_NEG, res, a, &e))
 		return ml_l_error(L, &e);
+	ml_l_account(L, res);
 	return 1;
 }
 

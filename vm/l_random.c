@@ -340,6 +340,7 @@ static int fill_factory(lua_State *L, ml_random_kind kind, const char *who)
 	ml_random_dist d = {kind, 0, 1, 0, 0, who};
 	if (ml_random_fill(res, g, &d, &e))
 		return ml_l_error(L, &e);
+	ml_l_account(L, res);
 	return 1;
 }
 

@@ -89,6 +89,8 @@ static int reduce(lua_State *L, ml_reduce_op op, int ri, const ml_tensor *x, int
 	}
 	if (ml_reduce_dim(op, res, NULL, x, dim, arg, &e))
 		return ml_l_error(L, &e);
+	if (!ri)
+		ml_l_account(L, res);
 	return 1;
 }
 
@@ -232,6 +234,8 @@ static int cumulative(lua_State *L, int is_prod)
 	ml_error e;
 	if ((is_prod ? ml_reduce_cumprod : ml_reduce_cumsum)(res, x, dim, &e))
 		return ml_l_error(L, &e);
+	if (!ri)
+		ml_l_account(L, res);
 	return 1;
 }
 

@@ -100,6 +100,61 @@ void ml_l_pushstorage(lua_State *L, ml_storage *s)
 	luaL_setmetatable(L, ml_l_storage_mt[s->dtype]);
 }
 
+/* Bytes of tensor memory the collector is told about (ml_l_account): what
+ * Lua-created tensors hold now, and what they held after the last full
+ * collection.  One per Lua state, kept in the registry and as an upvalue of
+ * the tensors' __gc. */
+typedef struct ext_mem {
+	int64_t live;  /* accounted bytes not yet released by a __gc */
+	int64_t base;  /* live right after the last collection this file asked for */
+} ext_mem;
+
+#define EXT_MEM_KEY "moonlab.ext_mem"
+#define EXT_MIN_BYTES ((int64_t)1 << 20)  /* smaller tensors are not accounted */
+#define EXT_SLACK ((int64_t)64 << 20)     /* growth allowed beyond twice the base */
+
+void ml_l_account(lua_State *L, const ml_tensor *t)
+{
+	if (!t->storage)
+		return;
+	int64_t bytes = t->storage->size * (int64_t)ml_dtype_info[t->dtype].size;
+	if (bytes < EXT_MIN_BYTES)
+		return;
+	lua_getfield(L, LUA_REGISTRYINDEX, EXT_MEM_KEY);
+	ext_mem *m = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	if (!m)
+		return;
+	m->live += bytes;
+	/* Generational collection only looks at young objects, and a temporary
+	 * still sits in a register while the next one is computed, so it ages
+	 * before it dies: large temporaries need a full collection.  Ask for one
+	 * when tensor memory has doubled since the last (plus some slack), the
+	 * policy Lua itself applies to its own heap. */
+	if (m->live > 2 * m->base + EXT_SLACK) {
+		lua_gc(L, LUA_GCCOLLECT);
+		m->base = m->live;
+	}
+}
+
+/* The __gc of tensors: releases the storage reference, and the accounted
+ * bytes when this was the last one.  Upvalue 1: the ext_mem. */
+static int l_tensor_gc(lua_State *L)
+{
+	ml_tensor *t = lua_touserdata(L, 1);
+	if (!t)
+		return 0;
+	ml_storage *s = t->storage;
+	if (s && s->refcount == 1) {
+		int64_t bytes = s->size * (int64_t)ml_dtype_info[s->dtype].size;
+		ext_mem *m = lua_touserdata(L, lua_upvalueindex(1));
+		if (m && bytes >= EXT_MIN_BYTES)
+			m->live = m->live > bytes ? m->live - bytes : 0;
+	}
+	ml_tensor_release(t);
+	return 0;
+}
+
 int ml_l_error(lua_State *L, const ml_error *e)
 {
 	return luaL_error(L, "%s", e->msg);
@@ -193,8 +248,10 @@ static ml_tensor *newtensor_sized(lua_State *L, ml_dtype dt, int ndim, const int
 {
 	ml_tensor *t = ml_l_pushtensor(L, dt);
 	ml_error e;
-	if (ml_tensor_resize(t, ndim, size, &e))
+	/* constructors give zeros (resize would leave large storages unset) */
+	if (ml_tensor_init_sized(t, dt, ndim, size, &e))
 		ml_l_error(L, &e);
+	ml_l_account(L, t);
 	return t;
 }
 
@@ -368,6 +425,20 @@ static int l_storage_new(lua_State *L)
 		}
 		return 1;
 	}
+	ml_storage *parent = ml_l_tostorage(L, 1);
+	if (parent) {
+		/* torch.XStorage(storage, offset [, size]): a view sharing the elements */
+		if (parent->dtype != dt)
+			return luaL_error(L, "%s: cannot view a %s", ml_l_storage_mt[dt], ml_l_storage_mt[parent->dtype]);
+		lua_Integer off = luaL_optinteger(L, 2, 1);
+		lua_Integer len = luaL_optinteger(L, 3, parent->size - (off - 1));
+		s = ml_storage_new_view(parent, off - 1, len, &e);
+		if (!s)
+			return ml_l_error(L, &e);
+		ml_l_pushstorage(L, s);
+		ml_storage_release(s);
+		return 1;
+	}
 	lua_Integer n = luaL_optinteger(L, 1, 0);
 	if (n < 0)
 		return luaL_error(L, "%s: negative size %d", ml_l_storage_mt[dt], (int)n);
@@ -380,14 +451,6 @@ static int l_storage_new(lua_State *L)
 }
 
 /* ---- life cycle ---- */
-
-static int l_tensor_gc(lua_State *L)
-{
-	ml_tensor *t = lua_touserdata(L, 1);
-	if (t)
-		ml_tensor_release(t);
-	return 0;
-}
 
 static int l_storage_gc(lua_State *L)
 {
@@ -508,6 +571,7 @@ static int l_tensor_typename(lua_State *L)
 	ml_error e;
 	if (ml_tensor_clone_as(r, t, dt, &e))
 		return ml_l_error(L, &e);
+	ml_l_account(L, r);
 	return 1;
 }
 
@@ -523,6 +587,7 @@ static int l_tensor_convert(lua_State *L)
 	ml_error e;
 	if (ml_tensor_clone_as(r, t, dt, &e))
 		return ml_l_error(L, &e);
+	ml_l_account(L, r);
 	return 1;
 }
 
@@ -532,6 +597,21 @@ static int l_tensor_typeas(lua_State *L)
 	ml_tensor *like = ml_l_checktensor(L, 2);
 	lua_settop(L, 1);
 	lua_pushstring(L, ml_l_tensor_mt[like->dtype]);
+	return l_tensor_typename(L);
+}
+
+static int l_tensor_elementsize(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)ml_dtype_info[ml_l_checktensor(L, 1)->dtype].size);
+	return 1;
+}
+
+/* t:real(): t converted to the default tensor type (Torch7's Tensor.real). */
+static int l_tensor_real(lua_State *L)
+{
+	ml_l_checktensor(L, 1);
+	lua_settop(L, 1);
+	lua_pushstring(L, ml_l_tensor_mt[ml_l_default_dtype(L)]);
 	return l_tensor_typename(L);
 }
 
@@ -556,6 +636,7 @@ static int l_tensor_clone(lua_State *L)
 	ml_error e;
 	if (t->ndim && ml_tensor_clone_as(r, t, t->dtype, &e))
 		return ml_l_error(L, &e);
+	ml_l_account(L, r);
 	return 1;
 }
 
@@ -674,12 +755,16 @@ static int l_tensor_narrow(lua_State *L)
 static int l_tensor_select(lua_State *L)
 {
 	ml_tensor *t = ml_l_checktensor(L, 1);
-	int d = check_dim(L, 2, t, "tensor.select");
-	int64_t i = ml_l_checkindex(L, luaL_checkinteger(L, 3), t->size[d], "tensor.select", d + 1);
 	if (t->ndim == 1) {
+		/* a vector selects to a number whatever the dimension argument says,
+		 * as in Torch7 (its own tests rely on it) */
+		luaL_checkinteger(L, 2);
+		int64_t i = ml_l_checkindex(L, luaL_checkinteger(L, 3), t->size[0], "tensor.select", 1);
 		ml_l_pushelem(L, t->dtype, ml_tensor_ptr(t, &i));
 		return 1;
 	}
+	int d = check_dim(L, 2, t, "tensor.select");
+	int64_t i = ml_l_checkindex(L, luaL_checkinteger(L, 3), t->size[d], "tensor.select", d + 1);
 	ml_tensor *r = push_self_view(L);
 	ml_error e;
 	if (ml_tensor_select(r, d, i, &e))
@@ -746,30 +831,62 @@ static int l_tensor_permute(lua_State *L)
 	return 1;
 }
 
+/* Result forms shared by view/viewAs/expand/expandAs: res:f(src, ...) makes
+ * res a view of src (Torch7), x:f(...) returns a new view of x.  Leaves the
+ * view to work on at the top of the stack and returns it; *first is the
+ * index of the first size argument. */
+static ml_tensor *view_target(lua_State *L, int result_form, int *first)
+{
+	if (result_form) {
+		ml_tensor *res = ml_l_checktensor(L, 1);
+		ml_tensor *src = ml_l_checktensor(L, 2);
+		if (res->dtype != src->dtype)
+			luaL_error(L, "tensor.view: result is a %s, source a %s", ml_l_tensor_mt[res->dtype],
+			           ml_l_tensor_mt[src->dtype]);
+		ml_tensor_set(res, src);
+		*first = 3;
+		lua_pushvalue(L, 1);
+		return res;
+	}
+	*first = 2;
+	return ml_l_pushview(L, ml_l_checktensor(L, 1));
+}
+
+/* x:view(sizes) / res:view(src, sizes); x:view(template) views like a template */
 static int l_tensor_view(lua_State *L)
 {
-	ml_tensor *t = ml_l_checktensor(L, 1);
+	ml_l_checktensor(L, 1);
+	int top = lua_gettop(L);
+	int result_form = top >= 3 && ml_l_totensor(L, 2) && !ml_l_totensor(L, 3);
 	int64_t size[ML_MAX_DIMS];
-	int ndim;
-	ml_tensor *like = lua_gettop(L) >= 2 ? ml_l_totensor(L, 2) : NULL;
+	int ndim, first;
+	int sizes_at = result_form ? 3 : 2;
+	ml_tensor *like = top == sizes_at ? ml_l_totensor(L, sizes_at) : NULL;
 	if (like) {
 		ndim = like->ndim;
 		memcpy(size, like->size, sizeof(int64_t) * (size_t)ndim);
 	} else {
-		ndim = ml_l_checksizes(L, 2, size, "tensor.view");
+		ndim = ml_l_checksizes(L, sizes_at, size, "tensor.view");
 	}
-	lua_settop(L, 1);
-	ml_tensor *r = ml_l_pushview(L, t);
+	lua_settop(L, top);
+	ml_tensor *r = view_target(L, result_form, &first);
 	ml_error e;
 	if (ml_tensor_view(r, ndim, size, &e))
 		return ml_l_error(L, &e);
 	return 1;
 }
 
+/* x:viewAs(template) / res:viewAs(src, template) */
 static int l_tensor_viewas(lua_State *L)
 {
-	ml_l_checktensor(L, 2);
-	return l_tensor_view(L);
+	int result_form = ml_l_totensor(L, 3) != NULL;
+	ml_tensor *like = ml_l_checktensor(L, result_form ? 3 : 2);
+	int first;
+	ml_tensor *r = view_target(L, result_form, &first);
+	ml_error e;
+	if (ml_tensor_view(r, like->ndim, like->size, &e))
+		return ml_l_error(L, &e);
+	return 1;
 }
 
 /* torch.reshape([res,] x, sizes...) and x:reshape(sizes...): a contiguous copy (Torch7). */
@@ -810,30 +927,48 @@ static int l_tensor_reshape(lua_State *L)
 	}
 	ml_tensor *r = ml_l_pushtensor(L, tmp.dtype);
 	*r = tmp; /* hand over the reference */
+	ml_l_account(L, r);
 	return 1;
 }
 
+/* x:expand(sizes) / res:expand(src, sizes) */
 static int l_tensor_expand(lua_State *L)
 {
-	ml_tensor *t = ml_l_checktensor(L, 1);
+	ml_l_checktensor(L, 1);
+	int top = lua_gettop(L);
+	int result_form = top >= 3 && ml_l_totensor(L, 2) != NULL;
 	int64_t size[ML_MAX_DIMS];
-	int ndim = ml_l_checksizes(L, 2, size, "tensor.expand");
-	lua_settop(L, 1);
-	ml_tensor *r = ml_l_pushview(L, t);
+	int ndim = ml_l_checksizes(L, result_form ? 3 : 2, size, "tensor.expand");
+	int first;
+	ml_tensor *r = view_target(L, result_form, &first);
 	ml_error e;
 	if (ml_tensor_expand(r, ndim, size, &e))
 		return ml_l_error(L, &e);
 	return 1;
 }
 
+/* x:expandAs(template) / res:expandAs(src, template) */
 static int l_tensor_expandas(lua_State *L)
 {
-	ml_tensor *t = ml_l_checktensor(L, 1);
-	ml_tensor *like = ml_l_checktensor(L, 2);
-	ml_tensor *r = ml_l_pushview(L, t);
+	int result_form = ml_l_totensor(L, 3) != NULL;
+	ml_tensor *like = ml_l_checktensor(L, result_form ? 3 : 2);
+	int first;
+	ml_tensor *r = view_target(L, result_form, &first);
 	ml_error e;
 	if (ml_tensor_expand(r, like->ndim, like->size, &e))
 		return ml_l_error(L, &e);
+	return 1;
+}
+
+/* t:isSetTo(u): same storage, offset, sizes and strides (and not empty) */
+static int l_tensor_issetto(lua_State *L)
+{
+	ml_tensor *a = ml_l_checktensor(L, 1), *b = ml_l_checktensor(L, 2);
+	int same = a->storage && a->storage == b->storage && a->offset == b->offset &&
+	           ml_tensor_same_size(a, b);
+	for (int d = 0; same && d < a->ndim; d++)
+		same = a->stride[d] == b->stride[d];
+	lua_pushboolean(L, same);
 	return 1;
 }
 
@@ -996,6 +1131,7 @@ static int fill_factory(lua_State *L, double v, const char *who)
 	if (ml_tensor_resize(res, ndim, size, &e))
 		return ml_l_error(L, &e);
 	ml_tensor_fill(res, v);
+	ml_l_account(L, res);
 	return 1;
 }
 
@@ -1006,19 +1142,32 @@ static int l_torch_ones(lua_State *L) { return fill_factory(L, 1, "torch.ones");
 static int l_tensor_zeros(lua_State *L) { ml_l_checktensor(L, 1); return fill_factory(L, 0, "tensor.zeros"); }
 static int l_tensor_ones(lua_State *L) { ml_l_checktensor(L, 1); return fill_factory(L, 1, "tensor.ones"); }
 
+/* A new contiguous vector of n elements to fill: of res's dtype when a result
+ * tensor is given at index 1 (see vector_done), else of the default dtype. */
 static ml_tensor *vector_result(lua_State *L, int have_res, int64_t n)
 {
-	ml_tensor *r;
-	if (have_res) {
-		r = ml_l_checktensor(L, 1);
-		lua_pushvalue(L, 1);
-	} else {
-		r = ml_l_pushtensor(L, ml_l_default_dtype(L));
-	}
+	ml_tensor *r = ml_l_pushtensor(L, have_res ? ml_l_checktensor(L, 1)->dtype : ml_l_default_dtype(L));
 	ml_error e;
 	if (ml_tensor_resize(r, 1, &n, &e))
 		ml_l_error(L, &e);
 	return r;
+}
+
+/* With a result tensor at index 1, moves the filled vector on top of the
+ * stack into it (Torch7: res keeps its shape and strides when it has n
+ * elements, else becomes a vector of n) and leaves res on top. */
+static int vector_done(lua_State *L, int have_res)
+{
+	if (!have_res)
+		return 1;
+	ml_tensor *res = ml_l_checktensor(L, 1), *v = ml_l_checktensor(L, -1);
+	ml_error e;
+	if (ml_tensor_numel(res) != ml_tensor_numel(v) && ml_tensor_resize(res, 1, v->size, &e))
+		return ml_l_error(L, &e);
+	if (ml_tensor_copy(res, v, &e))
+		return ml_l_error(L, &e);
+	lua_pushvalue(L, 1);
+	return 1;
 }
 
 /* torch.range([res,] x, y [, step]): x, x+step, ... up to y inclusive. */
@@ -1038,7 +1187,7 @@ static int l_torch_range(lua_State *L)
 	size_t es = ml_dtype_info[r->dtype].size;
 	for (int64_t i = 0; i < n; i++)
 		ml_store_f64(r->dtype, p + (size_t)i * es, x + (double)i * step);
-	return 1;
+	return vector_done(L, h);
 }
 
 static int linlog(lua_State *L, int logscale, const char *who)
@@ -1057,7 +1206,7 @@ static int linlog(lua_State *L, int logscale, const char *who)
 		double v = n == 1 ? a : (i == n - 1 ? b : a + (b - a) * (double)i / (double)(n - 1));
 		ml_store_f64(r->dtype, p + (size_t)i * es, logscale ? pow(10.0, v) : v);
 	}
-	return 1;
+	return vector_done(L, h);
 }
 
 static int l_torch_linspace(lua_State *L) { return linlog(L, 0, "torch.linspace"); }
@@ -1219,6 +1368,12 @@ static int l_storage_type(lua_State *L)
 	return 1;
 }
 
+static int l_storage_elementsize(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)ml_dtype_info[ml_l_checkstorage(L, 1)->dtype].size);
+	return 1;
+}
+
 static int l_storage_len(lua_State *L)
 {
 	lua_pushinteger(L, ml_l_checkstorage(L, 1)->size);
@@ -1239,8 +1394,12 @@ static const luaL_Reg tensor_methods[] = {
 	{"isContiguous", l_tensor_iscontiguous},
 	{"isSameSizeAs", l_tensor_issamesizeas},
 	{"isSize", l_tensor_issize},
+	{"isSetTo", l_tensor_issetto},
+	{"isTensor", l_torch_istensor},
 	{"type", l_tensor_typename},
 	{"typeAs", l_tensor_typeas},
+	{"elementSize", l_tensor_elementsize},
+	{"real", l_tensor_real},
 	{"clone", l_tensor_clone},
 	{"contiguous", l_tensor_contiguous},
 	{"copy", l_tensor_copy},
@@ -1270,6 +1429,9 @@ static const luaL_Reg tensor_methods[] = {
 	{"apply", l_tensor_apply},
 	{"map", l_tensor_map},
 	{"map2", l_tensor_map2},
+	{"range", l_torch_range},       /* x:range(a, b): x is the result, as in Torch7 */
+	{"linspace", l_torch_linspace},
+	{"logspace", l_torch_logspace},
 	{NULL, NULL},
 };
 
@@ -1296,6 +1458,7 @@ static const luaL_Reg storage_methods[] = {
 	{"copy", l_storage_copy},
 	{"totable", l_storage_totable},
 	{"type", l_storage_type},
+	{"elementSize", l_storage_elementsize},
 	{NULL, NULL},
 };
 
@@ -1326,6 +1489,10 @@ void ml_l_open_tensor(lua_State *L, int methods, int torch)
 	luaL_setfuncs(L, torch_functions, 0);
 	lua_pop(L, 1);
 
+	ext_mem *m = lua_newuserdatauv(L, sizeof(ext_mem), 0);
+	m->live = m->base = 0;
+	lua_setfield(L, LUA_REGISTRYINDEX, EXT_MEM_KEY);
+
 	lua_newtable(L); /* storage methods, shared by every storage type */
 	luaL_setfuncs(L, storage_methods, 0);
 	int smethods = lua_gettop(L);
@@ -1340,12 +1507,21 @@ void ml_l_open_tensor(lua_State *L, int methods, int torch)
 		lua_setfield(L, -2, "__index");
 		lua_pushcfunction(L, ml_l_tensor_newindex);
 		lua_setfield(L, -2, "__newindex");
-		lua_pushcfunction(L, l_tensor_gc);
+		lua_getfield(L, LUA_REGISTRYINDEX, EXT_MEM_KEY);
+		lua_pushcclosure(L, l_tensor_gc, 1);
 		lua_setfield(L, -2, "__gc");
-		lua_pushcfunction(L, l_tensor_gc);
+		lua_getfield(L, LUA_REGISTRYINDEX, EXT_MEM_KEY);
+		lua_pushcclosure(L, l_tensor_gc, 1);
 		lua_setfield(L, -2, "__close");
 		lua_pushcfunction(L, l_tensor_len);
 		lua_setfield(L, -2, "__len");
+		/* Torch7 code reaches methods through the metatable
+		 * (torch.getmetatable("torch.DoubleTensor").split): let the
+		 * metatable itself index the method table. */
+		lua_createtable(L, 0, 1);
+		lua_pushvalue(L, methods);
+		lua_setfield(L, -2, "__index");
+		lua_setmetatable(L, -2);
 		lua_pop(L, 1);
 
 		/* storage metatable */

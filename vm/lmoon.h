@@ -36,6 +36,13 @@ ml_tensor *ml_l_pushview(lua_State *L, const ml_tensor *src);
 /* Pushes a storage userdata taking one new reference on s. */
 void ml_l_pushstorage(lua_State *L, ml_storage *s);
 
+/* Tells Lua's collector about the elements of a tensor that this call just
+ * allocated: tensor memory lives outside the Lua heap, so without this a loop
+ * making large temporaries (c = a + b on 10M elements) would run far ahead of
+ * the collector.  Results of 1 MiB or more count as that many KiB of Lua
+ * allocation (lua_gc's LUA_GCSTEP), which collects the previous temporaries. */
+void ml_l_account(lua_State *L, const ml_tensor *t);
+
 /* Raises e->msg as a Lua error (never used as a format string). */
 int ml_l_error(lua_State *L, const ml_error *e);
 
@@ -71,6 +78,10 @@ struct ml_generator *ml_l_checkgenerator(lua_State *L, int idx);
 /* The default generator (the one torch.manualSeed(n) seeds). */
 struct ml_generator *ml_l_default_generator(lua_State *L);
 
+/* ---- child processes (l_proc.c): "moonlab.proc" userdata, see kernels/proc.h ---- */
+
+extern const char ml_l_proc_mt[];
+
 /* ---- registration: each binding module adds its functions to the shared
  * tensor method table (stack index `methods`) and to the torch table (`torch`). */
 
@@ -83,6 +94,13 @@ void ml_l_open_random(lua_State *L, int methods, int torch);
 void ml_l_open_sys(lua_State *L, int methods, int torch);
 void ml_l_open_file(lua_State *L, int methods, int torch);
 void ml_l_open_image(lua_State *L, int methods, int torch);
+void ml_l_open_npy(lua_State *L, int methods, int torch);
+void ml_l_open_proc(lua_State *L, int methods, int torch);
+void ml_l_open_csv(lua_State *L, int methods, int torch);
+void ml_l_open_index_ops(lua_State *L, int methods, int torch);
+void ml_l_open_shape(lua_State *L, int methods, int torch);
+void ml_l_open_sort(lua_State *L, int methods, int torch);
+void ml_l_open_conv(lua_State *L, int methods, int torch);
 
 /* luaopen_moonlab_core: builds the torch table with every binding module;
  * the Lua side (stdlib/torch/init.lua) completes it. */

@@ -209,7 +209,9 @@ static int find_stdlib(const cmdline *c, char out[PATH_MAX])
 static int open_moonlab(lua_State *L, const char *stdlib)
 {
 	lua_getglobal(L, "package");
-	lua_pushfstring(L, "%s/?.lua;%s/?/init.lua;", stdlib, stdlib);
+	/* plot/ (the plot layer) sits next to stdlib/, in the tree and installed */
+	lua_pushfstring(L, "%s/?.lua;%s/?/init.lua;%s/../plot/?.lua;%s/../plot/?/init.lua;", stdlib,
+	                stdlib, stdlib, stdlib);
 	lua_getfield(L, -2, "path");
 	lua_concat(L, 2);
 	lua_setfield(L, -2, "path");

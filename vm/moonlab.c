@@ -32,6 +32,13 @@ int luaopen_moonlab_core(lua_State *L)
 	ml_l_open_sys(L, methods, torch);
 	ml_l_open_file(L, methods, torch);
 	ml_l_open_image(L, methods, torch);
+	ml_l_open_npy(L, methods, torch);
+	ml_l_open_proc(L, methods, torch);
+	ml_l_open_csv(L, methods, torch);
+	ml_l_open_index_ops(L, methods, torch);
+	ml_l_open_shape(L, methods, torch);
+	ml_l_open_sort(L, methods, torch);
+	ml_l_open_conv(L, methods, torch);
 	lua_pushvalue(L, methods);
 	lua_setfield(L, torch, "_tensor_methods");
 	lua_settop(L, torch);
@@ -72,7 +79,9 @@ int luaopen_moonlab(lua_State *L)
 		return luaL_error(L, "moonlab: cannot find the stdlib folder next to moonlab.so "
 		                     "(set MOONLAB_STDLIB)");
 	lua_getglobal(L, "package");
-	lua_pushfstring(L, "%s/?.lua;%s/?/init.lua;", found, found);
+	/* plot/ (the plot layer) sits next to stdlib/, in the tree and installed */
+	lua_pushfstring(L, "%s/?.lua;%s/?/init.lua;%s/../plot/?.lua;%s/../plot/?/init.lua;", found,
+	                found, found, found);
 	lua_getfield(L, -2, "path");
 	lua_concat(L, 2);
 	lua_setfield(L, -2, "path");

@@ -13,5 +13,6 @@ require "torch.class"
 require "torch.print"
 require "torch.Tester"
 require "torch.serialize"
+require "torch.cmdline"
 
 return torch

@@ -126,6 +126,87 @@ case("small_add_10", function()
   for i = 1, 10 do check(c[i] == a[i] + b[i], "small add") end
   return time_it(function() return a + b end)
 end)
+-- indexing on 1M elements: index (numpy's take) of random positions, and
+-- gather (numpy's take_along_axis) along each dimension of a 1000x1000 matrix
+case("index_1M", function()
+  torch.manualSeed(3)
+  local n = 1000000
+  local x, idx = torch.rand(n), torch.LongTensor(n):random(1, n)
+  local r = x:index(1, idx)
+  for i = 1, n, 9973 do check(r[i] == x[idx[i]], "index") end
+  return time_it(function() return x:index(1, idx) end)
+end)
+for dim = 1, 2 do
+  case("gather_1M_dim" .. dim, function()
+    torch.manualSeed(4)
+    local x, idx = torch.rand(1000, 1000), torch.LongTensor(1000, 1000):random(1, 1000)
+    local r = x:gather(dim, idx)
+    for i = 1, 1000, 97 do
+      for j = 1, 1000, 89 do
+        check(r[i][j] == (dim == 1 and x[idx[i][j]][j] or x[i][idx[i][j]]), "gather")
+      end
+    end
+    return time_it(function() return x:gather(dim, idx) end)
+  end)
+end
+
+-- issue 3: linear algebra
+case("svd_500", function()
+  torch.manualSeed(1)
+  local a = torch.Tensor(500, 500):uniform(-1, 1)
+  local u, s, v = torch.svd(a)
+  check((torch.mv(a, v:select(2, 1)) - u:select(2, 1) * s[1]):abs():max() < 1e-10, "svd")
+  return time_it(function() return torch.svd(a) end, 7)
+end)
+case("gesv_1000", function()
+  torch.manualSeed(1)
+  local a = torch.Tensor(1000, 1000):uniform(-1, 1)
+  for i = 1, 1000 do a[i][i] = a[i][i] + 10 end
+  local b = torch.Tensor(1000, 1):uniform(-1, 1)
+  local x = torch.gesv(b, a)
+  check((torch.mm(a, x) - b):abs():max() < 1e-10, "gesv")
+  return time_it(function() return torch.gesv(b, a) end, 9)
+end)
+
+-- order statistics: torch.sort returns values and 1-based indices (numpy's
+-- np.sort only values); topk of a small k against numpy's argpartition route
+case("sort_10M", function()
+  local a = big()
+  local v, i = torch.DoubleTensor(), torch.LongTensor()
+  torch.sort(v, i, a)
+  for j = 2, N, 9973 do check(v[j - 1] <= v[j] and a[i[j]] == v[j], "sort") end
+  return time_it(function() torch.sort(v, i, a) end, 5)
+end)
+case("topk_10M", function()
+  local a = big()
+  local v, i = torch.DoubleTensor(), torch.LongTensor()
+  torch.topk(v, i, a, 10)
+  local s = torch.sort(a)
+  for j = 1, 10 do check(v[j] == s[j] and a[i[j]] == v[j], "topk") end
+  return time_it(function() torch.topk(v, i, a, 10) end, 7)
+end)
+
+-- conv2 of a 512x512 image with a 7x7 kernel ('F' is scipy.signal.convolve2d's default mode)
+for _, mode in ipairs({"F", "V"}) do
+  case("conv2_512_7x7_" .. mode, function()
+    torch.manualSeed(4)
+    local x, k = torch.DoubleTensor(512, 512):uniform(), torch.DoubleTensor(7, 7):uniform()
+    local r = torch.DoubleTensor()
+    torch.conv2(r, x, k, mode)
+    local off = mode == "F" and 6 or 0
+    for _, ij in ipairs({{1, 1}, {40, 300}, {r:size(1), r:size(2)}}) do
+      local s = 0
+      for a = 1, 7 do
+        for b = 1, 7 do
+          local xi, xj = ij[1] + a - 1 - off, ij[2] + b - 1 - off
+          if xi >= 1 and xi <= 512 and xj >= 1 and xj <= 512 then s = s + x[xi][xj] * k[8 - a][8 - b] end
+        end
+      end
+      check(math.abs(s - r[ij[1]][ij[2]]) <= 1e-12 * math.max(1, math.abs(s)), "conv2")
+    end
+    return time_it(function() torch.conv2(r, x, k, mode) end)
+  end)
+end
 
 for _, c in ipairs(cases) do
   if not only or c.name:find(only, 1, true) then

@@ -112,6 +112,62 @@ def _():
     return time_it(lambda: a + b)
 
 
+@case("svd_500")
+def _():
+    a = rng.uniform(-1, 1, (500, 500))
+    u, s, vt = np.linalg.svd(a)
+    assert np.abs(u @ np.diag(s) @ vt - a).max() < 1e-10
+    return time_it(lambda: np.linalg.svd(a), 7)
+
+
+@case("gesv_1000")
+def _():
+    a = rng.uniform(-1, 1, (1000, 1000)) + 10 * np.eye(1000)
+    b = rng.uniform(-1, 1, (1000, 1))
+    assert np.abs(a @ np.linalg.solve(a, b) - b).max() < 1e-10
+    return time_it(lambda: np.linalg.solve(a, b), 9)
+@case("index_1M")
+def _():
+    n = 1_000_000
+    x, idx = rng.random(n), rng.integers(0, n, n)
+    return time_it(lambda: np.take(x, idx))
+
+
+for dim in (1, 2):
+    def gather(dim=dim):
+        x, idx = rng.random((1000, 1000)), rng.integers(0, 1000, (1000, 1000))
+        return time_it(lambda: np.take_along_axis(x, idx, axis=dim - 1))
+    case("gather_1M_dim%d" % dim)(gather)
+@case("sort_10M")
+def _():
+    a, _, _ = big()
+    return time_it(lambda: np.sort(a), 5)
+
+
+@case("topk_10M")
+def _():
+    a, _, _ = big()
+
+    def topk():
+        p = np.argpartition(a, 10)[:10]
+        return a[p[np.argsort(a[p], kind="stable")]], p
+    return time_it(topk, 7)
+
+
+try:
+    from scipy import signal
+except ImportError:  # scipy is optional: the conv2 cases then have no peer
+    signal = None
+
+if signal is not None:
+    for mode in ("F", "V"):
+        def conv2(mode=mode):
+            x, k = rng.random((512, 512)), rng.random((7, 7))
+            m = "full" if mode == "F" else "valid"
+            return time_it(lambda: signal.convolve2d(x, k, m))
+        case("conv2_512_7x7_" + mode)(conv2)
+
+
 for name, fn in cases:
     if only is None or only in name:
         print("%s %.9g" % (name, fn()), flush=True)

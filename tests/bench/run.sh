@@ -48,6 +48,15 @@ sum_10M 1.5
 mean_10M 1.5
 var_10M 1.5
 small_add_10 1.6667
+svd_500 1.0
+gesv_1000 1.0
+index_1M 1.0
+gather_1M_dim1 1.0
+gather_1M_dim2 1.0
+sort_10M 1.0
+topk_10M 1.0
+conv2_512_7x7_F 1.0
+conv2_512_7x7_V 1.0
 T
 
 printf '%-16s %14s %14s %8s %8s  %s\n' case moonlab numpy ratio target ""

@@ -337,6 +337,23 @@ H.test("storage", function()
   H.check_error("expected a number", function() s[1] = "a" end)
 end)
 
+H.test("storage views share elements", function()
+  local s1 = torch.LongStorage({ 3, 4, 5 })
+  local s2 = torch.LongStorage(s1, 2)
+  H.eq(s2:size(), 2)
+  H.eq(s2[1], 4)
+  s2[1] = 13
+  H.eq(s1[2], 13)
+  local s3 = torch.LongStorage(s1, 1, 1)
+  H.eq(s3:size(), 1)
+  s1 = nil
+  collectgarbage()
+  H.eq(s2[2], 5, "the view keeps its parent alive")
+  H.check_error("outside a storage of 2", torch.LongStorage, s2, 2, 5)
+  H.check_error("cannot view a torch.LongStorage", torch.IntStorage, s2, 1)
+  H.check_error("does not own its memory", function() s2:resize(10) end)
+end)
+
 H.test("garbage collection keeps views valid", function()
   local v
   do
@@ -349,6 +366,58 @@ H.test("garbage collection keeps views valid", function()
   local st = torch.Tensor({ 1, 2, 3 }):storage()
   collectgarbage()
   H.eq(st[3], 3)
+end)
+
+H.test("methods are reachable through the metatable, as in Torch7", function()
+  for _, name in ipairs(types) do
+    local mt = torch.getmetatable("torch." .. name .. "Tensor")
+    H.eq(mt.narrow, torch.DoubleTensor.narrow)
+    H.eq(mt.__index ~= nil, true)
+  end
+end)
+
+H.test("elementSize, real, select on a vector", function()
+  local sizes = { Byte = 1, Char = 1, Short = 2, Int = 4, Long = 8, Float = 4, Double = 8 }
+  for name, n in pairs(sizes) do
+    H.eq(torch[name .. "Tensor"]():elementSize(), n)
+    H.eq(torch[name .. "Storage"]():elementSize(), n)
+  end
+  H.eq(torch.IntTensor({ 1, 2 }):real():type(), torch.getdefaulttensortype())
+  local v = torch.Tensor({ 5, 6, 7 })
+  H.eq(v:select(1, 2), 6)
+  H.eq(v:select(2, 3), 7, "Torch7 ignores the dimension of a vector select")
+  H.check_error("index 4 out of range", function() return v:select(1, 4) end)
+end)
+
+H.test("result forms of view and expand, isSetTo, isTensor", function()
+  local src = torch.range(1, 15)
+  local res = torch.Tensor()
+  H.eq(res:view(src, 3, 5), res)
+  H.eq(res:size(1), 3)
+  H.eq(res[{ 3, 5 }], 15)
+  res:view(src, torch.LongStorage({ 5, -1 }))
+  H.eq(res:size(2), 3)
+  res:viewAs(src, torch.Tensor(3, 5))
+  H.eq(res:size(2), 5)
+  res[1][1] = 100
+  H.eq(src[1], 100, "result views the source")
+  local col = torch.Tensor({ 1, 2 }):view(2, 1)
+  local ex = torch.Tensor()
+  ex:expand(col, 2, 4)
+  H.eq(ex:size(2), 4)
+  H.eq(ex[{ 2, 4 }], 2)
+  ex:expandAs(col, torch.Tensor(2, 6))
+  H.eq(ex:size(2), 6)
+  local t1 = torch.Tensor(3, 4)
+  local t3 = torch.Tensor():set(t1)
+  H.eq(t1:isSetTo(t3), true)
+  H.eq(t3:isSetTo(t1), true)
+  H.eq(t1:isSetTo(torch.Tensor(3, 4)), false)
+  H.eq(t1:isSetTo(t1:t()), false)
+  H.eq(torch.Tensor():isSetTo(torch.Tensor()), false)
+  H.eq(torch.Tensor.isTensor(t1), true)
+  H.eq(torch.Tensor.isTensor(3), false)
+  H.check_error("result is a torch.FloatTensor", function() torch.FloatTensor():view(src, 15) end)
 end)
 
 H.test("type errors name the function", function()
