@@ -17,8 +17,8 @@
 local M = {}
 
 --- The docs areas: moonlab/docs/<area>.lua, in the order help(torch) lists them.
-M.AREAS = { "tensor", "math", "reduce", "blas", "linalg", "random", "sys", "print",
-  "class", "serialize", "file", "tester", "image", "repl" }
+M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linalg", "conv",
+  "random", "sys", "print", "class", "serialize", "npy", "file", "cmdline", "tester", "image", "csv", "repl" }
 
 local docs      -- name -> docstring, once loaded
 local area_of   -- name -> area
@@ -120,9 +120,15 @@ local function reverse_index()
     class_methods("File:", dbg[n])
   end
   class_methods("Tester:", dbg["torch.Tester"])
+  class_methods("CmdLine:", dbg["torch.CmdLine"])
   for _, g in ipairs { "help", "apropos" } do add(rawget(_G, g), g) end
   for name, mod in pairs(package.loaded) do
-    if type(mod) == "table" and mod ~= _G and not idx[mod] then add(mod, name) end
+    if type(mod) == "table" and mod ~= _G and mod ~= torch then
+      add(mod, name)
+      for k, v in pairs(mod) do
+        if type(k) == "string" and type(v) == "function" then add(v, name .. "." .. k) end
+      end
+    end
   end
   return idx
 end
@@ -248,6 +254,7 @@ local function table_text(t, name)
   table.sort(names)
   table.sort(bare)
   if #names > 0 then
+    if #out > 0 then out[#out + 1] = "" end
     out[#out + 1] = (name or "this table") .. " functions:"
     out[#out + 1] = listing(names, "  ")
   end
@@ -300,12 +307,14 @@ function M.text(x)
   local names = idx[x]
   if names then
     local name = best(names)
-    if M.get(name) then
-      if type(x) == "table" and name:match("^torch%.%a*Tensor$") then
-        return M.get(name) .. "\n\n" .. module_text("Tensor:", "-")
-      end
-      return M.get(name)
+    if type(x) == "table" and name:match("^torch%.%a*Tensor$") then
+      return (M.get(name) or name) .. "\n\n" .. module_text("Tensor:", "-")
     end
+    if type(x) == "table" and not getmetatable(x) then -- a module: its doc and functions
+      local t = table_text(x, name)
+      if t then return t end
+    end
+    if M.get(name) then return M.get(name) end
     if type(x) == "table" then
       local t = table_text(x, name)
       if t then return t end

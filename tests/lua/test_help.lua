@@ -40,7 +40,10 @@ for _, k in ipairs(public(torch._storage_methods)) do required[#required + 1] = 
 for _, k in ipairs(methods(reg["torch.Timer"])) do required[#required + 1] = "Timer:" .. k end
 for _, k in ipairs(methods(reg["torch.File"])) do required[#required + 1] = "File:" .. k end
 for _, k in ipairs(methods(reg["torch.Tester"])) do required[#required + 1] = "Tester:" .. k end
+for _, k in ipairs(methods(reg["torch.CmdLine"])) do required[#required + 1] = "CmdLine:" .. k end
 for _, k in ipairs(public(image, true)) do required[#required + 1] = "image." .. k end
+local csv = require "moonlab.csv"
+for _, k in ipairs(public(csv, true)) do required[#required + 1] = "moonlab.csv." .. k end
 
 H.test("every public function and method has a docstring", function()
   local missing = {}
@@ -59,7 +62,8 @@ H.test("every documented name exists", function()
     if m then return torch._tensor_methods[m] ~= nil end
     m = name:match("^Storage:(.+)$")
     if m then return torch._storage_methods[m] ~= nil end
-    for cls, reg_name in pairs { Timer = "torch.Timer", File = "torch.File", Tester = "torch.Tester" } do
+    for cls, reg_name in pairs { Timer = "torch.Timer", File = "torch.File", Tester = "torch.Tester",
+      CmdLine = "torch.CmdLine" } do
       m = name:match("^" .. cls .. ":(.+)$")
       if m then
         local mt = reg[reg_name]
@@ -69,6 +73,7 @@ H.test("every documented name exists", function()
     m = name:match("^image%.(.+)$")
     if m then return image[m] ~= nil end
     if name == "torch" or name == "image" or name == "help" or name == "apropos" then return true end
+    if name == "moonlab.csv" then return true end
     local mod, fn = name:match("^(moonlab%.%a+)%.(.+)$")
     if mod then return require(mod)[fn] ~= nil end
     return false

@@ -51,6 +51,8 @@ D["torch.Storage"] = doc("torch.Storage([n]) | torch.Storage(table)",
   { { "n", "number of elements, zero-filled" }, { "table", "a list of numbers to copy" } },
   "local s = torch.Storage(4):fill(2)\nprint(s:totable()[4])")
 
+D["Storage:elementSize"] = doc("s:elementSize()", "Bytes per element of storage s.", {},
+  "print(torch.IntStorage(2):elementSize())   -- 4")
 D["Storage:size"] = doc("s:size()", "Number of elements of storage s (also #s).", {},
   "print(torch.DoubleStorage(5):size())")
 D["Storage:fill"] = doc("s:fill(value)", "Sets every element of s to value; returns s.",
@@ -148,6 +150,12 @@ for _, ty in ipairs(TYPES) do
     "print(torch.Tensor{1.5, 300}:" .. T:lower() .. "())",
     "Floating values convert to integers by truncation toward zero, saturating at the type's range.")
 end
+M("elementSize", "x:elementSize()", "Bytes per element of x (8 for Double).", {},
+  "print(torch.FloatTensor():elementSize())   -- 4")
+M("real", "x:real()", "x converted to the default tensor type (x itself when already of it).", {},
+  "print(torch.IntTensor{1, 2}:real():type())")
+M("isSetTo", "x:isSetTo(y)", "True when x and y view the same elements (same storage, offset, sizes and strides).",
+  { { "y", "a tensor" } }, "local x = torch.Tensor(3)\nprint(x:isSetTo(torch.Tensor():set(x)), x:isSetTo(x:clone()))")
 M("clone", "x:clone()", "A contiguous copy of x with its own storage.", {},
   "local x = torch.Tensor{1, 2}\nlocal y = x:clone()\ny[1] = 5\nprint(x[1])")
 M("contiguous", "x:contiguous()", "x itself when contiguous, else a contiguous copy.", {},
