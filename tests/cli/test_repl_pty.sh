@@ -82,6 +82,20 @@ has "multi-line expression prints" " 5
 [torch.DoubleTensor of size 2]" "$out"
 has "multi-line function" "144" "$out"
 
+# a pasted block (all lines in one write) runs chunk by chunk
+cat >"$tmp/paste" <<'STEPS'
+wait [1]> 
+send a = 1\nb = 2\nfunction f()\n  return a + b\nend\nf() * 10\n
+wait 30\n[5]> 
+eof
+STEPS
+drive paste
+has "pasted block: continuation inside it" "[3]> function f()
+...>   return a + b
+...> end
+[4]> f() * 10
+30" "$out"
+
 # Ctrl-C at the prompt discards the half-typed line (1+ would make 1+2 = 3),
 # and inside a continuation it discards the whole chunk.
 cat >"$tmp/ctrlc" <<'STEPS'
