@@ -180,6 +180,28 @@ if "$PY" -c "import sys; sys.exit(0 if $took < 6 else 1)"; then ok; else
 fi
 eq "exit 0 after interrupting kernels" "exit 0" "$(last)"
 
+# A LAPACK call polls no flag: the second Ctrl-C warns, the error comes when
+# the call returns, and the session lives on.
+cat >"$tmp/lapack" <<'STEPS'
+wait [1]> 
+send a = torch.rand(2500, 2500)\n
+wait [2]> 
+send x = torch.inverse(a)\n
+sleep 0.3
+send \x03
+sleep 0.2
+send \x03
+wait once more
+wait [3]> 
+send "alive"\n
+wait alive\n[4]> 
+eof
+STEPS
+drive lapack
+has "second Ctrl-C warns" "(Ctrl-C once more kills moonlab)" "$out"
+has "interrupted after the LAPACK call" "interrupted" "$out"
+eq "alive after two Ctrl-C" "exit 0" "$(last)"
+
 # Line editing: Ctrl-A moves to the start; the up arrow recalls history.
 cat >"$tmp/edit" <<'STEPS'
 wait [1]> 
