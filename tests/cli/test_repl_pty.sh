@@ -184,7 +184,7 @@ eq "exit 0 after interrupting kernels" "exit 0" "$(last)"
 # the call returns, and the session lives on.
 cat >"$tmp/lapack" <<'STEPS'
 wait [1]> 
-send a = torch.rand(2500, 2500)\n
+send a = torch.rand(3500, 3500)\n
 wait [2]> 
 send x = torch.inverse(a)\n
 sleep 0.3
