@@ -93,13 +93,13 @@ static double naive_entry(const float *a, int64_t lda_r, int64_t lda_c, const fl
 	return s;
 }
 
-/* 1100x1000 by 1000x1000: more than 2^30 multiply-adds, so two row panels
- * (1024 and 76 rows); a plain and a transposed a. */
+/* 4200x2048 by 2048x2048: more than 2^34 multiply-adds, so two row panels
+ * (4096 and 104 rows); a plain and a transposed a. */
 static void test_gemm(void)
 {
 	ml_error e;
 	ml_interrupt flag = {0};
-	const int64_t M = 1100, K = 1000, N = 1000;
+	const int64_t M = 4200, K = 2048, N = 2048;
 	int64_t sa[2] = {M, K}, sat[2] = {K, M}, sb[2] = {K, N}, sc[2] = {M, N};
 	ml_tensor a, at, b, c;
 	CHECK(ml_tensor_init_sized(&a, ML_FLOAT, 2, sa, &e) == ML_OK, "alloc a");
@@ -116,7 +116,7 @@ static void test_gemm(void)
 		pb[i] = (float)((i * 104729) % 11 - 5) / 4.0f;
 	ml_interrupt_watch(&flag);
 
-	static const int64_t rows[] = {0, 1, 1023, 1024, 1099};
+	static const int64_t rows[] = {0, 1, 4095, 4096, 4199};
 	for (int pass = 0; pass < 2; pass++) {
 		ml_tensor av = at; /* pass 1: a as the transpose of at (borrowed view) */
 		ml_tensor_transpose(&av, 0, 1, &e);
@@ -125,7 +125,7 @@ static void test_gemm(void)
 		CHECK(rc == ML_OK, "pass %d: product (%s)", pass, rc ? e.msg : "");
 		const float *pc = ml_tensor_data(&c);
 		for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
-			for (int64_t j = 0; j < N; j += 333) {
+			for (int64_t j = 0; j < N; j += 511) {
 				int64_t i = rows[r];
 				double want = naive_entry(pa, K, 1, pb, K, N, i, j);
 				CHECK_NEAR(pc[i * N + j], want, 1e-4);
