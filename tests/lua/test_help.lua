@@ -44,6 +44,10 @@ for _, k in ipairs(methods(reg["torch.CmdLine"])) do required[#required + 1] = "
 for _, k in ipairs(public(image, true)) do required[#required + 1] = "image." .. k end
 local csv = require "moonlab.csv"
 for _, k in ipairs(public(csv, true)) do required[#required + 1] = "moonlab.csv." .. k end
+local plot = require "moonlab.plot"
+for _, k in ipairs(public(plot, true)) do required[#required + 1] = "moonlab.plot." .. k end
+local gnuplot = require "gnuplot"
+for _, k in ipairs(public(gnuplot, true)) do required[#required + 1] = "gnuplot." .. k end
 
 H.test("every public function and method has a docstring", function()
   local missing = {}
@@ -73,7 +77,9 @@ H.test("every documented name exists", function()
     m = name:match("^image%.(.+)$")
     if m then return image[m] ~= nil end
     if name == "torch" or name == "image" or name == "help" or name == "apropos" then return true end
-    if name == "moonlab.csv" then return true end
+    if name == "moonlab.csv" or name == "moonlab.plot" or name == "gnuplot" then return true end
+    m = name:match("^gnuplot%.(.+)$")
+    if m then return gnuplot[m] ~= nil end
     local mod, fn = name:match("^(moonlab%.%a+)%.(.+)$")
     if mod then return require(mod)[fn] ~= nil end
     return false
@@ -131,6 +137,9 @@ H.test("help finds C functions, methods, Lua functions and modules by value", fu
   H.ok(help.text(torch):find("Linear algebra", 1, true), "module help groups by area")
   H.ok(help.text(x):find("Tensor:narrow", 1, true), "a tensor's help lists its methods")
   H.ok(help.text(image):find("image.scale", 1, true), "the image module lists its functions")
+  H.ok(not help.text(plot):find("Without a docstring", 1, true), "moonlab.plot is fully documented")
+  H.ok(help.text(gnuplot):find("gnuplot.imagesc", 1, true), "the gnuplot module lists its functions")
+  H.eq(help.text(plot.line), help.get("moonlab.plot.line"))
   H.ok(help.text(x.abs):find("torch.abs", 1, true), "a method shares its torch function's docstring")
 end)
 
