@@ -61,6 +61,8 @@ function M.get(name)
   if d then return d end
   local m = name:match("^Tensor:([%w_]+)$")
   if m then return docs["torch." .. m] end
+  m = name:match("^Figure:([%w_]+)$") -- plot figures' methods share moonlab.plot's docstrings
+  if m then return docs["moonlab.plot." .. m] end
 end
 
 --- help.names() -> sorted list of every documented name.
@@ -121,6 +123,8 @@ local function reverse_index()
   end
   class_methods("Tester:", dbg["torch.Tester"])
   class_methods("CmdLine:", dbg["torch.CmdLine"])
+  local pf = package.loaded["moonlab.plot.figure"]
+  if type(pf) == "table" then class_methods("Figure:", pf.Figure) end
   for _, g in ipairs { "help", "apropos" } do add(rawget(_G, g), g) end
   for name, mod in pairs(package.loaded) do
     if type(mod) == "table" and mod ~= _G and mod ~= torch then

@@ -140,6 +140,9 @@ H.test("help finds C functions, methods, Lua functions and modules by value", fu
   H.ok(not help.text(plot):find("Without a docstring", 1, true), "moonlab.plot is fully documented")
   H.ok(help.text(gnuplot):find("gnuplot.imagesc", 1, true), "the gnuplot module lists its functions")
   H.eq(help.text(plot.line), help.get("moonlab.plot.line"))
+  local fig = plot.figure({output = "none"})
+  H.eq(help.text(fig.line), help.get("moonlab.plot.line"), "a figure method shares its plot function's docstring")
+  fig:close()
   H.ok(help.text(x.abs):find("torch.abs", 1, true), "a method shares its torch function's docstring")
 end)
 
