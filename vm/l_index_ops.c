@@ -89,16 +89,6 @@ static ml_tensor *result(lua_State *L, int given, ml_dtype dt)
 	return ml_l_pushtensor(L, dt);
 }
 
-/* Returns the new result on top of the stack after accounting its memory to
- * the collector (ml_l_account) when this call created it. */
-static int done(lua_State *L, int given)
-{
-	const ml_tensor *t = ml_l_totensor(L, -1);
-	if (t && !given)
-		ml_l_account(L, t);
-	return 1;
-}
-
 /* index([res,] x, dim, index) */
 static int l_index_index(lua_State *L)
 {
@@ -111,7 +101,7 @@ static int l_index_index(lua_State *L)
 	ml_error e;
 	if (ml_index_select(who, res, x, dim, idx, BASE, &e))
 		return ml_l_error(L, &e);
-	return done(L, r);
+	return ml_l_return_result(L, r);
 }
 
 /* indexCopy/indexAdd(x, dim, index, src): in place, returns x */
@@ -159,7 +149,7 @@ static int l_index_gather(lua_State *L)
 	ml_error e;
 	if (ml_index_gather(who, res, x, dim, idx, BASE, &e))
 		return ml_l_error(L, &e);
-	return done(L, r);
+	return ml_l_return_result(L, r);
 }
 
 /* scatter(x, dim, index, src | value): in place, returns x */
@@ -190,7 +180,7 @@ static int l_index_maskedselect(lua_State *L)
 	ml_error e;
 	if (ml_index_masked_select(who, res, x, mask, &e))
 		return ml_l_error(L, &e);
-	return done(L, r);
+	return ml_l_return_result(L, r);
 }
 
 /* maskedCopy(x, mask, src): in place, returns x */
@@ -231,7 +221,7 @@ static int l_index_nonzero(lua_State *L)
 	ml_error e;
 	if (ml_index_nonzero(who, res, x, BASE, &e))
 		return ml_l_error(L, &e);
-	return done(L, r);
+	return ml_l_return_result(L, r);
 }
 
 static const luaL_Reg index_functions[] = {

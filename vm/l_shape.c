@@ -54,16 +54,6 @@ static ml_tensor *result(lua_State *L, int given, ml_dtype dt)
 	return ml_l_pushtensor(L, dt);
 }
 
-/* Returns the new result on top of the stack after accounting its memory to
- * the collector (ml_l_account) when this call created it. */
-static int done(lua_State *L, int given)
-{
-	const ml_tensor *t = ml_l_totensor(L, -1);
-	if (t && !given)
-		ml_l_account(L, t);
-	return 1;
-}
-
 /* ---- cat ---- */
 
 /* cat([res,] x1, x2 [, dim]) and cat([res,] {x1, x2, ...} [, dim]) */
@@ -123,7 +113,7 @@ static int l_shape_cat(lua_State *L)
 	if (ml_shape_cat(who, res, n, xs, dim, &e))
 		return ml_l_error(L, &e);
 	lua_remove(L, scratch);
-	return done(L, r);
+	return ml_l_return_result(L, r);
 }
 
 /* ---- split, chunk: tables of views ---- */
@@ -189,7 +179,7 @@ static int l_shape_repeattensor(lua_State *L)
 	ml_error e;
 	if (ml_shape_repeat(who, res, x, nrep, reps, &e))
 		return ml_l_error(L, &e);
-	return done(L, r);
+	return ml_l_return_result(L, r);
 }
 
 /* ---- diag, tril, triu ---- */
@@ -205,7 +195,7 @@ static int with_k(lua_State *L, const char *who, int kind)
 	int rc = kind == 0 ? ml_shape_diag(who, res, x, k, &e) : ml_shape_tri(who, res, x, k, kind == 2, &e);
 	if (rc)
 		return ml_l_error(L, &e);
-	return done(L, r);
+	return ml_l_return_result(L, r);
 }
 
 static int l_shape_diag(lua_State *L) { return with_k(L, "torch.diag", 0); }
@@ -235,7 +225,7 @@ static int histogram(lua_State *L, int batched)
 	ml_error e;
 	if ((batched ? ml_shape_bhistc : ml_shape_histc)(who, res, x, nbins, lo, hi, &e))
 		return ml_l_error(L, &e);
-	return done(L, r);
+	return ml_l_return_result(L, r);
 }
 
 static int l_shape_histc(lua_State *L) { return histogram(L, 0); }
@@ -255,7 +245,7 @@ static int l_shape_cross(lua_State *L)
 	ml_error e;
 	if (ml_shape_cross(who, res, a, b, dim, &e))
 		return ml_l_error(L, &e);
-	return done(L, r);
+	return ml_l_return_result(L, r);
 }
 
 /* ---- renorm ---- */
@@ -278,7 +268,7 @@ static int renorm(lua_State *L, int method)
 	ml_error e;
 	if (ml_shape_renorm(who, res, x, p, dim, maxnorm, &e))
 		return ml_l_error(L, &e);
-	return done(L, r || method);
+	return ml_l_return_result(L, r || method);
 }
 
 static int l_shape_renorm(lua_State *L) { return renorm(L, 0); }

@@ -137,6 +137,14 @@ void ml_l_account(lua_State *L, const ml_tensor *t)
 	}
 }
 
+int ml_l_return_result(lua_State *L, int given)
+{
+	const ml_tensor *t = ml_l_totensor(L, -1);
+	if (t && !given)
+		ml_l_account(L, t);
+	return 1;
+}
+
 /* The __gc of tensors: releases the storage reference, and the accounted
  * bytes when this was the last one.  Upvalue 1: the ext_mem. */
 static int l_tensor_gc(lua_State *L)

@@ -43,6 +43,10 @@ void ml_l_pushstorage(lua_State *L, ml_storage *s);
  * allocation (lua_gc's LUA_GCSTEP), which collects the previous temporaries. */
 void ml_l_account(lua_State *L, const ml_tensor *t);
 
+/* The usual last step of a binding whose result tensor is on top of the
+ * stack: accounts it (ml_l_account) unless the caller gave it, returns 1. */
+int ml_l_return_result(lua_State *L, int given);
+
 /* Raises e->msg as a Lua error (never used as a format string). */
 int ml_l_error(lua_State *L, const ml_error *e);
 
