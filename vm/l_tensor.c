@@ -841,9 +841,8 @@ static int l_tensor_permute(lua_State *L)
 
 /* Result forms shared by view/viewAs/expand/expandAs: res:f(src, ...) makes
  * res a view of src (Torch7), x:f(...) returns a new view of x.  Leaves the
- * view to work on at the top of the stack and returns it; *first is the
- * index of the first size argument. */
-static ml_tensor *view_target(lua_State *L, int result_form, int *first)
+ * view to work on at the top of the stack and returns it. */
+static ml_tensor *view_target(lua_State *L, int result_form)
 {
 	if (result_form) {
 		ml_tensor *res = ml_l_checktensor(L, 1);
@@ -852,11 +851,9 @@ static ml_tensor *view_target(lua_State *L, int result_form, int *first)
 			luaL_error(L, "tensor.view: result is a %s, source a %s", ml_l_tensor_mt[res->dtype],
 			           ml_l_tensor_mt[src->dtype]);
 		ml_tensor_set(res, src);
-		*first = 3;
 		lua_pushvalue(L, 1);
 		return res;
 	}
-	*first = 2;
 	return ml_l_pushview(L, ml_l_checktensor(L, 1));
 }
 
@@ -867,7 +864,7 @@ static int l_tensor_view(lua_State *L)
 	int top = lua_gettop(L);
 	int result_form = top >= 3 && ml_l_totensor(L, 2) && !ml_l_totensor(L, 3);
 	int64_t size[ML_MAX_DIMS];
-	int ndim, first;
+	int ndim;
 	int sizes_at = result_form ? 3 : 2;
 	ml_tensor *like = top == sizes_at ? ml_l_totensor(L, sizes_at) : NULL;
 	if (like) {
@@ -877,25 +874,27 @@ static int l_tensor_view(lua_State *L)
 		ndim = ml_l_checksizes(L, sizes_at, size, "tensor.view");
 	}
 	lua_settop(L, top);
-	ml_tensor *r = view_target(L, result_form, &first);
+	ml_tensor *r = view_target(L, result_form);
 	ml_error e;
 	if (ml_tensor_view(r, ndim, size, &e))
 		return ml_l_error(L, &e);
 	return 1;
 }
 
-/* x:viewAs(template) / res:viewAs(src, template) */
-static int l_tensor_viewas(lua_State *L)
+/* Reshapes a view like a template tensor with fn (ml_tensor_view or
+ * ml_tensor_expand): x:f(template) or res:f(src, template). */
+static int shape_like(lua_State *L, int (*fn)(ml_tensor *, int, const int64_t *, ml_error *))
 {
 	int result_form = ml_l_totensor(L, 3) != NULL;
 	ml_tensor *like = ml_l_checktensor(L, result_form ? 3 : 2);
-	int first;
-	ml_tensor *r = view_target(L, result_form, &first);
+	ml_tensor *r = view_target(L, result_form);
 	ml_error e;
-	if (ml_tensor_view(r, like->ndim, like->size, &e))
+	if (fn(r, like->ndim, like->size, &e))
 		return ml_l_error(L, &e);
 	return 1;
 }
+
+static int l_tensor_viewas(lua_State *L) { return shape_like(L, ml_tensor_view); }
 
 /* torch.reshape([res,] x, sizes...) and x:reshape(sizes...): a contiguous copy (Torch7). */
 static int l_tensor_reshape(lua_State *L)
@@ -947,26 +946,14 @@ static int l_tensor_expand(lua_State *L)
 	int result_form = top >= 3 && ml_l_totensor(L, 2) != NULL;
 	int64_t size[ML_MAX_DIMS];
 	int ndim = ml_l_checksizes(L, result_form ? 3 : 2, size, "tensor.expand");
-	int first;
-	ml_tensor *r = view_target(L, result_form, &first);
+	ml_tensor *r = view_target(L, result_form);
 	ml_error e;
 	if (ml_tensor_expand(r, ndim, size, &e))
 		return ml_l_error(L, &e);
 	return 1;
 }
 
-/* x:expandAs(template) / res:expandAs(src, template) */
-static int l_tensor_expandas(lua_State *L)
-{
-	int result_form = ml_l_totensor(L, 3) != NULL;
-	ml_tensor *like = ml_l_checktensor(L, result_form ? 3 : 2);
-	int first;
-	ml_tensor *r = view_target(L, result_form, &first);
-	ml_error e;
-	if (ml_tensor_expand(r, like->ndim, like->size, &e))
-		return ml_l_error(L, &e);
-	return 1;
-}
+static int l_tensor_expandas(lua_State *L) { return shape_like(L, ml_tensor_expand); }
 
 /* t:isSetTo(u): same storage, offset, sizes and strides (and not empty) */
 static int l_tensor_issetto(lua_State *L)
