@@ -57,6 +57,20 @@ function H.check_error(substring, f, ...)
   end
 end
 
+-- Whole contents of a file (binary), and writing a string to a file.
+function H.slurp(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+function H.spit(path, s)
+  local f = assert(io.open(path, "wb"))
+  f:write(s)
+  f:close()
+end
+
 function H.done()
   print(string.format("%d passed, %d failed", H.passed, H.failed))
   os.exit(H.failed == 0 and 0 or 1)

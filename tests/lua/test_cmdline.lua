@@ -9,12 +9,7 @@ os.remove(TMPDIR)
 assert(os.execute("mkdir -p " .. TMPDIR))
 local function tmp(name) return TMPDIR .. "/" .. name end
 
-local function slurp(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local slurp = H.slurp
 
 local function lines(s)
   local out = {}

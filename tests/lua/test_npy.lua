@@ -30,18 +30,9 @@ local function value(kind, n)
   if kind == "b1" then return n % 3 == 0 and 1 or 0 end
 end
 
-local function slurp(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local slurp = H.slurp
 
-local function spit(path, s)
-  local f = assert(io.open(path, "wb"))
-  f:write(s)
-  f:close()
-end
+local spit = H.spit
 
 local TMPDIR = os.tmpname()
 os.remove(TMPDIR)

@@ -21,12 +21,7 @@ local function exists(path)
   return false
 end
 
-local function slurp(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local slurp = H.slurp
 
 -- The gnuplot children of this process, zombies included.
 local function gnuplot_children()

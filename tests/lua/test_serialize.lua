@@ -8,18 +8,9 @@ local FIX = "tests/fixtures/torch7/"
 local FORMATS = { "binary", "ascii" }
 local TYPES = { "Byte", "Char", "Short", "Int", "Long", "Float", "Double" }
 
-local function slurp(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local slurp = H.slurp
 
-local function spit(path, s)
-  local f = assert(io.open(path, "wb"))
-  f:write(s)
-  f:close()
-end
+local spit = H.spit
 
 local TMPDIR = os.tmpname()
 os.remove(TMPDIR)
