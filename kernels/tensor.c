@@ -859,9 +859,7 @@ static int may_overlap(const ml_tensor *a, const ml_tensor *b)
 int ml_tensor_copy(ml_tensor *dst, const ml_tensor *src, ml_error *e)
 {
 	int64_t nd = ml_tensor_numel(dst), ns = ml_tensor_numel(src);
-	ml_tensor s;
-	ml_tensor_init(&s, src->dtype);
-	s = *src; /* a borrowed view: no reference taken, never released */
+	ml_tensor s = *src; /* a borrowed view: no reference taken, never released */
 	if (!ml_tensor_same_size(dst, src)) {
 		if (nd == ns) {
 			/* Torch7: same number of elements, any shapes; walk src in dst's shape */

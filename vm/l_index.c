@@ -256,9 +256,7 @@ int ml_l_tensor_newindex(lua_State *L)
 			ml_l_storeelem(L, 3, t->dtype, ml_tensor_ptr(t, &i));
 			return 0;
 		}
-		ml_tensor r;
-		ml_tensor_init(&r, t->dtype);
-		r = *t; /* borrowed view, no reference held: nothing below can free t */
+		ml_tensor r = *t; /* borrowed view, no reference held: nothing below can free t */
 		if (t->ndim == 1)
 			ml_tensor_narrow(&r, 0, i, 1, NULL);
 		else
