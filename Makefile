@@ -75,8 +75,11 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-# Benchmark-only tools (python3-numpy is also in DEBS: tests/lua/test_npy.lua checks files against it).
-BENCH_DEBS := python3-numpy hyperfine
+# Benchmark-only tools and peers (python3-numpy is also in DEBS: tests/lua/test_npy.lua checks files
+# against it).  Fixture scripts under tests/fixtures/ use python3-sklearn, -scipy, -torch and
+# python3-statsmodels; the fixtures they write are committed, so `make test` does not need them.
+BENCH_DEBS := python3-numpy hyperfine python3-pandas python3-sklearn python3-scipy python3-torch \
+	r-cran-data.table
 bench-deps: deps
 	@missing=""; for p in $(BENCH_DEBS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -104,6 +107,7 @@ asan: deps
 bench: bench-deps
 	@$(MAKE) --no-print-directory all
 	@MOONLAB=./$(MOONLAB) sh tests/bench/run.sh
+	@for b in tests/bench/bench_*.sh; do echo; echo "== $$b"; MOONLAB=./$(MOONLAB) sh $$b || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/lua/5.4 $(DESTDIR)$(PREFIX)/share/moonlab
