@@ -847,3 +847,103 @@ int ml_random_multinomial(ml_tensor *res, ml_generator *g, const ml_tensor *prob
 	free(w);
 	return rc;
 }
+
+/* ---- the alias method (Walker; Vose's construction) ---- */
+
+int ml_random_alias_setup(ml_tensor *J, ml_tensor *q, const ml_tensor *probs, ml_error *e)
+{
+	static const char who[] = "torch.multinomialAliasSetup";
+	char s[ML_SHAPELEN];
+	if (J->dtype != ML_LONG || q->dtype != ML_DOUBLE)
+		return ml_fail(e, ML_ETYPE, "%s: state must be {LongTensor, DoubleTensor} (got %s, %s)", who,
+		               ml_dtype_name(J->dtype), ml_dtype_name(q->dtype));
+	if (probs->ndim != 1 || probs->size[0] < 1)
+		return ml_fail(e, ML_ESHAPE, "%s: probabilities must be a non-empty 1-D tensor (got %s)", who,
+		               ml_tensor_shape_str(s, sizeof s, probs));
+	int64_t K = probs->size[0];
+	size_t bytes = (sizeof(int64_t) + sizeof(double)) * (size_t)K;
+	int64_t *work = malloc(bytes);
+	if (!work)
+		return ml_fail(e, ML_ENOMEM, "%s: cannot allocate %zu bytes", who, bytes);
+	double *w = (double *)(work + K);
+	load_row(probs, 0, w, K);
+	double sum = 0;
+	int rc = ML_OK;
+	for (int64_t k = 0; k < K && rc == ML_OK; k++) {
+		if (!(w[k] >= 0) || !isfinite(w[k]))
+			rc = ml_fail(e, ML_EINVAL, "%s: probability %g at element %lld is negative or not finite", who, w[k],
+			             (long long)k + 1);
+		sum += w[k];
+	}
+	if (rc == ML_OK && (!(sum > 0) || !isfinite(sum)))
+		rc = ml_fail(e, ML_EINVAL, "%s: probabilities sum to %g (need a positive finite sum)", who, sum);
+	if (rc == ML_OK)
+		rc = ml_tensor_resize(J, 1, &K, e);
+	if (rc == ML_OK)
+		rc = ml_tensor_resize(q, 1, &K, e);
+	if (rc == ML_OK) {
+		int64_t *jp = ml_tensor_data(J), js = J->stride[0];
+		double *qp = ml_tensor_data(q);
+		int64_t qs = q->stride[0];
+		/* q[k] = K p_k; "small" entries (q < 1) fill from the front of work,
+		 * "large" ones from the back; each small one takes its remainder from
+		 * a large one, which shrinks and may turn small. */
+		int64_t nsmall = 0, nlarge = 0;
+		for (int64_t k = 0; k < K; k++) {
+			double v = w[k] * (double)K / sum;
+			qp[k * qs] = v;
+			jp[k * js] = k + 1;
+			if (v < 1)
+				work[nsmall++] = k;
+			else
+				work[K - 1 - nlarge++] = k;
+		}
+		while (nsmall > 0 && nlarge > 0) {
+			int64_t sm = work[--nsmall], lg = work[K - nlarge];
+			jp[sm * js] = lg + 1;
+			double *ql = &qp[lg * qs];
+			*ql -= 1 - qp[sm * qs];
+			if (*ql < 1) { /* lg leaves the large end and joins the small ones */
+				nlarge--;
+				work[nsmall++] = lg;
+			}
+		}
+		/* what remains is 1 up to rounding: keep it whole */
+		while (nlarge > 0)
+			qp[work[K - nlarge--] * qs] = 1;
+		while (nsmall > 0)
+			qp[work[--nsmall] * qs] = 1;
+	}
+	free(work);
+	return rc;
+}
+
+int ml_random_alias_draw(ml_tensor *out, ml_generator *g, const ml_tensor *J, const ml_tensor *q, ml_error *e)
+{
+	static const char who[] = "torch.multinomialAlias";
+	char s1[ML_SHAPELEN], s2[ML_SHAPELEN];
+	if (out->dtype != ML_LONG || out->ndim != 1)
+		return ml_fail(e, ML_ETYPE, "%s: output must be a 1-D LongTensor (got a %s tensor of size %s)", who,
+		               ml_dtype_name(out->dtype), ml_tensor_shape_str(s1, sizeof s1, out));
+	if (J->dtype != ML_LONG || q->dtype != ML_DOUBLE || J->ndim != 1 || q->ndim != 1 ||
+	    J->size[0] != q->size[0] || J->size[0] < 1)
+		return ml_fail(e, ML_EINVAL, "%s: state must be {LongTensor, DoubleTensor} of one size from "
+		               "torch.multinomialAliasSetup (got %s %s, %s %s)", who, ml_dtype_name(J->dtype),
+		               ml_tensor_shape_str(s1, sizeof s1, J), ml_dtype_name(q->dtype),
+		               ml_tensor_shape_str(s2, sizeof s2, q));
+	int64_t K = J->size[0];
+	const int64_t *jp = ml_tensor_data(J);
+	const double *qp = ml_tensor_data(q);
+	for (int64_t k = 0; k < K; k++) /* a hand-made state must not index out of range */
+		if (jp[k * J->stride[0]] < 1 || jp[k * J->stride[0]] > K)
+			return ml_fail(e, ML_EINVAL, "%s: alias index %lld at element %lld is out of range 1..%lld", who,
+			               (long long)jp[k * J->stride[0]], (long long)k + 1, (long long)K);
+	int64_t *op = ml_tensor_data(out), os = out->stride[0];
+	for (int64_t i = 0; i < out->size[0]; i++) {
+		int64_t k = (int64_t)(ml_random_u01(g) * (double)K);
+		if (k >= K)
+			k = K - 1;
+		op[i * os] = ml_random_u01(g) < qp[k * q->stride[0]] ? k + 1 : jp[k * J->stride[0]];
+	}
+	return ML_OK;
+}

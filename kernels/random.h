@@ -125,4 +125,14 @@ int ml_random_randperm(ml_tensor *res, ml_generator *g, int64_t n, ml_error *e);
 int ml_random_multinomial(ml_tensor *res, ml_generator *g, const ml_tensor *probs, int64_t n,
                           int replacement, ml_error *e);
 
+/* The alias method (Walker, Vose's construction): for 1-D weights probs (K,
+ * any dtype, finite, >= 0, positive sum), J (Long) and q (Double) become (K)
+ * such that drawing k uniformly and keeping k+1 with probability q[k], else
+ * taking J[k] (1-based), draws category i with probability probs[i]/sum. */
+int ml_random_alias_setup(ml_tensor *J, ml_tensor *q, const ml_tensor *probs, ml_error *e);
+
+/* Fills out (a 1-D Long tensor, any stride) with 1-based categories drawn
+ * from the alias tables J, q of ml_random_alias_setup, with replacement. */
+int ml_random_alias_draw(ml_tensor *out, ml_generator *g, const ml_tensor *J, const ml_tensor *q, ml_error *e);
+
 #endif

@@ -413,6 +413,76 @@ static int l_random_multinomial(lua_State *L)
 	return 1;
 }
 
+/* torch.multinomialAliasSetup(probs [, state]) -> state = {LongTensor J,
+ * DoubleTensor q}: the alias tables of 1-D probs; a given state table's
+ * tensors are reused (resized) when they have the right types. */
+static int l_random_alias_setup(lua_State *L)
+{
+	static const char who[] = "torch.multinomialAliasSetup";
+	const ml_tensor *probs = ml_l_totensor(L, 1);
+	if (!probs)
+		return luaL_error(L, "%s: argument 1 (probabilities) must be a tensor (got %s)", who, type_name(L, 1));
+	if (!lua_isnoneornil(L, 2) && !lua_istable(L, 2))
+		return luaL_error(L, "%s: argument 2 (state) must be a table {LongTensor, DoubleTensor} (got %s)", who,
+		                  type_name(L, 2));
+	check_max_args(L, 2, who);
+	if (lua_istable(L, 2)) {
+		lua_settop(L, 2);
+	} else {
+		lua_settop(L, 1);
+		lua_createtable(L, 2, 0);
+	}
+	ml_tensor *J = NULL, *q = NULL;
+	lua_rawgeti(L, 2, 1);
+	J = ml_l_totensor(L, -1);
+	if (!J || J->dtype != ML_LONG) {
+		lua_pop(L, 1);
+		J = ml_l_pushtensor(L, ML_LONG);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, 2, 1);
+	}
+	lua_rawgeti(L, 2, 2);
+	q = ml_l_totensor(L, -1);
+	if (!q || q->dtype != ML_DOUBLE) {
+		lua_pop(L, 1);
+		q = ml_l_pushtensor(L, ML_DOUBLE);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, 2, 2);
+	}
+	ml_error e;
+	if (ml_random_alias_setup(J, q, probs, &e))
+		return ml_l_error(L, &e);
+	lua_pushvalue(L, 2);
+	return 1;
+}
+
+/* torch.multinomialAlias([gen,] output, state) -> output, a 1-D LongTensor
+ * filled with 1-based categories drawn by the alias tables in state. */
+static int l_random_alias_draw(lua_State *L)
+{
+	static const char who[] = "torch.multinomialAlias";
+	int i = 1;
+	const int gen_slot = i;
+	ml_generator *g = opt_gen(L, &i);
+	ml_tensor *out = ml_l_totensor(L, i);
+	if (!out)
+		return arg_error(L, who, i, gen_slot, "output", "a LongTensor");
+	if (!lua_istable(L, i + 1))
+		return luaL_error(L, "%s: argument %d (state) must be the table from torch.multinomialAliasSetup (got %s)",
+		                  who, i + 1, type_name(L, i + 1));
+	check_max_args(L, i + 1, who);
+	lua_rawgeti(L, i + 1, 1);
+	lua_rawgeti(L, i + 1, 2);
+	const ml_tensor *J = ml_l_totensor(L, -2), *q = ml_l_totensor(L, -1);
+	if (!J || !q)
+		return luaL_error(L, "%s: state must hold two tensors {LongTensor, DoubleTensor}", who);
+	ml_error e;
+	if (ml_random_alias_draw(out, g, J, q, &e))
+		return ml_l_error(L, &e);
+	lua_pushvalue(L, i);
+	return 1;
+}
+
 /* ---- registration ---- */
 
 /* Both torch.f(...) and x:f(...). */
@@ -439,12 +509,16 @@ static const luaL_Reg torch_functions[] = {
 	{"initialSeed", l_random_initialseed},
 	{"getRNGState", l_random_getrngstate},
 	{"setRNGState", l_random_setrngstate},
+	{"multinomialAliasSetup", l_random_alias_setup},
+	{"multinomialAlias", l_random_alias_draw},
 	{NULL, NULL},
 };
 
 void ml_l_open_random(lua_State *L, int methods, int torch)
 {
 	luaL_newmetatable(L, ml_l_generator_mt);
+	lua_pushstring(L, ml_l_generator_mt);
+	lua_setfield(L, -2, "__typename"); /* torch.typename(gen) */
 	lua_pushcfunction(L, l_random_generator_tostring);
 	lua_setfield(L, -2, "__tostring");
 	lua_pop(L, 1);

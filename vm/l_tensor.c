@@ -107,6 +107,7 @@ void ml_l_pushstorage(lua_State *L, ml_storage *s)
 typedef struct ext_mem {
 	int64_t live;  /* accounted bytes not yet released by a __gc */
 	int64_t base;  /* live right after the last collection this file asked for */
+	int tracking;  /* 0: torch.setheaptracking(false), never ask for a collection */
 } ext_mem;
 
 #define EXT_MEM_KEY "moonlab.ext_mem"
@@ -131,7 +132,7 @@ void ml_l_account(lua_State *L, const ml_tensor *t)
 	 * before it dies: large temporaries need a full collection.  Ask for one
 	 * when tensor memory has doubled since the last (plus some slack), the
 	 * policy Lua itself applies to its own heap. */
-	if (m->live > 2 * m->base + EXT_SLACK) {
+	if (m->tracking && m->live > 2 * m->base + EXT_SLACK) {
 		lua_gc(L, LUA_GCCOLLECT);
 		m->base = m->live;
 	}
@@ -1265,6 +1266,24 @@ static int l_torch_getdefaulttensortype(lua_State *L)
 	return 1;
 }
 
+/* torch.setheaptracking(flag): Torch7's switch for collecting garbage when
+ * tensor memory grows.  On (the default), a full collection runs whenever the
+ * accounted tensor memory doubles (ml_l_account); off, only Lua's own heap
+ * drives the collector.  Mirrors the flag in torch._heaptracking as Torch7
+ * does.  Upvalue 1: the torch table. */
+static int l_torch_setheaptracking(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	int on = lua_toboolean(L, 1);
+	lua_getfield(L, LUA_REGISTRYINDEX, EXT_MEM_KEY);
+	ext_mem *m = lua_touserdata(L, -1);
+	if (m)
+		m->tracking = on;
+	lua_pushboolean(L, on);
+	lua_setfield(L, lua_upvalueindex(1), "_heaptracking");
+	return 0;
+}
+
 static int l_torch_getmetatable(lua_State *L)
 {
 	luaL_getmetatable(L, luaL_checkstring(L, 1));
@@ -1486,7 +1505,13 @@ void ml_l_open_tensor(lua_State *L, int methods, int torch)
 
 	ext_mem *m = lua_newuserdatauv(L, sizeof(ext_mem), 0);
 	m->live = m->base = 0;
+	m->tracking = 1;
 	lua_setfield(L, LUA_REGISTRYINDEX, EXT_MEM_KEY);
+	lua_pushboolean(L, 1);
+	lua_setfield(L, torch, "_heaptracking");
+	lua_pushvalue(L, torch);
+	lua_pushcclosure(L, l_torch_setheaptracking, 1);
+	lua_setfield(L, torch, "setheaptracking");
 
 	lua_newtable(L); /* storage methods, shared by every storage type */
 	luaL_setfuncs(L, storage_methods, 0);

@@ -136,6 +136,7 @@ local function tag_of(obj)
   end
   if ty == "userdata" then
     if torch.isTensor(obj) or torch.isStorage(obj) then return TYPE_TORCH end
+    if torch.typename(obj) == "torch.Generator" then return TYPE_TORCH end
     return nil
   end
   if ty == "table" then
@@ -144,6 +145,54 @@ local function tag_of(obj)
     return TYPE_TABLE
   end
   return nil
+end
+
+-- ---------------------------------------------------------------- generators
+
+-- A torch.Generator is written as Torch7 writes it: the raw bytes of its C
+-- struct THGenerator on x86-64 (5048 bytes, little-endian): u64 initial seed,
+-- i32 left, i32 seeded, u64 next, 624 u64 state words, f64 normal_x,
+-- normal_y, normal_rho, i32 normal_is_valid, 4 bytes of padding.  moonlab's
+-- own state (torch.getRNGState, kernels/random.h ml_generator) holds the same
+-- MT19937 words as u32, next, normal_ready, initial seed, normal_x,
+-- normal_rho, magic, reserved; the two convert into each other exactly.
+local MT_N = 624
+local T7_GEN_FMT = "<I8i4i4I8" .. string.rep("I8", MT_N) .. "dddi4i4"
+local ML_GEN_FMT = "=" .. string.rep("I4", MT_N) .. "I4I4I8ddI4I4"
+local T7_GEN_BYTES = string.packsize(T7_GEN_FMT)
+
+local function write_generator(f, gen)
+  local v = { string.unpack(ML_GEN_FMT, torch.getRNGState(gen):storage():string()) }
+  local nxt, ready, seed, nx, rho = v[MT_N + 1], v[MT_N + 2], v[MT_N + 3], v[MT_N + 4], v[MT_N + 5]
+  -- next == N (twist first) is written as Torch7's fresh seed writes it: left 1, next 0
+  local out = { seed, MT_N - nxt + 1, 1, nxt == MT_N and 0 or nxt }
+  for i = 1, MT_N do out[4 + i] = v[i] end
+  local k = 4 + MT_N
+  out[k + 1], out[k + 2], out[k + 3], out[k + 4], out[k + 5] = nx, 0.0, rho, ready, 0
+  f:writeByte(torch.ByteStorage():string(string.pack(T7_GEN_FMT, table.unpack(out))))
+end
+
+local function read_generator(f)
+  local bytes = f:readByte(T7_GEN_BYTES):string()
+  local v = { string.unpack(T7_GEN_FMT, bytes) }
+  local seed, left, nxt = v[1], v[2], v[4]
+  local k = 4 + MT_N
+  local nx, rho, valid = v[k + 1], v[k + 3], v[k + 4]
+  local gen = torch.Generator()
+  local tmpl = { string.unpack(ML_GEN_FMT, torch.getRNGState(gen):storage():string()) }
+  local mine = {}
+  for i = 1, MT_N do mine[i] = v[4 + i] & 0xffffffff end
+  -- Torch7 draws word `next` after decrementing `left`, twisting when it
+  -- reaches 0: left == 1 means "twist first", else next == N - left + 1.
+  if left <= 1 then nxt = MT_N else nxt = MT_N - left + 1 end
+  if nxt < 0 or nxt > MT_N then fail("invalid torch.Generator state (left = %d, expected 1..%d)", left, MT_N + 1) end
+  mine[MT_N + 1], mine[MT_N + 2], mine[MT_N + 3] = nxt, valid ~= 0 and 1 or 0, seed
+  mine[MT_N + 4], mine[MT_N + 5] = valid ~= 0 and nx or 0.0, valid ~= 0 and rho or 0.0
+  mine[MT_N + 6], mine[MT_N + 7] = tmpl[MT_N + 6], 0
+  local state = torch.ByteTensor(torch.ByteStorage():string(string.pack(ML_GEN_FMT, table.unpack(mine))))
+  local ok, err = pcall(torch.setRNGState, gen, state)
+  if not ok then fail("invalid torch.Generator state (%s)", clean(err)) end
+  return gen
 end
 
 local write_object
@@ -239,6 +288,8 @@ write_object = function(f, st, obj, name)
           write_tensor(f, st, obj)
         elseif kind == "Storage" and torch.isStorage(obj) then
           write_storage(f, obj, T)
+        elseif cname == "torch.Generator" then
+          write_generator(f, obj)
         else
           local cmt = not is_generic(obj) and torch.getmetatable(cname)
           local write = cmt and (cmt.__write or cmt.write)
@@ -397,6 +448,11 @@ local function read_torch(f, st, opts, index)
   if not T then T, kind = cname:match("^torch%.(%a+)(Storage)$") end
   if T and DTYPES[T] then
     local obj = kind == "Tensor" and read_tensor(f, st, T, opts) or read_storage(f, T)
+    if not st.force then st.read[index] = obj end
+    return obj
+  end
+  if cname == "torch.Generator" then
+    local obj = read_generator(f)
     if not st.force then st.read[index] = obj end
     return obj
   end

@@ -68,4 +68,30 @@ H.test("large temporaries are collected as they are made", function()
   H.ok(peak - before < 300, string.format("resident memory grew by %.0f MiB over 40 rounds of 32 MiB", peak - before))
 end)
 
+H.test("torch.setheaptracking switches the collections asked for by tensor memory", function()
+  local function old_sentinel()
+    local flag = { collected = false }
+    local s = setmetatable({}, { __gc = function() flag.collected = true end })
+    collectgarbage(); collectgarbage() -- s is old now: minor collections skip it
+    return flag, s
+  end
+  local function churn()
+    for _ = 1, 30 do local t = torch.Tensor(1000000); t[1] = 1 end -- 8 MB each, accounted
+  end
+  H.eq(torch._heaptracking, true, "on by default")
+  torch.setheaptracking(false)
+  H.eq(torch._heaptracking, false)
+  local flag, s = old_sentinel()
+  s = nil
+  churn()
+  H.eq(flag.collected, false, "off: tensor memory asks for no full collection")
+  torch.setheaptracking(true)
+  H.eq(torch._heaptracking, true)
+  collectgarbage()
+  flag, s = old_sentinel()
+  s = nil
+  churn()
+  H.eq(flag.collected, true, "on: 240 MB of tensors trigger a full collection")
+end)
+
 H.done()

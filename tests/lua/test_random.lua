@@ -568,4 +568,54 @@ H.test("argument errors", function()
   H.eq(torch.random(), w)
 end)
 
+H.test("multinomialAliasSetup/multinomialAlias: tables and frequencies", function()
+  local p = torch.Tensor{ 0.2, 0.3, 0.5, 0 }
+  local st = torch.multinomialAliasSetup(p)
+  H.eq(torch.typename(st[1]), "torch.LongTensor")
+  H.eq(torch.typename(st[2]), "torch.DoubleTensor")
+  -- the tables themselves encode p exactly: P(i) = (q[i] + sum over k with J[k] = i, k ~= i of (1 - q[k])) / K
+  local K = 4
+  for i = 1, K do
+    local mass = st[2][i]
+    for k = 1, K do
+      if st[1][k] == i and k ~= i then mass = mass + (1 - st[2][k]) end
+    end
+    H.near(mass / K, p[i] / p:sum(), 1e-15, "category " .. i)
+    H.ok(st[1][i] >= 1 and st[1][i] <= K)
+  end
+  -- draws: frequencies within 5 standard deviations, a zero weight never drawn
+  local n = 400000
+  local o = torch.LongTensor(n)
+  H.eq(torch.multinomialAlias(o, st), o)
+  for i = 1, K do
+    local f, pi = o:eq(i):sum() / n, p[i]
+    H.ok(math.abs(f - pi) <= 5 * math.sqrt(pi * (1 - pi) / n) + 1e-12, string.format("freq %d: %g vs %g", i, f, pi))
+  end
+  -- unnormalised integer weights, a reused state, a strided output, a generator
+  local st2 = torch.multinomialAliasSetup(torch.IntTensor{ 1, 1, 2 }, st)
+  H.eq(st2, st, "the given state table is filled and returned")
+  H.eq(st[1]:size(1), 3)
+  local big = torch.LongTensor(10, 2):zero()
+  local g1, g2 = torch.Generator(), torch.Generator()
+  torch.manualSeed(g1, 9); torch.manualSeed(g2, 9)
+  torch.multinomialAlias(g1, big:select(2, 1), st)
+  H.eq(big:select(2, 2):sum(), 0, "only the strided column is written")
+  local again = torch.LongTensor(10)
+  torch.multinomialAlias(g2, again, st)
+  H.ok(again:eq(big:select(2, 1)):all(), "a seeded generator repeats the draws")
+end)
+
+H.test("multinomialAlias: errors", function()
+  H.check_error("torch.multinomialAliasSetup: probability -1 at element 2 is negative or not finite",
+    torch.multinomialAliasSetup, torch.Tensor{ 1, -1 })
+  H.check_error("torch.multinomialAliasSetup: probabilities sum to 0", torch.multinomialAliasSetup, torch.zeros(3))
+  H.check_error("probabilities must be a non-empty 1-D tensor (got 2x2)", torch.multinomialAliasSetup, torch.ones(2, 2))
+  local st = torch.multinomialAliasSetup(torch.ones(3))
+  H.check_error("torch.multinomialAlias: output must be a 1-D LongTensor (got a Double tensor of size 4)",
+    torch.multinomialAlias, torch.Tensor(4), st)
+  H.check_error("argument 2 (state) must be the table", torch.multinomialAlias, torch.LongTensor(4), 5)
+  st[1][2] = 7
+  H.check_error("alias index 7 at element 2 is out of range 1..3", torch.multinomialAlias, torch.LongTensor(4), st)
+end)
+
 H.done()

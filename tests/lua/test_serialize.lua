@@ -915,4 +915,36 @@ H.test("torch.pointer", function()
 end)
 
 os.execute("rm -rf " .. TMPDIR)
+H.test("torch.Generator: Torch7's layout, state carried exactly", function()
+  local g = torch.Generator()
+  torch.manualSeed(g, 123)
+  local bytes = torch.serialize(g)
+  -- object header: tag 4 (torch), index 1, "V 1", "torch.Generator"; then THGenerator's 5048 bytes
+  local tag, idx, l1, v, l2, name, pos = string.unpack("<i4i4i4c3i4c15", bytes)
+  H.eq(tag, 4); H.eq(idx, 1); H.eq(v, "V 1"); H.eq(name, "torch.Generator")
+  H.eq(#bytes - pos + 1, 5048, "THGenerator is 5048 bytes on x86-64")
+  local seed, left, seeded, nxt, w0, w1 = string.unpack("<I8i4i4I8I8I8", bytes, pos)
+  H.eq(seed, 123); H.eq(left, 1); H.eq(seeded, 1); H.eq(nxt, 0)
+  -- MT19937's init_genrand: word 0 is the seed, word 1 = 1812433253 * (w0 ^ (w0 >> 30)) + 1
+  H.eq(w0, 123)
+  H.eq(w1, (1812433253 * (123 ~ (123 >> 30)) + 1) & 0xffffffff)
+  -- mid-stream, with a pending Box-Muller value, in both modes
+  torch.normal(g)
+  for _ in ipairs { 1, 2, 3 } do torch.random(g) end
+  for _, mode in ipairs { "binary", "ascii" } do
+    local g2 = torch.deserialize(torch.serialize(g, mode), mode)
+    H.eq(torch.typename(g2), "torch.Generator")
+    local s1, s2 = torch.getRNGState(g), torch.getRNGState(g2)
+    H.ok(s1:eq(s2):all(), mode .. ": the whole state is restored")
+  end
+  local a, c = torch.deserialize(bytes), torch.Generator()
+  torch.manualSeed(c, 123)
+  H.eq(torch.normal(a), torch.normal(c), "a freshly seeded generator loads as one")
+  -- a shared generator stays shared
+  local t = torch.deserialize(torch.serialize({ g, g }))
+  H.ok(rawequal(t[1], t[2]))
+  H.check_error("invalid torch.Generator state", torch.deserialize,
+    bytes:sub(1, pos + 7) .. string.pack("<i4", 5000) .. bytes:sub(pos + 12))
+end)
+
 H.done()

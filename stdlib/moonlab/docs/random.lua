@@ -50,6 +50,14 @@ R("multinomial", "torch.multinomial([res,] [gen,] probs, n [, replacement])",
   { { "res", "optional LongTensor result" }, GEN, { "probs", "weights (1-D of K, or R x K)" },
     { "n", "number of draws" }, { "replacement", "true to draw with replacement (default false)" } },
   "print(torch.multinomial(torch.Tensor{0.1, 0.2, 0.7}, 5, true))", "")
+R("multinomialAliasSetup", "torch.multinomialAliasSetup(probs [, state])",
+  "The alias tables {LongTensor J, DoubleTensor q} for drawing many samples from the 1-D weights probs.",
+  { { "probs", "1-D weights, finite, >= 0, positive sum" }, { "state", "optional table whose tensors are reused" } },
+  "local st = torch.multinomialAliasSetup(torch.Tensor{0.2, 0.3, 0.5})\nprint(st[1]:size(1))", "")
+R("multinomialAlias", "torch.multinomialAlias([gen,] output, state)",
+  "Fills the 1-D LongTensor output with 1-based categories drawn by the alias method (with replacement).",
+  { GEN, { "output", "a 1-D LongTensor, any stride" }, { "state", "the table from torch.multinomialAliasSetup" } },
+  "local st = torch.multinomialAliasSetup(torch.Tensor{0.2, 0.3, 0.5})\nprint(torch.multinomialAlias(torch.LongTensor(5), st))", "")
 R("Generator", "torch.Generator()", "A new random generator (MT19937), seeded from /dev/urandom.", {},
   "local gen = torch.Generator()\ntorch.manualSeed(gen, 0)\nprint(torch.random(gen))   -- 2357136044",
   "Pass it first to any random function: torch.uniform(gen), x:normal(gen, 0, 1).")

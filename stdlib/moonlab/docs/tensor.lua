@@ -109,6 +109,11 @@ D["torch.setdefaulttensortype"] = doc("torch.setdefaulttensortype(name)",
 D["torch.getdefaulttensortype"] = doc("torch.getdefaulttensortype()",
   "The name of the default tensor type (\"torch.DoubleTensor\" at start).", {},
   "print(torch.getdefaulttensortype())")
+D["torch.setheaptracking"] = doc("torch.setheaptracking(flag)",
+  "Turns on or off the full collections that tensor memory growth asks for (on by default).",
+  { { "flag", "true: collect when accounted tensor memory doubles; false: only Lua's heap drives the collector" } },
+  "torch.setheaptracking(false)\nprint(torch._heaptracking)\ntorch.setheaptracking(true)",
+  "Torch7's switch; the state is mirrored in torch._heaptracking.")
 
 -- ---------------------------------------------------------------- methods
 
