@@ -960,12 +960,14 @@ void ml_tensor_fill_i64(ml_tensor *t, int64_t v)
 
 int ml_tensor_clone_as(ml_tensor *dst, const ml_tensor *src, ml_dtype dt, ml_error *e)
 {
-	int rc = ml_tensor_init_sized(dst, dt, src->ndim, src->size, e);
-	if (rc)
-		return rc;
 	if (src->ndim == 0)
-		return ML_OK;
-	rc = ml_tensor_copy(dst, src, e);
+		return ml_tensor_init_sized(dst, dt, 0, src->size, e);
+	/* resize leaves large storages unzeroed: the copy writes every element,
+	 * and clearing 8 MB first would cost as much as the copy itself */
+	ml_tensor_init(dst, dt);
+	int rc = ml_tensor_resize(dst, src->ndim, src->size, e);
+	if (rc == ML_OK)
+		rc = ml_tensor_copy(dst, src, e);
 	if (rc)
 		ml_tensor_release(dst);
 	return rc;

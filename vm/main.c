@@ -9,6 +9,9 @@
  * dispatch belongs in pmain, before the script is run).
  */
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,8 +358,24 @@ static int pmain(lua_State *L)
 	return 1;
 }
 
+/* Tensors are freed by the garbage collector, in bursts.  By default glibc
+ * hands such a burst back to the kernel (trims the heap) and the next large
+ * tensors fault in fresh pages, which the kernel clears: about 1 ms per 8 MB,
+ * as much as the work many kernels do on them.  Keep up to 256 MB of freed
+ * memory for reuse, and serve blocks below 32 MB (glibc's own ceiling for
+ * that choice) from the heap.  The moonlab.so module leaves the policy to
+ * its host program. */
+static void malloc_policy(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+	malloc_policy();
 	cmdline c;
 	if (!parse_args(&c, argc, argv))
 		return EXIT_FAILURE;
