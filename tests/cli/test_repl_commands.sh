@@ -20,7 +20,8 @@ has ":time of statements" "wall " "$out"
 feed ':timeit math.sqrt(2)\n' "$ML"
 has ":timeit median" "median " "$out"
 has ":timeit spread" "spread " "$out"
-# about 0.2 s of runs, and the median of a 2 ms sleep-like loop near 2 ms
+# about 0.2 s of runs, and the median of a 2 ms sleep-like loop near 2 ms (above it by
+# up to a scheduler slice or two when other programs load the machine)
 cat >"$tmp/slow.lua" <<'LUA'
 function spin(s) local t = torch.Timer() while t:time().real < s do end end
 LUA
@@ -28,7 +29,7 @@ start=$("$PY" -c 'import time; print(time.time())')
 feed 'dofile("'"$tmp"'/slow.lua")\n:timeit spin(0.002)\n' "$ML"
 took=$("$PY" -c "import time; print(time.time() - $start)")
 med=$(echo "$out" | sed -n 's/^median \([0-9.]*\) ms per run.*/\1/p')
-if "$PY" -c "import sys; sys.exit(0 if 1.9 <= float('${med:-0}') <= 2.6 else 1)"; then ok; else
+if "$PY" -c "import sys; sys.exit(0 if 1.9 <= float('${med:-0}') <= 4.5 else 1)"; then ok; else
 	bad ":timeit of a 2 ms spin reports ${med:-nothing} ms ($out)"
 fi
 if "$PY" -c "import sys; sys.exit(0 if 0.2 <= $took < 2 else 1)"; then ok; else
