@@ -20,8 +20,8 @@ has ":time of statements" "wall " "$out"
 feed ':timeit math.sqrt(2)\n' "$ML"
 has ":timeit median" "median " "$out"
 has ":timeit spread" "spread " "$out"
-# about 0.2 s of runs, and the median of a 2 ms sleep-like loop near 2 ms (above it by
-# up to a scheduler slice or two when other programs load the machine)
+# about 0.2 s of runs, and a 2 ms sleep-like loop reported near 2 ms: the lower quartile,
+# since other programs loading the machine stretch some runs by scheduler slices
 cat >"$tmp/slow.lua" <<'LUA'
 function spin(s) local t = torch.Timer() while t:time().real < s do end end
 LUA
@@ -29,8 +29,12 @@ start=$("$PY" -c 'import time; print(time.time())')
 feed 'dofile("'"$tmp"'/slow.lua")\n:timeit spin(0.002)\n' "$ML"
 took=$("$PY" -c "import time; print(time.time() - $start)")
 med=$(echo "$out" | sed -n 's/^median \([0-9.]*\) ms per run.*/\1/p')
-if "$PY" -c "import sys; sys.exit(0 if 1.9 <= float('${med:-0}') <= 4.5 else 1)"; then ok; else
-	bad ":timeit of a 2 ms spin reports ${med:-nothing} ms ($out)"
+q1=$(echo "$out" | sed -n 's/^median .*spread \([0-9.]*\) ms \.\..*/\1/p')
+load=$(cut -d' ' -f1 /proc/loadavg)
+if "$PY" -c "import os, sys; sys.exit(0 if $load > os.cpu_count() else 1)"; then
+	echo "note: machine loaded ($load), the 2 ms timing check is not counted"
+elif "$PY" -c "import sys; m, q = float('${med:-0}'), float('${q1:-0}'); sys.exit(0 if 1.9 <= q <= 2.6 and q <= m else 1)"; then ok; else
+	bad ":timeit of a 2 ms spin reports a median of ${med:-nothing} ms, lower quartile ${q1:-nothing} ms ($out)"
 fi
 if "$PY" -c "import sys; sys.exit(0 if 0.2 <= $took < 2 else 1)"; then ok; else
 	bad ":timeit ran for $took s (about 0.2 s expected)"
