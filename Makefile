@@ -3,8 +3,8 @@
 # Dependencies come from Debian packages and are found with pkg-config.
 
 CC      ?= cc
-PKGS    := lua5.4 openblas lapacke libpng libedit zlib
-DEBS    := liblua5.4-dev libopenblas-dev liblapacke-dev libpng-dev libedit-dev gnuplot-nox pkg-config lua5.4 zlib1g-dev python3-numpy
+PKGS    := lua5.4 openblas lapacke libpng libedit zlib libcmark
+DEBS    := liblua5.4-dev libopenblas-dev liblapacke-dev libpng-dev libedit-dev gnuplot-nox pkg-config lua5.4 zlib1g-dev python3-numpy libcmark-dev
 PREFIX  ?= /usr/local
 BUILD   ?= build
 

@@ -39,6 +39,7 @@ typedef struct cmdline {
 	char **argv; /* main's argv */
 	int script;  /* index of the script in argv ("-" is stdin), 0 if none */
 	int flags;   /* OPT_* */
+	int code;    /* exit status of a subcommand (notebook, tutorial); -1: none ran */
 } cmdline;
 
 enum {
@@ -53,6 +54,8 @@ enum {
 static void usage(FILE *out)
 {
 	fputs("usage: " ML_PROGNAME " [options] [script [args]]\n"
+	      "       " ML_PROGNAME " notebook run|check NB.lua [options]   (notebook --help)\n"
+	      "       " ML_PROGNAME " tutorial [NAME]\n"
 	      "Without a script and without -e or -v, " ML_PROGNAME " starts the REPL.\n"
 	      "Options:\n"
 	      "  -e code   run the Lua code (may be repeated)\n"
@@ -88,6 +91,7 @@ static int parse_args(cmdline *c, int argc, char **argv)
 	c->argv = argv;
 	c->script = 0;
 	c->flags = 0;
+	c->code = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (a[0] != '-' || a[1] == '\0') { /* the script, or "-" for stdin */
@@ -316,11 +320,49 @@ static int run_script(lua_State *L, const cmdline *c)
 	return ml_repl_report(L, status, 1);
 }
 
+/* `moonlab notebook ...` and `moonlab tutorial ...`: the script position
+ * holds one of these words (a script of that name needs a path: ./notebook).
+ * Calls moonlab.notebook.cli's main(word, {words after it}), which returns
+ * the exit status and whether to open the REPL (a tutorial steps in it).
+ * Returns the Lua status; *code and *repl are set on success. */
+static int is_subcommand(const cmdline *c)
+{
+	if (!c->script)
+		return 0;
+	const char *w = c->argv[c->script];
+	return strcmp(w, "notebook") == 0 || strcmp(w, "tutorial") == 0;
+}
+
+static int run_subcommand(lua_State *L, const cmdline *c, int *code, int *repl)
+{
+	lua_getglobal(L, "require");
+	lua_pushliteral(L, "moonlab.notebook.cli");
+	int status = ml_repl_docall(L, 1, 1);
+	if (status != LUA_OK)
+		return ml_repl_report(L, status, 1);
+	lua_getfield(L, -1, "main");
+	lua_remove(L, -2);
+	lua_pushstring(L, c->argv[c->script]);
+	lua_createtable(L, c->argc - c->script - 1, 0);
+	for (int i = c->script + 1; i < c->argc; i++) {
+		lua_pushstring(L, c->argv[i]);
+		lua_rawseti(L, -2, i - c->script);
+	}
+	status = ml_repl_docall(L, 2, 2);
+	if (status != LUA_OK)
+		return ml_repl_report(L, status, 1);
+	*code = (int)luaL_optinteger(L, -2, 0);
+	*repl = lua_toboolean(L, -1);
+	lua_pop(L, 2);
+	return LUA_OK;
+}
+
 /* Everything after parsing, in protected mode so that memory errors are
- * reported.  Returns true on the stack when all went well. */
+ * reported.  Returns true on the stack when all went well, and leaves the
+ * exit status of a subcommand in *c->code. */
 static int pmain(lua_State *L)
 {
-	const cmdline *c = lua_touserdata(L, 1);
+	cmdline *c = lua_touserdata(L, 1);
 	char stdlib[PATH_MAX];
 	luaL_checkversion(L);
 	if (c->flags & OPT_NOENV) { /* luaopen_package then ignores LUA_PATH */
@@ -338,6 +380,17 @@ static int pmain(lua_State *L)
 	ml_repl_mark_builtins(L);
 	int repl = (c->flags & OPT_I) || (!c->script && !(c->flags & (OPT_E | OPT_V)));
 	int interactive = repl && isatty(STDIN_FILENO);
+	if (is_subcommand(c)) {
+		int code = 0, want_repl = 0;
+		int ok = run_options(L, c) == LUA_OK && run_subcommand(L, c, &code, &want_repl) == LUA_OK;
+		c->code = ok ? code : EXIT_FAILURE;
+		if (ok && want_repl) {
+			ml_repl_options opts = {NULL, 1};
+			ml_repl_run(L, &opts);
+		}
+		lua_pushboolean(L, ok && code == 0);
+		return 1;
+	}
 	if (interactive)
 		ml_repl_run_rc(L); /* its errors are reported; the session goes on */
 	/* With -i, a failing option or script still opens the REPL (to look
@@ -400,5 +453,7 @@ int main(int argc, char **argv)
 	ml_repl_report(L, status, 1);
 	lua_close(L);
 	ml_pool_destroy(pool);
+	if (c.code > 0)
+		return c.code;
 	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
