@@ -4,7 +4,7 @@
 
 CC      ?= cc
 PKGS    := lua5.4 openblas lapacke libpng libedit zlib libcmark
-DEBS    := liblua5.4-dev libopenblas-dev liblapacke-dev libpng-dev libedit-dev gnuplot-nox pkg-config lua5.4 zlib1g-dev python3-numpy libcmark-dev
+DEBS    := liblua5.4-dev libopenblas-dev liblapacke-dev libpng-dev libedit-dev gnuplot-nox pkg-config lua5.4 zlib1g-dev python3-numpy libcmark-dev chromium
 PREFIX  ?= /usr/local
 BUILD   ?= build
 
@@ -36,7 +36,7 @@ MOONLAB    := $(BUILD)/moonlab
 MOONLAB_SO := $(BUILD)/moonlab.so
 endif
 
-.PHONY: all deps run test asan bench install uninstall clean check-layering ctests
+.PHONY: all deps run test asan bench install uninstall clean check-layering ctests tutorials
 
 all: check-layering $(MOONLAB) $(MOONLAB_SO) ctests
 
@@ -109,12 +109,21 @@ bench: bench-deps
 	@MOONLAB=./$(MOONLAB) sh tests/bench/run.sh
 	@for b in tests/bench/bench_*.sh; do echo; echo "== $$b"; MOONLAB=./$(MOONLAB) sh $$b || exit 1; done
 
+# Every tutorial run and exported to one self-contained HTML page, in $(BUILD)/tutorials/.
+tutorials: all
+	@mkdir -p $(BUILD)/tutorials
+	@for t in tutorials/*.lua; do \
+		./$(MOONLAB) notebook run -q "$$t" -o $(BUILD)/tutorials/$$(basename "$$t" .lua).html || exit 1; \
+		echo "$(BUILD)/tutorials/$$(basename "$$t" .lua).html"; \
+	done
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/lua/5.4 $(DESTDIR)$(PREFIX)/share/moonlab
 	install -m 755 $(MOONLAB) $(DESTDIR)$(PREFIX)/bin/moonlab
 	install -m 755 $(MOONLAB_SO) $(DESTDIR)$(PREFIX)/lib/lua/5.4/moonlab.so
 	cp -R stdlib $(DESTDIR)$(PREFIX)/share/moonlab/
 	[ ! -d plot ] || cp -R plot $(DESTDIR)$(PREFIX)/share/moonlab/
+	[ ! -d tutorials ] || cp -R tutorials $(DESTDIR)$(PREFIX)/share/moonlab/
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/moonlab $(DESTDIR)$(PREFIX)/lib/lua/5.4/moonlab.so $(DESTDIR)$(PREFIX)/share/moonlab

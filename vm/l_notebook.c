@@ -2,13 +2,18 @@
  * l_notebook.c - Lua binding of kernels/digest.h and kernels/markdown.h for
  * the notebook runner (stdlib/moonlab/notebook): torch._notebook.markdown(text
  * [, smart]) -> HTML, .hash(s [, seed_hex]) -> 16 hex digits, .file_hash(path)
- * -> 16 hex digits or nil, message, .base64(s) -> text.  The runner itself is
- * Lua; nothing here runs cells.
+ * -> 16 hex digits or nil, message, .base64(s) -> text, and two folder
+ * helpers for its cache: .mkdirs(path) -> true or nil, message (mkdir -p) and
+ * .files(path) -> list of the names of regular files in it, or nil, message.
+ * The runner itself is Lua; nothing here runs cells.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lmoon.h"
 #include "../kernels/digest.h"
@@ -76,6 +81,56 @@ static int l_notebook_base64(lua_State *L)
 	return 1;
 }
 
+static int l_notebook_mkdirs(lua_State *L)
+{
+	size_t n;
+	const char *path = luaL_checklstring(L, 1, &n);
+	char *buf = lua_newuserdatauv(L, n + 1, 0); /* scratch the collector frees */
+	memcpy(buf, path, n + 1);
+	for (size_t i = 1; i <= n; i++) { /* each prefix ending at a '/', then the whole */
+		if (i < n && buf[i] != '/')
+			continue;
+		char keep = buf[i];
+		buf[i] = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+			lua_pushnil(L);
+			lua_pushfstring(L, "cannot make the folder %s (%s)", buf, strerror(errno));
+			return 2;
+		}
+		buf[i] = keep;
+	}
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "%s is not a folder", path);
+		return 2;
+	}
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+static int l_notebook_files(lua_State *L)
+{
+	const char *path = luaL_checkstring(L, 1);
+	lua_newtable(L);
+	DIR *d = opendir(path);
+	if (!d) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "cannot list %s (%s)", path, strerror(errno));
+		return 2;
+	}
+	lua_Integer k = 0;
+	struct dirent *ent;
+	while ((ent = readdir(d)) != NULL) {
+		if (ent->d_name[0] == '.')
+			continue;
+		lua_pushstring(L, ent->d_name); /* a memory error here leaks d: accepted on that path */
+		lua_rawseti(L, -2, ++k);
+	}
+	closedir(d);
+	return 1;
+}
+
 void ml_l_open_notebook(lua_State *L, int methods, int torch)
 {
 	(void)methods;
@@ -84,6 +139,8 @@ void ml_l_open_notebook(lua_State *L, int methods, int torch)
 		{"hash", l_notebook_hash},
 		{"file_hash", l_notebook_file_hash},
 		{"base64", l_notebook_base64},
+		{"mkdirs", l_notebook_mkdirs},
+		{"files", l_notebook_files},
 		{NULL, NULL},
 	};
 	luaL_newlib(L, funcs);

@@ -233,6 +233,12 @@ typedef struct repl {
  * completes in is kept here while readline runs. */
 static repl *volatile comp_repl;
 
+/* Text to put on the next prompt, ready to run or edit (a tutorial's next
+ * cell): tty_getc hands it to libedit as if typed, since text inserted
+ * before editing starts is cleared when it does.  The string lives on the
+ * Lua stack while readline runs. */
+static const char *volatile prefill_next;
+
 /* Pushes field `name` of the Lua half; returns 0 (pushing nothing) without one. */
 static int get_lua(repl *r, const char *name)
 {
@@ -470,7 +476,15 @@ static int tty_getc(FILE *f)
 		unsigned char byte;
 		if (sig_at_prompt) /* came before readline started reading */
 			return -1;
-		ssize_t n = read(STDIN_FILENO, &byte, 1);
+		ssize_t n;
+		const char *pre = prefill_next;
+		if (pre && *pre) { /* the prefill, before anything typed */
+			byte = (unsigned char)*pre;
+			prefill_next = pre + 1;
+			n = 1;
+		} else {
+			n = read(STDIN_FILENO, &byte, 1);
+		}
 		if (n == 1) {
 			char c = (char)byte;
 			wchar_t wc;
@@ -770,16 +784,46 @@ static const char *prompt(repl *r, int continued)
 static int load_chunk(repl *r, int *quiet, int *expr)
 {
 	lua_State *L = r->L;
+	/* the Lua half's take_prefill() may give text for the prompt (a string
+	 * without newlines: libedit edits one line) */
+	int prefilled = 0;
+	if (r->tty && get_lua(r, "take_prefill")) {
+		if (lua_pcall(L, 0, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING &&
+		    !strchr(lua_tostring(L, -1), '\n')) {
+			prefill_next = lua_tostring(L, -1);
+			prefilled = 1;
+		} else {
+			lua_pop(L, 1);
+		}
+	}
 	const char *p = r->tty ? prompt(r, 0) : "";
 	int rc = read_line(r, p);
 	if (r->tty)
 		lua_remove(L, rc == LINE_OK ? -2 : -1);
+	if (prefilled) {
+		prefill_next = NULL;
+		lua_remove(L, rc == LINE_OK ? -2 : -1); /* the prefill string */
+	}
 	if (rc != LINE_OK)
 		return rc == LINE_EOF ? CHUNK_EOF : CHUNK_CANCEL;
 	const char *line = lua_tostring(L, -1);
 	if (line[strspn(line, " \t\r")] == '\0') {
-		lua_pop(L, 1);
-		return CHUNK_EMPTY;
+		/* an empty line may stand for code the Lua half has ready (a
+		 * tutorial's multi-line cell): take_empty() returns it */
+		int taken = 0;
+		if (r->tty && get_lua(r, "take_empty")) {
+			if (lua_pcall(L, 0, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING) {
+				lua_remove(L, -2);
+				taken = 1;
+			} else {
+				lua_pop(L, 1);
+			}
+		}
+		if (!taken) {
+			lua_pop(L, 1);
+			return CHUNK_EMPTY;
+		}
+		line = lua_tostring(L, -1);
 	}
 	if (is_command(line)) {
 		save_history(r, -1);

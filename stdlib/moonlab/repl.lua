@@ -246,9 +246,15 @@ end
 function M.init(h)
   host = h
   for k in pairs(h.builtins or {}) do builtins[k] = true end
-  for _, k in ipairs { "help", "apropos", "_" } do builtins[k] = true end
+  for _, k in ipairs { "help", "apropos", "tutorial", "_" } do builtins[k] = true end
   _G.help = function(...) return require("moonlab.help").help(...) end
   _G.apropos = function(...) return require("moonlab.help").apropos(...) end
+  _G.tutorial = function(name)
+    local T = require "moonlab.tutorial"
+    if name == nil then return T.print_list() end
+    local ok, err = T.start(name)
+    if not ok then error(err, 2) end
+  end
   if h.tty and not h.quiet then
     local hint = "Type ?name or help(f) for help, :help for the commands, Ctrl-D to quit."
     if rawget(_G, "tutorial") then hint = hint:gsub("Ctrl%-D", "tutorial() for a tour, Ctrl-D") end
@@ -277,6 +283,26 @@ end
 -- ending with ';') or "statements"; nvalues is how many values it gave.
 function M.record(n, code, kind, nvalues)
   inputs[#inputs + 1] = { n = n, code = code, kind = kind, nvalues = nvalues }
+  if M.source and M.source.ran then M.source.ran(code) end
+end
+
+--- repl.set_source(src): code offered to the prompt (a tutorial's next
+-- cell).  src.prefill() -> one line put on the next prompt, ready to run or
+-- edit, or nil; src.empty() -> code run when the user enters an empty line,
+-- or nil; src.ran(code) is told of every input that ran without error.
+-- nil removes the source.
+function M.set_source(src)
+  M.source = src
+end
+
+--- take_prefill() / take_empty(): the C half asks for the source's code.
+function M.take_prefill()
+  local src = M.source
+  return src and src.prefill and src.prefill() or nil
+end
+function M.take_empty()
+  local src = M.source
+  return src and src.empty and src.empty() or nil
 end
 
 -- The text of an input as a line of a script: an expression becomes a print
@@ -330,8 +356,17 @@ end
 
 local commands, order = {}, {}
 local function command(name, usage, summary, fn)
+  if not commands[name] then order[#order + 1] = name end
   commands[name] = { usage = usage, summary = summary, fn = fn }
-  order[#order + 1] = name
+end
+
+--- repl.add_command(name, usage, summary, fn): adds (or replaces) the
+-- command ":name"; fn(rest_of_line) may return "quit".  :help lists it.
+function M.add_command(name, usage, summary, fn)
+  if type(name) ~= "string" or not name:match("^%a+$") then
+    error("repl.add_command: name must be letters (got " .. tostring(name) .. ")", 2)
+  end
+  command(name, usage, summary, fn)
 end
 
 local function percentile(sorted, p)
@@ -446,10 +481,13 @@ command("save", ":save FILE.lua", "save this session's inputs as a notebook (per
     out[#out + 1] = as_script(inp)
     out[#out + 1] = ""
   end
-  local f, err = io.open(path, "w")
+  local tmp = path .. ".tmp"
+  local f, err = io.open(tmp, "w")
   if not f then error(":save: " .. err, 0) end
-  f:write(table.concat(out, "\n"))
+  local ok, werr = f:write(table.concat(out, "\n"))
   f:close()
+  if ok then ok, werr = os.rename(tmp, path) end
+  if not ok then os.remove(tmp); error(":save: " .. tostring(werr), 0) end
   io.write("saved ", #inputs, " inputs to ", path, "\n")
 end)
 

@@ -85,6 +85,10 @@ has "a quiet expression that is not a statement" "local _ = b + 1" "$nb"
 has "a quiet call stays a call" "io.write('q')" "$nb"
 run "$ML" "$tmp/session.lua"
 eq "the saved notebook runs as a script" "42${NL}12${NL}q" "$out"
+run "$ML" notebook run "$tmp/session.lua" -o "$tmp/session.md" -q
+eq "and as a notebook" 0 "$rc"
+has "its cells' output in the page" "42" "$(cat "$tmp/session.md")"
+[ ! -e "$tmp/session.lua.tmp" ] && ok || bad ":save leaves no temporary file"
 
 # ---- :reset
 feed 'x = 1\ny = {}\n10\n:reset\nx\n_\n_3\ntorch ~= nil\n' "$ML"

@@ -48,6 +48,8 @@ local plot = require "moonlab.plot"
 for _, k in ipairs(public(plot, true)) do required[#required + 1] = "moonlab.plot." .. k end
 local gnuplot = require "gnuplot"
 for _, k in ipairs(public(gnuplot, true)) do required[#required + 1] = "gnuplot." .. k end
+for _, k in ipairs(public(require "moonlab.notebook", true)) do required[#required + 1] = "moonlab.notebook." .. k end
+for _, k in ipairs(public(require "moonlab.tutorial", true)) do required[#required + 1] = "moonlab.tutorial." .. k end
 
 H.test("every public function and method has a docstring", function()
   local missing = {}
@@ -78,6 +80,7 @@ H.test("every documented name exists", function()
     if m then return image[m] ~= nil end
     if name == "torch" or name == "image" or name == "help" or name == "apropos" then return true end
     if name == "moonlab.csv" or name == "moonlab.plot" or name == "gnuplot" then return true end
+    if name == "moonlab.notebook" or name == "moonlab.tutorial" or name == "tutorial" then return true end
     m = name:match("^gnuplot%.(.+)$")
     if m then return gnuplot[m] ~= nil end
     local mod, fn = name:match("^(moonlab%.%a+)%.(.+)$")

@@ -25,7 +25,8 @@ local CLASS = "\0class" -- the field naming a packed table's class
 --- cache.new(dir) -> a store keeping its entries in the folder dir (made
 -- when missing).
 local function new(dir)
-  os.execute("mkdir -p '" .. dir:gsub("'", "'\\''") .. "'")
+  local ok, err = N.mkdirs(dir)
+  if not ok then error("notebook cache: " .. err, 2) end
   return setmetatable({ dir = dir, used = {}, hits = 0, misses = 0 }, Cache)
 end
 
@@ -256,13 +257,10 @@ end
 --- store:finish(): removes the entries of this folder that the run did not
 -- use (older versions of the cells).
 function Cache:finish()
-  local p = io.popen("ls -1 '" .. self.dir:gsub("'", "'\\''") .. "' 2>/dev/null")
-  if not p then return end
-  for name in p:lines() do
+  for _, name in ipairs(N.files(self.dir) or {}) do
     local key = name:match("^(%x+)%.t7$")
     if key and not self.used[key] then os.remove(self.dir .. "/" .. name) end
   end
-  p:close()
 end
 
 return { new = new }

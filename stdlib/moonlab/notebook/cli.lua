@@ -109,7 +109,10 @@ local function run(cmd, args)
     if out:match("%.md$") then
       local figdir = basename(out):gsub("%.md$", "") .. "_files"
       text, files = export.markdown(book, results, figdir)
-      if #files > 0 then os.execute("mkdir -p '" .. (dirname(out) .. "/" .. figdir):gsub("'", "'\\''") .. "'") end
+      if #files > 0 then
+        local okd, derr = require("torch")._notebook.mkdirs(dirname(out) .. "/" .. figdir)
+        if not okd then return fail(derr) end
+      end
       for _, f in ipairs(files) do
         local okw, werr = export.write_file(dirname(out) .. "/" .. f[1], f[2])
         if not okw then return fail("cannot write " .. f[1] .. " (" .. tostring(werr) .. ")") end
