@@ -14,6 +14,9 @@ local ml = {
 local AREAS = {
   "metrics",
   "preprocessing",
+  "pipeline",
+  "model_selection",
+  "inspection",
 }
 
 for _, area in ipairs(AREAS) do

@@ -778,12 +778,17 @@ end
 
 -- ------------------------------------------------------------ scorers
 
+local function has(est, method)
+  if est.supports then return est:supports(method) end
+  return est[method] ~= nil
+end
+
 local function proba_or_decision(est, X, who)
-  if est.predict_proba then
+  if has(est, "predict_proba") then
     local P = est:predict_proba(X)
     return P
   end
-  if est.decision_function then return est:decision_function(X) end
+  if has(est, "decision_function") then return est:decision_function(X) end
   error(string.format("ml.%s: this ml.%s has neither predict_proba nor decision_function", who, est._class._name), 0)
 end
 

@@ -440,6 +440,7 @@ end
 local OneHotEncoder = base.estimator("OneHotEncoder", { categories = "auto", handle_unknown = "error",
   drop = base.NONE }, base.Transformer)
 M.OneHotEncoder = OneHotEncoder
+OneHotEncoder._columns_input = true   -- a ColumnTransformer hands it raw frame columns
 OneHotEncoder._validate = function(self, who)
   if self.handle_unknown ~= "error" and self.handle_unknown ~= "ignore" then
     error(string.format("%s: handle_unknown must be \"error\" or \"ignore\" (got %s)", who, tostring(self.handle_unknown)), 4)
@@ -585,6 +586,7 @@ end
 local OrdinalEncoder = base.estimator("OrdinalEncoder", { categories = "auto", handle_unknown = "error",
   unknown_value = base.NONE }, base.Transformer)
 M.OrdinalEncoder = OrdinalEncoder
+OrdinalEncoder._columns_input = true
 OrdinalEncoder._validate = function(self, who)
   local h = self.handle_unknown
   if h ~= "error" and h ~= "use_encoded_value" then
