@@ -432,6 +432,23 @@ local function score_vector(who, s, n, name)
   return s
 end
 
+-- Sorted distinct labels of y (a tensor or a list); two reductions instead of
+-- a sort when there are at most two.
+local function sorted_classes(yt)
+  if torch.isTensor(yt) then
+    local n = yt:nElement()
+    if n == 0 then return {} end
+    local lo, hi = yt:min(), yt:max()
+    if lo == hi then return { lo } end
+    if lo == lo and hi == hi and yt:eq(lo):sum() + yt:eq(hi):sum() == n then return { lo, hi } end
+    return torch.unique(yt, true):totable()
+  end
+  local seen, classes = {}, {}
+  for _, v in ipairs(yt) do if not seen[v] then seen[v] = true; classes[#classes + 1] = v end end
+  table.sort(classes)
+  return classes
+end
+
 -- Binary truth (DoubleTensor of 0/1) for pos_label; the default positive label
 -- is 1 for labels {0,1} or {-1,1} (or a single of them), else an error.
 local function binary_truth(who, y_true, pos_label, one_vs_rest)
@@ -442,13 +459,7 @@ local function binary_truth(who, y_true, pos_label, one_vs_rest)
     for i, v in ipairs(yt) do t[i] = v == pos_label and 1 or 0 end
     return t
   end
-  local classes = torch.isTensor(yt) and (yt:nElement() > 0 and torch.unique(yt, true):totable() or {}) or nil
-  if not classes then
-    local seen = {}
-    classes = {}
-    for _, v in ipairs(yt) do if not seen[v] then seen[v] = true; classes[#classes + 1] = v end end
-    table.sort(classes)
-  end
+  local classes = sorted_classes(yt)
   if #classes > 2 then fail(who, "y_true has %d classes; a binary target is needed", #classes) end
   if pos_label == nil or pos_label == base.NONE then
     local ok = true
@@ -491,18 +502,11 @@ local function clf_curve(truth, score)
   return fps, tps, s:index(1, last)
 end
 
---- metrics.roc_curve(y_true, y_score [, opts]) -> fpr, tpr, thresholds.
--- opts.pos_label, opts.drop_intermediate (true: drops collinear points, as
--- scikit-learn). thresholds[1] is thresholds[2] + 1 (scikit-learn 1.2).
-function M.roc_curve(y_true, y_score, opts)
-  opts = opts or {}
-  local who = "roc_curve"
-  local truth = binary_truth(who, y_true, opts.pos_label)
-  local score = score_vector(who, y_score, truth:nElement())
-  if truth:nElement() == 0 then fail(who, "y_true is empty") end
+-- fpr, tpr, thresholds from a 0/1 truth and checked scores
+local function roc_points(truth, score, drop)
   local fps, tps, thr = clf_curve(truth, score)
   local m = fps:nElement()
-  if opts.drop_intermediate ~= false and m > 2 then
+  if drop and m > 2 then
     local function d2(v) return v:narrow(1, 3, m - 2) - v:narrow(1, 2, m - 2) - (v:narrow(1, 2, m - 2) - v:narrow(1, 1, m - 2)) end
     local keep = torch.cat({ torch.ByteTensor{ 1 }, d2(fps):ne(0):add(d2(tps):ne(0)):gt(0), torch.ByteTensor{ 1 } }, 1)
     local ix = torch.nonzero(keep):view(-1)
@@ -517,11 +521,20 @@ function M.roc_curve(y_true, y_score, opts)
   return fpr, tpr, thr
 end
 
---- metrics.auc(x, y) -> area under the curve (x, y) by trapezoids; x must be
--- monotonic.
-function M.auc(x, y)
-  x = base.vector("ml.auc", x, nil, "x")
-  y = base.vector("ml.auc", y, x:nElement(), "y")
+--- metrics.roc_curve(y_true, y_score [, opts]) -> fpr, tpr, thresholds.
+-- opts.pos_label, opts.drop_intermediate (true: drops collinear points, as
+-- scikit-learn). thresholds[1] is thresholds[2] + 1 (scikit-learn 1.2).
+function M.roc_curve(y_true, y_score, opts)
+  opts = opts or {}
+  local who = "roc_curve"
+  local truth = binary_truth(who, y_true, opts.pos_label)
+  local score = score_vector(who, y_score, truth:nElement())
+  if truth:nElement() == 0 then fail(who, "y_true is empty") end
+  return roc_points(truth, score, opts.drop_intermediate ~= false)
+end
+
+-- trapezoid area of checked vectors
+local function trapz(x, y)
   local n = x:nElement()
   if n < 2 then error("ml.auc: at least 2 points are needed (got " .. n .. ")", 2) end
   local dx = x:narrow(1, 2, n - 1) - x:narrow(1, 1, n - 1)
@@ -533,13 +546,21 @@ function M.auc(x, y)
   return dir * area
 end
 
+--- metrics.auc(x, y) -> area under the curve (x, y) by trapezoids; x must be
+-- monotonic.
+function M.auc(x, y)
+  x = base.vector("ml.auc", x, nil, "x")
+  y = base.vector("ml.auc", y, x:nElement(), "y")
+  return trapz(x, y)
+end
+
 local function binary_auc(who, truth, score, max_fpr)
   local np = truth:sum()
   if np == 0 or np == truth:nElement() then
     fail(who, "only one class present in y_true; ROC AUC is not defined in that case")
   end
-  local fpr, tpr = M.roc_curve(truth, score, { pos_label = 1 })
-  if max_fpr == nil or max_fpr == base.NONE or max_fpr == 1 then return M.auc(fpr, tpr) end
+  local fpr, tpr = roc_points(truth, score, true)
+  if max_fpr == nil or max_fpr == base.NONE or max_fpr == 1 then return trapz(fpr, tpr) end
   if max_fpr <= 0 or max_fpr > 1 then fail(who, "max_fpr must be in (0, 1] (got %g)", max_fpr) end
   local f, t = fpr:totable(), tpr:totable()
   local stop = 0
@@ -567,7 +588,7 @@ function M.roc_auc_score(y_true, y_score, opts)
   if y_score:dim() == 2 and y_score:size(2) == 1 then y_score = y_score:select(2, 1) end
   local classes
   if opts.labels then classes = values(labels_of(who, opts.labels, "labels"))
-  else classes = encode_pair(who, yt, yt) end
+  else classes = sorted_classes(yt) end
   if y_score:dim() == 1 or (y_score:size(2) == 2 and #classes <= 2) then
     if y_score:dim() == 2 then y_score = y_score:select(2, 2) end
     if #classes > 2 then fail(who, "y_true has %d classes but y_score is 1-D; pass N x K probabilities", #classes) end
@@ -723,7 +744,8 @@ end
 -- errors (opts.squared = false: its square root).
 function M.mean_squared_error(y_true, y_pred, opts)
   local yt, yp = reg_pair("mean_squared_error", y_true, y_pred)
-  local mse = (yt - yp):pow(2):mean()
+  local dv = yt - yp
+  local mse = torch.dot(dv, dv) / dv:nElement()
   if opts and opts.squared == false then return math.sqrt(mse) end
   return mse
 end
@@ -732,7 +754,8 @@ end
 -- the mean squared error.
 function M.root_mean_squared_error(y_true, y_pred)
   local yt, yp = reg_pair("root_mean_squared_error", y_true, y_pred)
-  return math.sqrt((yt - yp):pow(2):mean())
+  local dv = yt - yp
+  return math.sqrt(torch.dot(dv, dv) / dv:nElement())
 end
 
 --- metrics.mean_absolute_error(y_true, y_pred) -> mean of absolute errors.

@@ -157,11 +157,15 @@ M._chi2_sf = chi2_sf
 local StandardScaler = base.estimator("StandardScaler", { with_mean = true, with_std = true }, base.Transformer)
 M.StandardScaler = StandardScaler
 
-function StandardScaler:fit(X)
+-- fits and returns the centred X (a new tensor) so fit_transform reuses it
+local function standard_fit(self, X)
   local n, d
   X, n, d = fit_matrix(self, "fit", X)
-  local mean = X:mean(1):view(d)
-  local var = (X - mean:view(1, d):expandAs(X)):pow(2):mean(1):view(d)
+  local mean = X:mean(1)
+  local Xc = X - mean:expandAs(X)
+  -- column sums of squares without a temporary (norm walks the columns)
+  local var = Xc:norm(2, 1):pow(2):div(n):view(d)
+  mean = mean:view(d)
   local scale = var:clone():sqrt()
   -- constant features (variance within its rounding error) scale by 1
   local eps = 2.220446049250313e-16
@@ -171,14 +175,27 @@ function StandardScaler:fit(X)
   self.var = self.with_std and var or nil
   self.scale = self.with_std and scale or nil
   self.n_samples_seen = n
-  return base.mark_fitted(self, d)
+  base.mark_fitted(self, d)
+  return X, Xc
+end
+
+function StandardScaler:fit(X)
+  standard_fit(self, X)
+  return self
+end
+
+--- m:fit_transform(X) -> m:fit(X):transform(X), in one pass less.
+function StandardScaler:fit_transform(X)
+  local Xd, Xc = standard_fit(self, X)
+  local out = self.with_mean and Xc or Xd:clone()
+  if self.with_std then out:cdiv(row_of(self.scale):expandAs(out)) end
+  return out
 end
 
 --- m:transform(X) -> (X - mean) / scale.
 function StandardScaler:transform(X)
   X = use_matrix(self, "transform", X)
-  local out = X:clone()
-  if self.with_mean then out:add(-1, row_of(self.mean):expandAs(out)) end
+  local out = self.with_mean and X - row_of(self.mean):expandAs(X) or X:clone()
   if self.with_std then out:cdiv(row_of(self.scale):expandAs(out)) end
   return out
 end
