@@ -5,9 +5,10 @@
 -- the named scorers model selection uses (get_scorer).
 --
 -- Labels are numbers (a tensor or a Lua list) or strings (a Lua list). Scores
--- and probabilities are tensors. The curves run on tensor ops (one sort, one
--- cumulative sum), so 10^6 scores cost a sort. Multilabel targets and sample
--- weights are not supported (yet).
+-- and probabilities are tensors. The ROC and precision-recall curves count
+-- positives per distinct score in C (kernels/metrics.c, torch._metrics: two
+-- radix sorts and a merge), the rest is tensor ops. Multilabel targets and
+-- sample weights are not supported.
 local torch = require "torch"
 local base = require "moonlab.ml.base"
 
@@ -451,7 +452,7 @@ end
 
 -- Binary truth (DoubleTensor of 0/1) for pos_label; the default positive label
 -- is 1 for labels {0,1} or {-1,1} (or a single of them), else an error.
-local function binary_truth(who, y_true, pos_label, one_vs_rest)
+local function binary_truth(who, y_true, pos_label, one_vs_rest, known_classes)
   local yt = labels_of(who, y_true, "y_true")
   if one_vs_rest then
     if torch.isTensor(yt) then return yt:eq(pos_label):double() end
@@ -459,7 +460,7 @@ local function binary_truth(who, y_true, pos_label, one_vs_rest)
     for i, v in ipairs(yt) do t[i] = v == pos_label and 1 or 0 end
     return t
   end
-  local classes = sorted_classes(yt)
+  local classes = known_classes or sorted_classes(yt)
   if #classes > 2 then fail(who, "y_true has %d classes; a binary target is needed", #classes) end
   if pos_label == nil or pos_label == base.NONE then
     local ok = true
@@ -483,23 +484,9 @@ local function binary_truth(who, y_true, pos_label, one_vs_rest)
 end
 
 -- fps, tps, thresholds at every distinct score, highest first (scikit-learn's
--- _binary_clf_curve).
+-- _binary_clf_curve), by the radix-sort kernel of kernels/metrics.c
 local function clf_curve(truth, score)
-  local n = score:nElement()
-  local s, idx = torch.sort(score, 1, true)
-  local t = truth:index(1, idx)
-  local cum = torch.cumsum(t)
-  local last
-  if n > 1 then
-    local mask = s:narrow(1, 1, n - 1):ne(s:narrow(1, 2, n - 1))
-    local nz = torch.nonzero(mask)
-    last = nz:nElement() > 0 and torch.cat(nz:view(-1), torch.LongTensor{ n }, 1) or torch.LongTensor{ n }
-  else
-    last = torch.LongTensor{ n }
-  end
-  local tps = cum:index(1, last)
-  local fps = last:double() - tps
-  return fps, tps, s:index(1, last)
+  return torch._metrics.clf_curve(score:double():contiguous(), truth:double():contiguous())
 end
 
 -- fpr, tpr, thresholds from a 0/1 truth and checked scores
@@ -555,11 +542,10 @@ function M.auc(x, y)
 end
 
 local function binary_auc(who, truth, score, max_fpr)
-  local np = truth:sum()
-  if np == 0 or np == truth:nElement() then
+  local fpr, tpr = roc_points(truth, score, true)
+  if fpr[fpr:nElement()] ~= fpr[fpr:nElement()] or tpr[tpr:nElement()] ~= tpr[tpr:nElement()] then
     fail(who, "only one class present in y_true; ROC AUC is not defined in that case")
   end
-  local fpr, tpr = roc_points(truth, score, true)
   if max_fpr == nil or max_fpr == base.NONE or max_fpr == 1 then return trapz(fpr, tpr) end
   if max_fpr <= 0 or max_fpr > 1 then fail(who, "max_fpr must be in (0, 1] (got %g)", max_fpr) end
   local f, t = fpr:totable(), tpr:totable()
@@ -593,10 +579,12 @@ function M.roc_auc_score(y_true, y_score, opts)
     if y_score:dim() == 2 then y_score = y_score:select(2, 2) end
     if #classes > 2 then fail(who, "y_true has %d classes but y_score is 1-D; pass N x K probabilities", #classes) end
     local truth
-    if #classes == 2 then
+    if #classes == 2 and not opts.labels then
+      truth = binary_truth(who, yt, classes[2], false, classes)
+    elseif #classes == 2 then
       truth = binary_truth(who, yt, classes[2])
     else
-      truth = binary_truth(who, yt, nil)
+      truth = binary_truth(who, yt, nil, false, classes)
     end
     return binary_auc(who, truth, score_vector(who, y_score, truth:nElement()), opts.max_fpr)
   end
