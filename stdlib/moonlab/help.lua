@@ -18,7 +18,10 @@ local M = {}
 
 --- The docs areas: moonlab/docs/<area>.lua, in the order help(torch) lists them.
 M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linalg", "conv",
-  "random", "sys", "print", "class", "serialize", "npy", "file", "cmdline", "tester", "image", "csv", "repl", "plot", "notebook" }
+  "random", "sys", "print", "class", "serialize", "npy", "file", "cmdline", "tester", "image", "csv", "repl", "plot",
+  "notebook",
+  "ml_select",
+}
 
 local docs      -- name -> docstring, once loaded
 local area_of   -- name -> area

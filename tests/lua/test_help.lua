@@ -50,6 +50,17 @@ local gnuplot = require "gnuplot"
 for _, k in ipairs(public(gnuplot, true)) do required[#required + 1] = "gnuplot." .. k end
 for _, k in ipairs(public(require "moonlab.notebook", true)) do required[#required + 1] = "moonlab.notebook." .. k end
 for _, k in ipairs(public(require "moonlab.tutorial", true)) do required[#required + 1] = "moonlab.tutorial." .. k end
+-- moonlab.ml areas: every public function and class, and every method a class
+-- defines itself
+for _, area in ipairs({ "metrics", "preprocessing", "pipeline", "model_selection", "inspection" }) do
+  local mod = require("moonlab.ml." .. area)
+  for _, k in ipairs(public(mod)) do
+    required[#required + 1] = "moonlab.ml." .. k
+    if type(mod[k]) == "table" and rawget(mod[k], "_name") then
+      for _, meth in ipairs(public(mod[k], true)) do required[#required + 1] = "moonlab.ml." .. k .. ":" .. meth end
+    end
+  end
+end
 
 H.test("every public function and method has a docstring", function()
   local missing = {}
@@ -83,6 +94,11 @@ H.test("every documented name exists", function()
     if name == "moonlab.notebook" or name == "moonlab.tutorial" or name == "tutorial" then return true end
     m = name:match("^gnuplot%.(.+)$")
     if m then return gnuplot[m] ~= nil end
+    local cls, meth = name:match("^moonlab%.ml%.([%w_]+):([%w_]+)$")
+    if cls then
+      local c = require("moonlab.ml")[cls]
+      return type(c) == "table" and c[meth] ~= nil
+    end
     local mod, fn = name:match("^(moonlab%.%a+)%.(.+)$")
     if mod then return require(mod)[fn] ~= nil end
     return false

@@ -12,6 +12,11 @@ local ml = {
 -- Area modules, each returning a table of public names (classes, functions).
 -- Add a module here when it lands; a name defined twice is an error.
 local AREAS = {
+  "metrics",
+  "preprocessing",
+  "pipeline",
+  "model_selection",
+  "inspection",
 }
 
 for _, area in ipairs(AREAS) do
