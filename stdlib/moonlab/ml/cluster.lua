@@ -1,0 +1,316 @@
+-- moonlab.ml.cluster: clustering estimators with scikit-learn's names and
+-- results: KMeans, MiniBatchKMeans, KModes, KPrototypes, DBSCAN,
+-- AgglomerativeClustering, GaussianMixture, and ml.elbow.
+--
+-- Labels are 1-based (centers[labels[i]] is row i's center); DBSCAN's noise
+-- is -1.  Merge trees number the leaves 1..N and the j-th merge N + j.  The
+-- hot loops (assignment, Lloyd/Elkan iterations, neighbourhoods, linkage) are
+-- in kernels/kmeans.c and kernels/cluster.c (torch._cluster); this file holds
+-- initialisation, parameter checks and the EM of the mixture.  Not here:
+-- sample weights, sparse input, connectivity constraints.
+local torch = require "torch"
+local base = require "moonlab.ml.base"
+
+local C = torch._cluster
+local M = {}
+local NONE = base.NONE
+
+local function fail(who, fmt, ...)
+  error(string.format("%s: " .. fmt, who, ...), 3)
+end
+
+local function is_tensor(v) return torch.isTensor(v) end
+
+local function check_int(who, name, v, min)
+  if math.type(v) ~= "integer" and not (type(v) == "number" and v == math.floor(v)) or v < min then
+    fail(who, "%s must be an integer >= %d (got %s)", name, min, tostring(v))
+  end
+  return math.tointeger(v)
+end
+
+local function check_choice(who, name, v, choices)
+  for _, c in ipairs(choices) do if v == c then return v end end
+  fail(who, "%s must be one of %s (got %s)", name, table.concat(choices, ", "), tostring(v))
+end
+
+-- squared Euclidean distances (N, K) from the rows of X to the rows of Cn, exactly
+local function sq_dists(X, Cn)
+  local n, k = X:size(1), Cn:size(1)
+  local D = torch.DoubleTensor(n, k)
+  for j = 1, k do
+    D:select(2, j):copy((X - Cn:narrow(1, j, 1)):pow(2):sum(2):select(2, 1))
+  end
+  return D
+end
+M._sq_dists = sq_dists
+
+-- ---------------------------------------------------------------- KMeans
+
+-- scikit-learn's greedy k-means++ (2 + log k local trials per center).
+local function kmeanspp(X, k, gen)
+  local n, d = X:size(1), X:size(2)
+  local centers = torch.DoubleTensor(k, d)
+  local trials = 2 + math.floor(math.log(k))
+  local first = torch.random(gen, 1, n)
+  centers[1]:copy(X[first])
+  local closest = (X - X:narrow(1, first, 1)):pow(2):sum(2):select(2, 1)
+  local pot = closest:sum()
+  for c = 2, k do
+    local cum = closest:cumsum(1)
+    local cand = {}
+    for t = 1, trials do
+      local r = torch.uniform(gen) * pot
+      local lo, hi = 1, n                   -- first index with cum >= r (searchsorted left)
+      while lo < hi do
+        local mid = (lo + hi) // 2
+        if cum[mid] < r then lo = mid + 1 else hi = mid end
+      end
+      cand[t] = lo
+    end
+    local best, best_pot, best_d
+    for t = 1, trials do
+      local dist = (X - X:narrow(1, cand[t], 1)):pow(2):sum(2):select(2, 1)
+      dist:cmin(closest)
+      local p = dist:sum()
+      if best_pot == nil or p < best_pot then best, best_pot, best_d = cand[t], p, dist end
+    end
+    centers[c]:copy(X[best])
+    closest, pot = best_d, best_pot
+  end
+  return centers
+end
+M._kmeanspp = kmeanspp
+
+local function init_centers(who, X, k, init, gen)
+  if is_tensor(init) then
+    if init:dim() ~= 2 or init:size(1) ~= k or init:size(2) ~= X:size(2) then
+      fail(who, "init must be a %dx%d tensor of centers (got %s)", k, X:size(2),
+        table.concat(init:size():totable(), "x"))
+    end
+    return init:double():clone():contiguous()
+  elseif init == "k-means++" then
+    return kmeanspp(X, k, gen)
+  elseif init == "random" then
+    local perm = torch.randperm(gen, X:size(1)):long():narrow(1, 1, k)
+    return X:index(1, perm)
+  end
+  fail(who, "init must be \"k-means++\", \"random\" or a tensor of centers (got %s)", tostring(init))
+end
+
+local function mean_variance(X)
+  local mu = X:mean(1)
+  return (X - mu):pow(2):mean(1):mean()
+end
+
+local KMeans = base.estimator("KMeans", {
+  n_clusters = 8, init = "k-means++", n_init = 10, max_iter = 300, tol = 1e-4,
+  algorithm = "lloyd", seed = NONE,
+}, base.Transformer)
+M.KMeans = KMeans
+
+function KMeans._validate(self, who)
+  check_int(who, "n_clusters", self.n_clusters, 1)
+  check_int(who, "n_init", self.n_init, 1)
+  check_int(who, "max_iter", self.max_iter, 1)
+  if type(self.tol) ~= "number" or self.tol < 0 then fail(who, "tol must be a number >= 0") end
+  check_choice(who, "algorithm", self.algorithm, { "lloyd", "elkan" })
+end
+
+--- KMeans:fit(X) -> self: labels (N, Long, 1-based), cluster_centers (K x D),
+-- inertia, n_iter.
+function KMeans:fit(X)
+  local who = "ml.KMeans.fit"
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  local k = self.n_clusters
+  if k > n then fail(who, "n_clusters = %d is larger than the number of rows (%d)", k, n) end
+  local gen = base.generator(self.seed)
+  local mu = X:mean(1)
+  local Xc = X - mu           -- centered, as scikit-learn does, for precision
+  local tol = mean_variance(X) * self.tol
+  local n_init = is_tensor(self.init) and 1 or self.n_init
+  local best
+  for _ = 1, n_init do
+    local init = self.init
+    if is_tensor(init) then init = init:double() - mu end
+    local centers = init_centers(who, Xc, k, init, gen)
+    local labels, n_iter, inertia = C.kmeans_run(Xc, centers, self.max_iter, tol, self.algorithm == "elkan")
+    if best == nil or inertia < best.inertia then
+      best = { labels = labels, n_iter = n_iter, inertia = inertia, centers = centers }
+    end
+  end
+  self.labels = best.labels:add(1)
+  self.cluster_centers = best.centers:add(mu:expand(k, d))
+  self.inertia = best.inertia
+  self.n_iter = best.n_iter
+  return base.mark_fitted(self, d)
+end
+
+local function centers_input(self, who, X)
+  base.fitted(self, who)
+  X = base.matrix(who, X)
+  base.check_features(who, self, X)
+  return X
+end
+
+--- KMeans:predict(X) -> LongTensor (N) of 1-based nearest-center labels.
+function KMeans:predict(X)
+  X = centers_input(self, "ml.KMeans.predict", X)
+  local labels = C.kmeans_assign(X, self.cluster_centers)
+  return labels:add(1)
+end
+
+--- KMeans:transform(X) -> (N x K) Euclidean distances to the centers.
+function KMeans:transform(X)
+  X = centers_input(self, "ml.KMeans.transform", X)
+  return sq_dists(X, self.cluster_centers):sqrt()
+end
+
+--- KMeans:fit_predict(X) -> labels of fit.
+function KMeans:fit_predict(X)
+  return self:fit(X).labels
+end
+
+--- KMeans:score(X) -> minus the inertia of X against the fitted centers.
+function KMeans:score(X)
+  X = centers_input(self, "ml.KMeans.score", X)
+  local _, mind = C.kmeans_assign(X, self.cluster_centers)
+  return -mind:sum()
+end
+
+-- ------------------------------------------------------- MiniBatchKMeans
+
+local MiniBatchKMeans = base.estimator("MiniBatchKMeans", {
+  n_clusters = 8, init = "k-means++", max_iter = 100, batch_size = 1024, tol = 0.0,
+  max_no_improvement = 10, n_init = 3, seed = NONE,
+}, base.Transformer)
+M.MiniBatchKMeans = MiniBatchKMeans
+
+function MiniBatchKMeans._validate(self, who)
+  check_int(who, "n_clusters", self.n_clusters, 1)
+  check_int(who, "batch_size", self.batch_size, 1)
+  check_int(who, "max_iter", self.max_iter, 1)
+  check_int(who, "n_init", self.n_init, 1)
+end
+
+-- one mini-batch step: per-center learning rates 1/count, as scikit-learn's
+-- _mini_batch_step without reassignment. Returns the batch's inertia.
+local function minibatch_step(self, B)
+  local labels, mind = C.kmeans_assign(B, self.cluster_centers)
+  local k = self.n_clusters
+  local counts = self._counts
+  local sums = torch.zeros(k, B:size(2))
+  sums:indexAdd(1, labels:add(1), B)
+  local bc = torch.zeros(k):indexAdd(1, labels, torch.ones(B:size(1)))
+  for j = 1, k do
+    local c = bc[j]
+    if c > 0 then
+      local old = counts[j]
+      local row = self.cluster_centers[j]
+      row:mul(old):add(sums[j]):div(old + c)
+      counts[j] = old + c
+    end
+  end
+  return mind:sum()
+end
+
+local function minibatch_init(self, who, X, gen)
+  local n = X:size(1)
+  local best, best_inertia
+  local init_size = math.min(n, math.max(3 * self.batch_size, self.n_clusters))
+  local n_init = is_tensor(self.init) and 1 or self.n_init
+  for _ = 1, n_init do
+    local idx = torch.randperm(gen, n):long():narrow(1, 1, init_size)
+    local sub = X:index(1, idx)
+    local centers = init_centers(who, sub, self.n_clusters, self.init, gen)
+    local _, mind = C.kmeans_assign(sub, centers)
+    local inertia = mind:sum()
+    if best == nil or inertia < best_inertia then best, best_inertia = centers, inertia end
+  end
+  self.cluster_centers = best
+  self._counts = torch.zeros(self.n_clusters)
+end
+
+--- MiniBatchKMeans:fit(X) -> self (labels, cluster_centers, inertia, n_iter, n_steps).
+function MiniBatchKMeans:fit(X)
+  local who = "ml.MiniBatchKMeans.fit"
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  if self.n_clusters > n then fail(who, "n_clusters = %d is larger than the number of rows (%d)", self.n_clusters, n) end
+  local gen = base.generator(self.seed)
+  minibatch_init(self, who, X, gen)
+  local bs = math.min(self.batch_size, n)
+  local steps = math.ceil(self.max_iter * n / bs)
+  local ewa, best, no_improve = nil, math.huge, 0
+  local tol = self.tol * mean_variance(X)
+  local step = 0
+  for s = 1, steps do
+    step = s
+    local idx = torch.LongTensor(bs):random(gen, 1, n)
+    local old = self.cluster_centers:clone()
+    local inertia = minibatch_step(self, X:index(1, idx)) / bs
+    ewa = ewa and (ewa * (1 - bs / n * 2 / (1 + 1)) + inertia * (bs / n * 2 / (1 + 1))) or inertia
+    if tol > 0 and (self.cluster_centers - old):pow(2):sum() <= tol then break end
+    if ewa < best then best, no_improve = ewa, 0 else no_improve = no_improve + 1 end
+    if self.max_no_improvement ~= NONE and no_improve >= self.max_no_improvement then break end
+  end
+  self.n_steps = step
+  self.n_iter = math.ceil(step * bs / n)
+  local labels, mind = C.kmeans_assign(X, self.cluster_centers)
+  self.labels = labels:add(1)
+  self.inertia = mind:sum()
+  return base.mark_fitted(self, d)
+end
+
+--- MiniBatchKMeans:partial_fit(X) -> self: one update with the batch X
+-- (initialises the centers from X on the first call).
+function MiniBatchKMeans:partial_fit(X)
+  local who = "ml.MiniBatchKMeans.partial_fit"
+  X = base.matrix(who, X)
+  if self:is_fitted() then
+    base.check_features(who, self, X)
+  else
+    if self.n_clusters > X:size(1) then
+      fail(who, "the first batch needs at least n_clusters = %d rows (got %d)", self.n_clusters, X:size(1))
+    end
+    self._gen = base.generator(self.seed)
+    minibatch_init(self, who, X, self._gen)
+    self.n_steps = 0
+  end
+  minibatch_step(self, X)
+  self.n_steps = self.n_steps + 1
+  local labels, mind = C.kmeans_assign(X, self.cluster_centers)
+  self.labels = labels:add(1)
+  self.inertia = mind:sum()
+  return base.mark_fitted(self, X:size(2))
+end
+
+MiniBatchKMeans.predict = KMeans.predict
+MiniBatchKMeans.transform = KMeans.transform
+MiniBatchKMeans.fit_predict = KMeans.fit_predict
+MiniBatchKMeans.score = KMeans.score
+
+--- ml.elbow(X, ks [, opts]) -> {k = {...}, inertia = {...}}: KMeans inertia
+-- for every k in ks (a list, or a number K for 1..K); opts are KMeans params.
+function M.elbow(X, ks, opts)
+  local who = "ml.elbow"
+  X = base.matrix(who, X)
+  if type(ks) == "number" then
+    local list = {}
+    for k = 1, check_int(who, "ks", ks, 1) do list[k] = k end
+    ks = list
+  elseif type(ks) ~= "table" or #ks == 0 then
+    fail(who, "ks must be a number or a non-empty list of cluster counts")
+  end
+  local out = { k = {}, inertia = {} }
+  for i, k in ipairs(ks) do
+    local params = {}
+    for key, v in pairs(opts or {}) do params[key] = v end
+    params.n_clusters = k
+    out.k[i] = k
+    out.inertia[i] = KMeans(params):fit(X).inertia
+  end
+  return out
+end
+
+return M
