@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "../kernels/cluster.h"
 #include "../kernels/kmeans.h"
 #include "lmoon.h"
 
@@ -41,7 +42,62 @@ static int l_cluster_kmeans_run(lua_State *L)
 	return 3;
 }
 
+/* _cluster.radius_neighbors(x, eps) -> offsets (N+1), idx (0-based) */
+static int l_cluster_radius_neighbors(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1);
+	double eps = luaL_checknumber(L, 2);
+	ml_tensor *off = ml_l_pushtensor(L, ML_LONG), *idx = ml_l_pushtensor(L, ML_LONG);
+	ml_error e;
+	if (ml_cluster_radius_neighbors(x, eps, off, idx, "ml.radius_neighbors", &e))
+		return ml_l_error(L, &e);
+	return 2;
+}
+
+/* _cluster.dbscan(x, eps, min_samples) -> labels (0-based, -1 noise), core (Byte) */
+static int l_cluster_dbscan(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1);
+	double eps = luaL_checknumber(L, 2);
+	lua_Integer ms = luaL_checkinteger(L, 3);
+	ml_tensor *lab = ml_l_pushtensor(L, ML_LONG), *core = ml_l_pushtensor(L, ML_BYTE);
+	ml_error e;
+	if (ml_cluster_dbscan(x, eps, ms, lab, core, "ml.DBSCAN.fit", &e))
+		return ml_l_error(L, &e);
+	return 2;
+}
+
+/* _cluster.linkage(x, method) -> children (N-1 x 2, 0-based), distances, sizes */
+static int l_cluster_linkage(lua_State *L)
+{
+	static const char *const methods[] = {"ward", "complete", "average", "single", NULL};
+	ml_tensor *x = ml_l_checktensor(L, 1);
+	int method = luaL_checkoption(L, 2, NULL, methods);
+	ml_tensor *ch = ml_l_pushtensor(L, ML_LONG), *dist = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_tensor *sz = ml_l_pushtensor(L, ML_LONG);
+	ml_error e;
+	if (ml_cluster_linkage(x, method, ch, dist, sz, "ml.AgglomerativeClustering.fit", &e))
+		return ml_l_error(L, &e);
+	return 3;
+}
+
+/* _cluster.dist_sums(x, labels (0-based Long), k) -> (N x K) sums of distances */
+static int l_cluster_dist_sums(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1), *lab = ml_l_checktensor(L, 2);
+	lua_Integer k = luaL_checkinteger(L, 3);
+	ml_tensor *out = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_error e;
+	if (ml_cluster_dist_sums(x, lab, k, out, "ml.silhouette_samples", &e))
+		return ml_l_error(L, &e);
+	return 1;
+}
+
 static const luaL_Reg cluster_functions[] = {
+	{"radius_neighbors", l_cluster_radius_neighbors},
+	{"dbscan", l_cluster_dbscan},
+	{"linkage", l_cluster_linkage},
+	{"dist_sums", l_cluster_dist_sums},
 	{"kmeans_assign", l_cluster_kmeans_assign},
 	{"kmeans_run", l_cluster_kmeans_run},
 	{NULL, NULL},

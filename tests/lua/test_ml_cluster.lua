@@ -108,4 +108,105 @@ H.test("elbow: inertia per k, decreasing, equal to KMeans'", function()
   H.check_error("ml.elbow: ks must be a number or a non-empty list", ml.elbow, X, {})
 end)
 
+H.test("DBSCAN: labels and core samples identical to scikit-learn's", function()
+  for _, c in ipairs(F.dbscan) do
+    local X = data(c.data)
+    local m = ml.DBSCAN{ eps = c.eps, min_samples = c.min_samples }:fit(X)
+    local what = string.format("%s eps=%g min_samples=%d", c.data, c.eps, c.min_samples)
+    same_list(m.labels:totable(), c.labels, what .. " labels")
+    same_list(m.core_sample_indices:totable(), c.core, what .. " core samples")
+    H.eq(m.components:size(1), #c.core)
+    local mx = 0
+    for _, l in ipairs(c.labels) do mx = math.max(mx, l) end
+    H.eq(m.n_clusters, mx)
+  end
+  -- strided input, all noise, one cluster
+  local X = data("dblobs")
+  local c = F.dbscan[1]
+  same_list(ml.DBSCAN{ eps = 0.5 }:fit_predict(X:t():clone():t()):totable(), c.labels, "strided")
+  local far = torch.Tensor{ { 0, 0 }, { 10, 0 }, { 20, 0 } }
+  same_list(ml.DBSCAN{ eps = 1, min_samples = 2 }:fit(far).labels:totable(), { -1, -1, -1 }, "all noise")
+  same_list(ml.DBSCAN{ eps = 1, min_samples = 1 }:fit(far).labels:totable(), { 1, 2, 3 }, "min_samples 1")
+  H.check_error("ml.DBSCAN: eps must be a number > 0 (got 0)", ml.DBSCAN, { eps = 0 })
+  H.check_error("ml.DBSCAN: metric must be one of euclidean (got cosine)", ml.DBSCAN, { metric = "cosine" })
+end)
+
+H.test("AgglomerativeClustering: merge trees, distances and labels identical to scikit-learn's", function()
+  for _, a in ipairs(F.agglomerative) do
+    local X = data(a.data)
+    local m = ml.AgglomerativeClustering{ n_clusters = 3, linkage = a.linkage }:fit(X)
+    local what = a.data .. " " .. a.linkage
+    local n = X:size(1)
+    H.eq(m.children:size(1), n - 1)
+    local got, want = {}, {}
+    for i = 1, n - 1 do
+      got[#got + 1] = m.children[i][1]; got[#got + 1] = m.children[i][2]
+      want[#want + 1] = a.children[i][1]; want[#want + 1] = a.children[i][2]
+    end
+    same_list(got, want, what .. " children")
+    H.ok(maxrel(m.distances, a.distances) < 1e-12, what .. " distances")
+    same_list(m.labels:totable(), a.labels, what .. " labels")
+    H.eq(m.counts[n - 1], n)
+    local t = ml.AgglomerativeClustering{ n_clusters = ml.NONE, distance_threshold = a.threshold,
+      linkage = a.linkage }:fit(X)
+    H.eq(t.n_clusters, a.n_clusters_t, what .. " n_clusters from the threshold")
+    same_list(t.labels:totable(), a.labels_t, what .. " labels from the threshold")
+  end
+  H.check_error("exactly one of n_clusters and distance_threshold must be set",
+    ml.AgglomerativeClustering, { distance_threshold = 1 })
+  H.check_error("linkage must be one of ward, complete, average, single (got median)",
+    ml.AgglomerativeClustering, { linkage = "median" })
+  H.check_error("ml.AgglomerativeClustering.fit: needs at least 2 rows (got 1)",
+    function() ml.AgglomerativeClustering{}:fit(torch.zeros(1, 2)) end)
+  -- two points: one merge at their distance
+  local m = ml.AgglomerativeClustering{ n_clusters = 1, linkage = "single" }:fit(torch.Tensor{ { 0, 0 }, { 3, 4 } })
+  H.eq(m.distances[1], 5)
+  H.eq(m.children[1][1] + m.children[1][2], 3)
+end)
+
+H.test("metrics: silhouette, Davies-Bouldin, Calinski-Harabasz, ARI, NMI, V-measure as scikit-learn", function()
+  for _, m in ipairs(F.metrics) do
+    local X = data(m.data)
+    local y, lab = F[m.data].y, m.labels
+    local w = m.data
+    H.near(ml.silhouette_score(X, lab), m.silhouette, 1e-12, w .. " silhouette")
+    H.near(ml.silhouette_score(X, torch.Tensor(y)), m.silhouette_true, 1e-12, w .. " silhouette (true labels)")
+    H.ok((ml.silhouette_samples(X, lab) - torch.Tensor(m.silhouette_samples)):abs():max() < 1e-12, w .. " samples")
+    H.near(ml.davies_bouldin_score(X, lab), m.davies_bouldin, 1e-12, w .. " davies_bouldin")
+    H.near(ml.calinski_harabasz_score(X, lab), m.calinski_harabasz, 1e-12 * m.calinski_harabasz, w .. " CH")
+    H.near(ml.adjusted_rand_score(y, lab), m.ari, 1e-12, w .. " ARI")
+    H.near(ml.mutual_info_score(y, lab), m.mi, 1e-12, w .. " MI")
+    H.near(ml.normalized_mutual_info_score(y, lab), m.nmi, 1e-12, w .. " NMI")
+    H.near(ml.normalized_mutual_info_score(y, lab, "geometric"), m.nmi_geometric, 1e-12)
+    H.near(ml.normalized_mutual_info_score(y, lab, "min"), m.nmi_min, 1e-12)
+    H.near(ml.normalized_mutual_info_score(y, lab, "max"), m.nmi_max, 1e-12)
+    H.near(ml.homogeneity_score(y, lab), m.homogeneity, 1e-12)
+    H.near(ml.completeness_score(y, lab), m.completeness, 1e-12)
+    H.near(ml.v_measure_score(y, lab), m.v_measure, 1e-12)
+    H.near(ml.v_measure_score(y, lab, 2), m.v_measure_b2, 1e-12)
+  end
+end)
+
+H.test("metrics: closed forms and errors", function()
+  H.eq(ml.adjusted_rand_score({ 1, 1, 2, 2 }, { 5, 5, 3, 3 }), 1.0, "a relabelling")
+  H.near(ml.adjusted_rand_score({ 1, 1, 2, 2 }, { 1, 2, 1, 2 }), -0.5, 1e-15)
+  H.eq(ml.normalized_mutual_info_score({ 1, 1, 1 }, { 2, 2, 2 }), 1.0)
+  H.eq(ml.normalized_mutual_info_score({ 1, 1, 2, 2 }, { 1, 2, 1, 2 }), 0.0)
+  local h, c, v = ml.homogeneity_completeness_v_measure({ 1, 1, 2, 2 }, { 1, 1, 1, 1 })
+  H.eq(h, 0.0); H.eq(c, 1.0); H.eq(v, 0.0)
+  -- two tight pairs far apart: a = 1, b = 10 (mean over the other pair) for every point
+  local X = torch.Tensor{ { 0 }, { 1 }, { 10 }, { 11 } }
+  local s = ml.silhouette_samples(X, { 1, 1, 2, 2 })
+  H.near(s[1], (10.5 - 1) / 10.5, 1e-15)
+  H.near(s[2], (9.5 - 1) / 9.5, 1e-15)
+  H.near(ml.calinski_harabasz_score(X, { 1, 1, 2, 2 }), (4 * 25) * 2 / (4 * 0.25 * 1), 1e-12)
+  H.check_error("ml.silhouette_score: number of labels is 1; valid values are 2 to n_samples - 1 = 3",
+    ml.silhouette_score, X, { 1, 1, 1, 1 })
+  H.check_error("ml.silhouette_samples: labels has 3 elements but X has 4 rows", ml.silhouette_samples, X, { 1, 2, 1 })
+  H.check_error("ml.adjusted_rand_score: labels_pred has 2 elements but X has 3 rows",
+    ml.adjusted_rand_score, { 1, 2, 3 }, { 1, 2 })
+  H.check_error("average_method must be arithmetic, geometric, min or max (got mean)",
+    ml.normalized_mutual_info_score, { 1 }, { 1 }, "mean")
+end)
+
 H.done()

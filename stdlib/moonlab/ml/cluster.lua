@@ -313,4 +313,137 @@ function M.elbow(X, ks, opts)
   return out
 end
 
+-- ---------------------------------------------------------------- DBSCAN
+
+local DBSCAN = base.estimator("DBSCAN", { eps = 0.5, min_samples = 5, metric = "euclidean" }, base.Estimator)
+M.DBSCAN = DBSCAN
+
+function DBSCAN._validate(self, who)
+  if type(self.eps) ~= "number" or not (self.eps > 0) then fail(who, "eps must be a number > 0 (got %s)", tostring(self.eps)) end
+  check_int(who, "min_samples", self.min_samples, 1)
+  check_choice(who, "metric", self.metric, { "euclidean" })
+end
+
+--- DBSCAN:fit(X) -> self: labels (N, Long; clusters 1..K, noise -1),
+-- core_sample_indices (1-based), components (the core rows), n_clusters.
+function DBSCAN:fit(X)
+  local who = "ml.DBSCAN.fit"
+  X = base.matrix(who, X)
+  local labels, core = C.dbscan(X, self.eps, self.min_samples)
+  local pos = labels:ge(0):long()
+  self.labels = labels:add(pos)                -- 0-based ids to 1-based; -1 stays
+  local idx = {}
+  for i = 1, core:size(1) do if core[i] == 1 then idx[#idx + 1] = i end end
+  self.core_sample_indices = torch.LongTensor(idx)
+  self.components = #idx > 0 and X:index(1, self.core_sample_indices) or torch.DoubleTensor()
+  self.n_clusters = labels:max() > 0 and labels:max() or 0
+  return base.mark_fitted(self, X:size(2))
+end
+
+--- DBSCAN:fit_predict(X) -> labels of fit.
+function DBSCAN:fit_predict(X) return self:fit(X).labels end
+
+-- ------------------------------------------------ AgglomerativeClustering
+
+local Agglomerative = base.estimator("AgglomerativeClustering", {
+  n_clusters = 2, linkage = "ward", distance_threshold = NONE, metric = "euclidean",
+}, base.Estimator)
+M.AgglomerativeClustering = Agglomerative
+
+function Agglomerative._validate(self, who)
+  check_choice(who, "linkage", self.linkage, { "ward", "complete", "average", "single" })
+  check_choice(who, "metric", self.metric, { "euclidean" })
+  local has_n, has_t = self.n_clusters ~= NONE, self.distance_threshold ~= NONE
+  if has_n == has_t then
+    fail(who, "exactly one of n_clusters and distance_threshold must be set (the other = ml.NONE)")
+  end
+  if has_n then check_int(who, "n_clusters", self.n_clusters, 1) end
+  if has_t and type(self.distance_threshold) ~= "number" then fail(who, "distance_threshold must be a number") end
+end
+
+-- Python's heapq on a 0-based array stored 1-based in a Lua list.
+local function sift_down(h, start, pos)
+  local item = h[pos + 1]
+  while pos > start do
+    local parent = (pos - 1) >> 1
+    if item < h[parent + 1] then
+      h[pos + 1] = h[parent + 1]
+      pos = parent
+    else
+      break
+    end
+  end
+  h[pos + 1] = item
+end
+local function sift_up(h, pos)
+  local n, start, item = #h, pos, h[pos + 1]
+  local child = 2 * pos + 1
+  while child < n do
+    local right = child + 1
+    if right < n and not (h[child + 1] < h[right + 1]) then child = right end
+    h[pos + 1] = h[child + 1]
+    pos = child
+    child = 2 * pos + 1
+  end
+  h[pos + 1] = item
+  sift_down(h, start, pos)
+end
+local function heappush(h, item) h[#h + 1] = item; sift_down(h, 0, #h - 1) end
+local function heappushpop(h, item)
+  if #h > 0 and h[1] < item then
+    item, h[1] = h[1], item
+    sift_up(h, 0)
+  end
+  return item
+end
+
+-- scikit-learn's _hc_cut: labels 1..k from the merge tree (0-based children table ch)
+local function hc_cut(k, ch, n)
+  local last = ch[n - 1]
+  local nodes = { -(math.max(last[1], last[2]) + 1) }
+  for _ = 1, k - 1 do
+    local c = ch[-nodes[1] - n + 1]
+    heappush(nodes, -c[1])
+    heappushpop(nodes, -c[2])
+  end
+  local labels = torch.LongTensor(n)
+  for i, node in ipairs(nodes) do
+    local stack = { -node }
+    while #stack > 0 do
+      local v = table.remove(stack)
+      if v < n then labels[v + 1] = i else
+        local c = ch[v - n + 1]
+        stack[#stack + 1] = c[1]; stack[#stack + 1] = c[2]
+      end
+    end
+  end
+  return labels
+end
+
+--- AgglomerativeClustering:fit(X) -> self: labels (1..n_clusters), children
+-- ((N-1) x 2 LongTensor: the nodes merged at each step; leaves 1..N, step j
+-- makes node N + j), distances (N-1), counts (leaves under each new node),
+-- n_clusters, n_leaves.  The same tree and labels as scikit-learn's.
+function Agglomerative:fit(X)
+  local who = "ml.AgglomerativeClustering.fit"
+  X = base.matrix(who, X)
+  local n = X:size(1)
+  if n < 2 then fail(who, "needs at least 2 rows (got %d)", n) end
+  local k = self.n_clusters
+  if k ~= NONE and k > n then fail(who, "n_clusters = %d is larger than the number of rows (%d)", k, n) end
+  local ch0, dist, sizes = C.linkage(X, self.linkage)
+  if k == NONE then k = dist:ge(self.distance_threshold):sum() + 1 end
+  local tbl = ch0:totable()
+  self.labels = hc_cut(k, tbl, n)
+  self.children = ch0:add(1)
+  self.distances = dist
+  self.counts = sizes
+  self.n_clusters = math.tointeger(k)
+  self.n_leaves = n
+  return base.mark_fitted(self, X:size(2))
+end
+
+--- AgglomerativeClustering:fit_predict(X) -> labels of fit.
+function Agglomerative:fit_predict(X) return self:fit(X).labels end
+
 return M
