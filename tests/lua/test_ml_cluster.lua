@@ -209,4 +209,48 @@ H.test("metrics: closed forms and errors", function()
     ml.normalized_mutual_info_score, { 1 }, { 1 }, "mean")
 end)
 
+H.test("GaussianMixture from the same init: weights, means, covariances as scikit-learn (1e-6 and better)", function()
+  for _, g in ipairs(F.gmm) do
+    local X = data(g.data)
+    local m = ml.GaussianMixture{ n_components = g.k, covariance_type = g.covariance_type,
+      weights_init = g.weights_init, means_init = g.means_init, precisions_init = g.precisions_init }:fit(X)
+    local w = g.data .. " " .. g.covariance_type
+    H.ok(maxrel(m.means, g.means) < 1e-10, w .. " means")
+    H.ok(maxrel(m.covariances, g.covariances) < 1e-10, w .. " covariances")
+    H.ok(maxrel(m.weights, g.weights) < 1e-10, w .. " weights")
+    H.eq(m.n_iter, g.n_iter, w .. " n_iter")
+    H.eq(m.converged, g.converged, w .. " converged")
+    H.near(m.lower_bound, g.lower_bound, 1e-10, w .. " lower_bound")
+    same_list(m:predict(X):totable(), g.predict, w .. " predict")
+    local X10 = X:narrow(1, 1, 10)
+    H.ok(maxrel(m:predict_proba(X10), g.predict_proba) < 1e-10, w .. " predict_proba")
+    H.ok(maxrel(m:score_samples(X10), g.score_samples) < 1e-10, w .. " score_samples")
+    H.near(m:score(X), g.score, 1e-10, w .. " score")
+    H.near(m:bic(X), g.bic, 1e-10 * math.abs(g.bic), w .. " bic")
+    H.near(m:aic(X), g.aic, 1e-10 * math.abs(g.aic), w .. " aic")
+    H.ok(m:predict_proba(X10):sum(2):add(-1):abs():max() < 1e-12, w .. " probabilities sum to 1")
+  end
+end)
+
+H.test("GaussianMixture: inits, seeds and errors", function()
+  local X = data("blobs")
+  for _, ip in ipairs({ "kmeans", "random", "k-means++", "random_from_data" }) do
+    local a = ml.GaussianMixture{ n_components = 4, init_params = ip, seed = 5 }:fit(X)
+    local b = ml.GaussianMixture{ n_components = 4, init_params = ip, seed = 5 }:fit(X)
+    H.eq(a.lower_bound, b.lower_bound, ip .. ": same seed, same fit")
+    H.ok(a.converged, ip .. " converges")
+    H.ok(a.lower_bound > -6.0, ip .. " fits the blobs (" .. a.lower_bound .. "; scikit-learn: -5.54 to -5.81)")
+  end
+  local one = ml.GaussianMixture{ covariance_type = "diag" }:fit(X)
+  H.ok(maxrel(one.means[1], X:mean(1)[1]) < 1e-12, "one component: the mean")
+  H.check_error("ml.GaussianMixture: covariance_type must be one of full, tied, diag, spherical (got fll)",
+    ml.GaussianMixture, { covariance_type = "fll" })
+  H.check_error("ml.GaussianMixture.fit: means_init must be 2x3 (got 3x3)",
+    function() ml.GaussianMixture{ n_components = 2, means_init = X:narrow(1, 1, 3) }:fit(X) end)
+  H.check_error("ml.GaussianMixture.fit: a covariance matrix is not positive definite",
+    function() ml.GaussianMixture{ n_components = 1, reg_covar = 0 }:fit(torch.ones(5, 2)) end)
+  H.check_error("ml.GaussianMixture.predict: this ml.GaussianMixture is not fitted yet",
+    function() ml.GaussianMixture{}:predict(X) end)
+end)
+
 H.done()

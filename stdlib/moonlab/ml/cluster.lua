@@ -446,4 +446,289 @@ end
 --- AgglomerativeClustering:fit_predict(X) -> labels of fit.
 function Agglomerative:fit_predict(X) return self:fit(X).labels end
 
+-- -------------------------------------------------------- GaussianMixture
+
+local LOG2PI = math.log(2 * math.pi)
+local EPS = 2.220446049250313e-16
+
+local GaussianMixture = base.estimator("GaussianMixture", {
+  n_components = 1, covariance_type = "full", tol = 1e-3, reg_covar = 1e-6, max_iter = 100, n_init = 1,
+  init_params = "kmeans", weights_init = NONE, means_init = NONE, precisions_init = NONE, seed = NONE,
+}, base.Estimator)
+M.GaussianMixture = GaussianMixture
+
+function GaussianMixture._validate(self, who)
+  check_int(who, "n_components", self.n_components, 1)
+  check_choice(who, "covariance_type", self.covariance_type, { "full", "tied", "diag", "spherical" })
+  check_choice(who, "init_params", self.init_params, { "kmeans", "k-means++", "random", "random_from_data" })
+  check_int(who, "max_iter", self.max_iter, 0)
+  check_int(who, "n_init", self.n_init, 1)
+  if type(self.reg_covar) ~= "number" or self.reg_covar < 0 then fail(who, "reg_covar must be a number >= 0") end
+  if type(self.tol) ~= "number" or self.tol < 0 then fail(who, "tol must be a number >= 0") end
+end
+
+-- rows of a (N, K) tensor: log(sum(exp(a))) with the max factored out
+local function logsumexp_rows(a)
+  local mx = a:max(2)
+  mx:apply(function(v) if v == math.huge or v == -math.huge or v ~= v then return 0 end end)
+  local s = (a - mx):exp():sum(2):log():add(mx)
+  return s:select(2, 1)
+end
+
+local function cholesky_inverse_t(who, cov)
+  -- precision Cholesky factor: (L^-1)^T with cov = L L^T
+  local ok, L = pcall(torch.potrf, cov, "L")
+  if not ok then
+    fail(who, "a covariance matrix is not positive definite (%s); increase reg_covar or use fewer components",
+      tostring(L):gsub("^.-: ", ""):sub(1, 80))
+  end
+  return torch.trtrs(torch.eye(cov:size(1)), L, "L"):t():contiguous()
+end
+
+-- scikit-learn's _estimate_gaussian_parameters and _compute_precision_cholesky
+local function m_params(who, X, resp, reg, ctype)
+  local n, d, k = X:size(1), X:size(2), resp:size(2)
+  local nk = resp:sum(1):view(k):add(10 * EPS)
+  local means = torch.mm(resp:t(), X):cdiv(nk:view(k, 1):expand(k, d))
+  local cov, pc
+  if ctype == "full" then
+    cov = torch.DoubleTensor(k, d, d)
+    pc = torch.DoubleTensor(k, d, d)
+    for j = 1, k do
+      local diff = X - means:narrow(1, j, 1)
+      local c = torch.mm(diff:cmul(resp:narrow(2, j, 1):expand(n, d)):t(), X - means:narrow(1, j, 1)):div(nk[j])
+      for t = 1, d do c[t][t] = c[t][t] + reg end
+      cov[j]:copy(c)
+      pc[j]:copy(cholesky_inverse_t(who, c))
+    end
+  elseif ctype == "tied" then
+    local avg_x2 = torch.mm(X:t(), X)
+    local avg_m2 = torch.mm(torch.cmul(means:t(), nk:view(1, k):expand(d, k)), means)
+    cov = (avg_x2 - avg_m2):div(nk:sum())
+    for t = 1, d do cov[t][t] = cov[t][t] + reg end
+    pc = cholesky_inverse_t(who, cov)
+  else
+    local nkk = nk:view(k, 1):expand(k, d)
+    local avg_x2 = torch.mm(resp:t(), torch.cmul(X, X)):cdiv(nkk)
+    local avg_xm = torch.cmul(means, torch.mm(resp:t(), X)):cdiv(nkk)
+    cov = avg_x2 - avg_xm * 2 + torch.cmul(means, means)
+    cov:add(reg)
+    if ctype == "spherical" then cov = cov:mean(2):view(k) end
+    if cov:le(0):sum() > 0 then
+      fail(who, "a variance is not positive; increase reg_covar or use fewer components")
+    end
+    pc = torch.pow(cov, -0.5)
+  end
+  return nk, means, cov, pc
+end
+
+-- (N, K) log N(x | mu_k, Sigma_k) from the precision Cholesky factors
+local function log_gaussian(X, means, pc, ctype)
+  local n, d = X:size(1), X:size(2)
+  local k = means:size(1)
+  local lp = torch.DoubleTensor(n, k)
+  local logdet = torch.DoubleTensor(k)
+  if ctype == "full" or ctype == "tied" then
+    for j = 1, k do
+      local P = ctype == "full" and pc[j] or pc
+      local y = torch.mm(X, P):add(-1, torch.mm(means:narrow(1, j, 1), P):expand(n, d))
+      lp:select(2, j):copy(y:pow(2):sum(2):select(2, 1))
+      local ld = 0
+      for t = 1, d do ld = ld + math.log(P[t][t]) end
+      logdet[j] = ld
+    end
+  elseif ctype == "diag" then
+    local prec = torch.cmul(pc, pc)
+    local a = torch.cmul(torch.cmul(means, means), prec):sum(2)
+    lp:copy(a:view(1, k):expand(n, k))
+    lp:add(-2, torch.mm(X, torch.cmul(means, prec):t()))
+    lp:add(torch.mm(torch.cmul(X, X), prec:t()))
+    logdet:copy(torch.log(pc):sum(2):view(k))
+  else
+    local prec = torch.cmul(pc, pc)
+    local a = torch.cmul(means, means):sum(2):view(k):cmul(prec)
+    lp:copy(a:view(1, k):expand(n, k))
+    lp:add(-2, torch.mm(X, means:t()):cmul(prec:view(1, k):expand(n, k)))
+    local rn = torch.cmul(X, X):sum(2)
+    lp:add(torch.mm(rn, prec:view(1, k)))
+    logdet:copy(torch.log(pc):mul(d))
+  end
+  return lp:add(d * LOG2PI):mul(-0.5):add(logdet:view(1, k):expand(n, k))
+end
+
+local function weighted_log_prob(self, X)
+  local k = self.n_components
+  return log_gaussian(X, self.means, self.precisions_cholesky, self.covariance_type)
+    :add(torch.log(self.weights):view(1, k):expand(X:size(1), k))
+end
+
+local function e_step(self, X)
+  local wlp = weighted_log_prob(self, X)
+  local lpn = logsumexp_rows(wlp)
+  local k = self.n_components
+  local log_resp = wlp:add(-1, lpn:view(lpn:size(1), 1):expand(lpn:size(1), k))
+  return lpn:mean(), log_resp
+end
+
+local function gmm_initialize(self, who, X, gen)
+  local n, d = X:size(1), X:size(2)
+  local k = self.n_components
+  local resp = torch.zeros(n, k)
+  local ip = self.init_params
+  if ip == "kmeans" then
+    local km = KMeans{ n_clusters = k, n_init = 1, seed = torch.random(gen, 1, 2 ^ 31) }:fit(X)
+    resp:scatter(2, km.labels:view(n, 1), 1)
+  elseif ip == "random" then
+    resp:uniform(gen, 0, 1)
+    resp:cdiv(resp:sum(2):expand(n, k))
+  else
+    local rows
+    if ip == "k-means++" then
+      local centers = kmeanspp(X, k, gen)
+      rows = C.kmeans_assign(centers, X):add(1)  -- the data rows nearest each center
+    else
+      rows = torch.randperm(gen, n):long():narrow(1, 1, k)
+    end
+    for j = 1, k do resp[rows[j]][j] = 1 end
+  end
+  local nk, means, cov, pc = m_params(who, X, resp, self.reg_covar, self.covariance_type)
+  local weights = nk / n
+  if self.weights_init ~= NONE then weights = torch.DoubleTensor(self.weights_init):clone() end
+  if self.means_init ~= NONE then means = torch.DoubleTensor(self.means_init):clone() end
+  if self.precisions_init ~= NONE then
+    local P = torch.DoubleTensor(self.precisions_init)
+    if self.covariance_type == "full" then
+      pc = P:clone()
+      for j = 1, k do pc[j]:copy(torch.potrf(P[j], "L")) end
+    elseif self.covariance_type == "tied" then
+      pc = torch.potrf(P, "L")
+    else
+      pc = torch.sqrt(P)
+    end
+  end
+  self.weights, self.means, self.covariances, self.precisions_cholesky = weights, means, cov, pc
+end
+
+local function check_init_shapes(self, who, d)
+  local k = self.n_components
+  local function shape(v, want, name)
+    if v == NONE then return end
+    local t = torch.isTensor(v) and v or torch.DoubleTensor(v)
+    local got = table.concat(t:size():totable(), "x")
+    if got ~= want then fail(who, "%s must be %s (got %s)", name, want, got) end
+  end
+  shape(self.weights_init, tostring(k), "weights_init")
+  shape(self.means_init, k .. "x" .. d, "means_init")
+  local ct = self.covariance_type
+  shape(self.precisions_init, ct == "full" and (k .. "x" .. d .. "x" .. d) or ct == "tied" and (d .. "x" .. d)
+    or ct == "diag" and (k .. "x" .. d) or tostring(k), "precisions_init")
+end
+
+--- GaussianMixture:fit(X) -> self: weights (K), means (K x D), covariances
+-- (full: K x D x D; tied: D x D; diag: K x D; spherical: K), precisions,
+-- precisions_cholesky, converged, n_iter, lower_bound.
+function GaussianMixture:fit(X)
+  local who = "ml.GaussianMixture.fit"
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  local k = self.n_components
+  if k > n then fail(who, "n_components = %d is larger than the number of rows (%d)", k, n) end
+  check_init_shapes(self, who, d)
+  local gen = base.generator(self.seed)
+  local best, best_lb = nil, -math.huge
+  self.converged = false
+  for _ = 1, self.n_init do
+    gmm_initialize(self, who, X, gen)
+    local lb, n_iter = -math.huge, 0
+    local converged = false
+    for it = 1, self.max_iter do
+      n_iter = it
+      local prev = lb
+      local lpn, log_resp = e_step(self, X)
+      local nk, means, cov, pc = m_params(who, X, log_resp:exp(), self.reg_covar, self.covariance_type)
+      self.weights = nk / nk:sum()
+      self.means, self.covariances, self.precisions_cholesky = means, cov, pc
+      lb = lpn
+      if math.abs(lb - prev) < self.tol then
+        converged = true
+        break
+      end
+    end
+    if converged then self.converged = true end
+    if best == nil or lb > best_lb then
+      best_lb = lb
+      best = { self.weights, self.means, self.covariances, self.precisions_cholesky, n_iter }
+    end
+  end
+  self.weights, self.means, self.covariances, self.precisions_cholesky, self.n_iter = table.unpack(best)
+  self.lower_bound = best_lb
+  local pc, ct = self.precisions_cholesky, self.covariance_type
+  if ct == "full" then
+    self.precisions = pc:clone()
+    for j = 1, k do self.precisions[j]:copy(torch.mm(pc[j], pc[j]:t())) end
+  elseif ct == "tied" then
+    self.precisions = torch.mm(pc, pc:t())
+  else
+    self.precisions = torch.cmul(pc, pc)
+  end
+  return base.mark_fitted(self, d)
+end
+
+local function gmm_input(self, who, X)
+  base.fitted(self, who)
+  X = base.matrix(who, X)
+  base.check_features(who, self, X)
+  return X
+end
+
+--- GaussianMixture:score_samples(X) -> (N) log-likelihood of each row.
+function GaussianMixture:score_samples(X)
+  X = gmm_input(self, "ml.GaussianMixture.score_samples", X)
+  return logsumexp_rows(weighted_log_prob(self, X))
+end
+
+--- GaussianMixture:score(X) -> mean log-likelihood per row.
+function GaussianMixture:score(X)
+  X = gmm_input(self, "ml.GaussianMixture.score", X)
+  return logsumexp_rows(weighted_log_prob(self, X)):mean()
+end
+
+--- GaussianMixture:predict_proba(X) -> (N x K) posterior probabilities.
+function GaussianMixture:predict_proba(X)
+  X = gmm_input(self, "ml.GaussianMixture.predict_proba", X)
+  local _, log_resp = e_step(self, X)
+  return log_resp:exp()
+end
+
+--- GaussianMixture:predict(X) -> (N) LongTensor of the most probable component (1-based).
+function GaussianMixture:predict(X)
+  X = gmm_input(self, "ml.GaussianMixture.predict", X)
+  local _, idx = weighted_log_prob(self, X):max(2)
+  return idx:select(2, 1):clone()
+end
+
+--- GaussianMixture:fit_predict(X) -> labels after fit.
+function GaussianMixture:fit_predict(X)
+  return self:fit(X):predict(X)
+end
+
+local function n_parameters(self)
+  local k, d = self.n_components, self.n_features_in
+  local ct = self.covariance_type
+  local cov = ct == "full" and k * d * (d + 1) / 2 or ct == "diag" and k * d or ct == "tied" and d * (d + 1) / 2 or k
+  return cov + k * d + k - 1
+end
+
+--- GaussianMixture:bic(X) -> Bayesian information criterion (lower is better).
+function GaussianMixture:bic(X)
+  X = gmm_input(self, "ml.GaussianMixture.bic", X)
+  return -2 * self:score(X) * X:size(1) + n_parameters(self) * math.log(X:size(1))
+end
+
+--- GaussianMixture:aic(X) -> Akaike information criterion (lower is better).
+function GaussianMixture:aic(X)
+  X = gmm_input(self, "ml.GaussianMixture.aic", X)
+  return -2 * self:score(X) * X:size(1) + 2 * n_parameters(self)
+end
+
 return M
