@@ -247,8 +247,10 @@ H.test("GaussianMixture: inits, seeds and errors", function()
     ml.GaussianMixture, { covariance_type = "fll" })
   H.check_error("ml.GaussianMixture.fit: means_init must be 2x3 (got 3x3)",
     function() ml.GaussianMixture{ n_components = 2, means_init = X:narrow(1, 1, 3) }:fit(X) end)
-  H.check_error("ml.GaussianMixture.fit: a covariance matrix is not positive definite",
-    function() ml.GaussianMixture{ n_components = 1, reg_covar = 0 }:fit(torch.ones(5, 2)) end)
+  H.check_error("ml.GaussianMixture.fit: precisions_init[1] is not positive definite",
+    function() ml.GaussianMixture{ n_components = 1, precisions_init = { { { 1, 2 }, { 2, 1 } } } }:fit(X:narrow(2, 1, 2)) end)
+  H.check_error("ml.GaussianMixture.fit: precisions_init must be positive",
+    function() ml.GaussianMixture{ n_components = 1, covariance_type = "spherical", precisions_init = { -1 } }:fit(X) end)
   H.check_error("ml.GaussianMixture.predict: this ml.GaussianMixture is not fitted yet",
     function() ml.GaussianMixture{}:predict(X) end)
 end)

@@ -597,12 +597,18 @@ local function gmm_initialize(self, who, X, gen)
   if self.means_init ~= NONE then means = torch.DoubleTensor(self.means_init):clone() end
   if self.precisions_init ~= NONE then
     local P = torch.DoubleTensor(self.precisions_init)
+    local function chol(A, name)
+      local ok, L = pcall(torch.potrf, A, "L")
+      if not ok then fail(who, "%s is not positive definite", name) end
+      return L
+    end
     if self.covariance_type == "full" then
       pc = P:clone()
-      for j = 1, k do pc[j]:copy(torch.potrf(P[j], "L")) end
+      for j = 1, k do pc[j]:copy(chol(P[j], "precisions_init[" .. j .. "]")) end
     elseif self.covariance_type == "tied" then
-      pc = torch.potrf(P, "L")
+      pc = chol(P, "precisions_init")
     else
+      if P:le(0):sum() > 0 then fail(who, "precisions_init must be positive") end
       pc = torch.sqrt(P)
     end
   end
