@@ -255,4 +255,90 @@ H.test("GaussianMixture: inits, seeds and errors", function()
     function() ml.GaussianMixture{}:predict(X) end)
 end)
 
+-- a stand-in for moonlab's data frame: anything with :to_tensor(cols) and names
+local function frame(cols, names)
+  return {
+    names = names,
+    to_tensor = function(self, which)
+      which = which or names
+      local n = #cols[names[1]]
+      local t = torch.DoubleTensor(n, #which)
+      for j, nm in ipairs(which) do
+        for i = 1, n do t[i][j] = cols[nm][i] end
+      end
+      return t
+    end,
+  }
+end
+
+H.test("KModes: Cao and Huang inits, modes, cost, predict, data frames", function()
+  local X = torch.LongTensor{ { 1, 1, 1 }, { 1, 1, 2 }, { 1, 1, 1 }, { 2, 2, 2 }, { 2, 2, 1 }, { 2, 2, 2 }, { 1, 1, 1 } }
+  for _, init in ipairs({ "Cao", "Huang" }) do
+    local m = ml.KModes{ n_clusters = 2, init = init, seed = 1 }:fit(X)
+    H.eq(ml.adjusted_rand_score(m.labels, { 1, 1, 1, 2, 2, 2, 1 }), 1.0, init .. " separates the groups")
+    H.eq(torch.typename(m.cluster_centroids), "torch.LongTensor", "centroids keep X's type")
+    local a = m.labels[1]
+    same_list(m.cluster_centroids[a]:totable(), { 1, 1, 1 }, init .. " mode of group 1")
+    same_list(m.cluster_centroids[3 - a]:totable(), { 2, 2, 2 }, init .. " mode of group 2")
+    H.eq(m.cost, 2, init .. " cost: one mismatch in rows 2 and 5")
+    same_list(m:predict(torch.Tensor{ { 2, 2, 3 }, { 1, 3, 1 } }):totable(), { 3 - a, a }, "predict")
+  end
+  -- Cao is deterministic: the densest row (1) first, then the densest far row (4)
+  local m = ml.KModes{ n_clusters = 2 }:fit(X)
+  same_list(m.labels:totable(), { 1, 1, 1, 2, 2, 2, 1 }, "Cao's order")
+  -- on random codes: the cost equals the mismatches to the final modes, and
+  -- each centroid is the mode of its members (smallest code among ties)
+  local g = torch.Generator(); torch.manualSeed(g, 11)
+  local R = torch.LongTensor(60, 4):random(g, 1, 3)
+  local r = ml.KModes{ n_clusters = 3, init = "Huang", n_init = 3, seed = 2 }:fit(R)
+  local cost = 0
+  for i = 1, 60 do cost = cost + R[i]:ne(r.cluster_centroids[r.labels[i]]):sum() end
+  H.eq(r.cost, cost, "cost = mismatches to the modes")
+  for j = 1, 3 do
+    for a = 1, 4 do
+      local cnt = { 0, 0, 0 }
+      for i = 1, 60 do if r.labels[i] == j then cnt[R[i][a]] = cnt[R[i][a]] + 1 end end
+      local best = 1
+      for v = 2, 3 do if cnt[v] > cnt[best] then best = v end end
+      H.eq(r.cluster_centroids[j][a], best, "centroid " .. j .. " attribute " .. a .. " is the mode")
+    end
+  end
+  local df = frame({ a = { 1, 1, 2, 2 }, b = { 5, 5, 7, 7 } }, { "a", "b" })
+  same_list(ml.KModes{ n_clusters = 2 }:fit(df).labels:totable(), { 1, 1, 2, 2 }, "data frame")
+  H.check_error("ml.KModes: init must be \"Huang\", \"Cao\" or a tensor", ml.KModes, { init = "random" })
+  H.check_error("ml.KModes.fit: n_clusters = 9 is larger than the number of rows (7)",
+    function() ml.KModes{ n_clusters = 9 }:fit(X) end)
+end)
+
+H.test("KPrototypes: mixed numeric and categorical columns, gamma", function()
+  local X = data("iris")
+  local Xm = torch.cat(X, torch.Tensor(F.iris.y):view(150, 1), 2)
+  local m = ml.KPrototypes{ n_clusters = 3, categorical = { 5 } }:fit(Xm)
+  -- default gamma: half the standard deviation of all numerical values
+  local flat = X:view(-1)
+  H.near(m.gamma, 0.5 * math.sqrt((flat - flat:mean()):pow(2):mean()), 1e-12)
+  H.eq(ml.adjusted_rand_score(m.labels, F.iris.y) > 0.95, true, "the species column dominates")
+  -- cost recomputed from the prototypes
+  local cost = 0
+  for i = 1, 150 do
+    local j = m.labels[i]
+    cost = cost + (X[i] - m.cluster_centroids_num[j]):pow(2):sum()
+      + m.gamma * (Xm[i][5] ~= m.cluster_centroids_cat[j][1] and 1 or 0)
+  end
+  H.near(m.cost, cost, 1e-9)
+  same_list(m:predict(Xm):totable(), m.labels:totable(), "predict on the training rows")
+  -- gamma = 0: plain k-means on the numeric part from Cao's rows
+  local z = ml.KPrototypes{ n_clusters = 2, categorical = { 2 }, gamma = 0 }
+    :fit(torch.Tensor{ { 0, 1 }, { 0.1, 2 }, { 5, 1 }, { 5.2, 2 } })
+  H.eq(ml.adjusted_rand_score(z.labels, { 1, 1, 2, 2 }), 1.0)
+  local df = frame({ x = { 0, 0.2, 9, 9.1 }, c = { 1, 1, 2, 2 } }, { "x", "c" })
+  local d = ml.KPrototypes{ n_clusters = 2, categorical = { "c" } }:fit(df)
+  same_list(d.labels:totable(), { 1, 1, 2, 2 }, "data frame columns by name")
+  H.eq(d.cluster_centroids_num:size(2), 1)
+  H.check_error("ml.KPrototypes.fit: categorical must list the categorical columns",
+    function() ml.KPrototypes{}:fit(Xm) end)
+  H.check_error("ml.KPrototypes.fit: categorical column 7 is not a column index of X (1..5)",
+    function() ml.KPrototypes{ categorical = { 7 } }:fit(Xm) end)
+end)
+
 H.done()

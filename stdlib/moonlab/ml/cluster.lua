@@ -737,4 +737,364 @@ function GaussianMixture:aic(X)
   return -2 * self:score(X) * X:size(1) + 2 * n_parameters(self)
 end
 
+-- ---------------------------------------------------- KModes, KPrototypes
+--
+-- Huang's k-modes and k-prototypes as the kmodes package runs them: points
+-- move one at a time and the two clusters' modes (and means) are updated at
+-- once; stop when no point moves or the cost stops decreasing.  Categorical
+-- values are numeric codes (a LongTensor or DoubleTensor of codes, or data
+-- frame columns of codes); the loops are plain Lua over Lua tables.
+
+local function rows_of(T)
+  local t = T:totable()
+  return t, #t, #t > 0 and #t[1] or 0
+end
+
+local function mismatches(a, b)
+  local s = 0
+  for j = 1, #a do if a[j] ~= b[j] then s = s + 1 end end
+  return s
+end
+
+-- the most frequent key of a count table; ties go to the smallest key
+local function mode_of(freq)
+  local best, bc
+  for v, c in pairs(freq) do
+    if c > 0 and (bc == nil or c > bc or (c == bc and v < best)) then best, bc = v, c end
+  end
+  return best
+end
+
+local function init_huang(cat, n, d, k, gen)
+  local cents = {}
+  for j = 1, k do cents[j] = {} end
+  for a = 1, d do
+    local values = {}
+    for i = 1, n do values[i] = cat[i][a] end         -- frequency-weighted draw
+    for j = 1, k do cents[j][a] = values[torch.random(gen, 1, n)] end
+  end
+  -- replace each by its nearest data row not taken yet
+  local taken = {}
+  for j = 1, k do
+    local order = {}
+    for i = 1, n do order[i] = i end
+    local dist = {}
+    for i = 1, n do dist[i] = mismatches(cat[i], cents[j]) end
+    table.sort(order, function(x, y) if dist[x] ~= dist[y] then return dist[x] < dist[y] end return x < y end)
+    local pick
+    for _, i in ipairs(order) do
+      local key = table.concat(cat[i], ",")
+      if not taken[key] then pick = i; taken[key] = true; break end
+    end
+    pick = pick or order[1]
+    cents[j] = { table.unpack(cat[pick]) }
+    cents[j].row = pick
+  end
+  return cents
+end
+
+-- Cao, Liang and Bai (2009): densest row first, then rows far from the chosen
+-- ones weighted by density; deterministic.
+local function init_cao(cat, n, d, k)
+  local freq = {}
+  for a = 1, d do
+    freq[a] = {}
+    for i = 1, n do freq[a][cat[i][a]] = (freq[a][cat[i][a]] or 0) + 1 end
+  end
+  local dens = {}
+  local best = 1
+  for i = 1, n do
+    local s = 0
+    for a = 1, d do s = s + freq[a][cat[i][a]] end
+    dens[i] = s / (n * d)
+    if dens[i] > dens[best] then best = i end
+  end
+  local cents = { { table.unpack(cat[best]) } }
+  cents[1].row = best
+  local mind = {}
+  for i = 1, n do mind[i] = math.huge end
+  for j = 2, k do
+    local last = cents[j - 1]
+    local pick, pv = 1, -math.huge
+    for i = 1, n do
+      local v = dens[i] * mismatches(cat[i], last)
+      if v < mind[i] then mind[i] = v end
+      if mind[i] > pv then pick, pv = i, mind[i] end
+    end
+    cents[j] = { table.unpack(cat[pick]) }
+    cents[j].row = pick
+  end
+  return cents
+end
+
+-- One k-prototypes run (num may be nil: k-modes).  Returns labels (Lua list),
+-- categorical centroids, numeric centroids, cost, iterations.
+local function kproto_run(num, cat, n, dn, dc, k, gamma, max_iter, init, gen)
+  local cents = init == "Cao" and init_cao(cat, n, dc, k) or init == "Huang" and init_huang(cat, n, dc, k, gen) or init
+  local ccat, cnum = {}, {}
+  for j = 1, k do
+    ccat[j] = { table.unpack(cents[j]) }
+    cnum[j] = {}
+    for a = 1, dn do cnum[j][a] = cents.num and cents.num[j][a] or num[cents[j].row][a] end
+  end
+  local function cost_to(i, j)
+    local s = 0
+    if dn > 0 then
+      local x, c = num[i], cnum[j]
+      for a = 1, dn do local t = x[a] - c[a]; s = s + t * t end
+    end
+    return s + gamma * mismatches(cat[i], ccat[j])
+  end
+  local function nearest(i)
+    local best, bv = 1, cost_to(i, 1)
+    for j = 2, k do
+      local v = cost_to(i, j)
+      if v < bv then best, bv = j, v end
+    end
+    return best, bv
+  end
+  -- initial assignment, frequency tables and sums
+  local labels, count, freq, sums = {}, {}, {}, {}
+  for j = 1, k do
+    count[j], freq[j], sums[j] = 0, {}, {}
+    for a = 1, dc do freq[j][a] = {} end
+    for a = 1, dn do sums[j][a] = 0 end
+  end
+  local function add(i, j, sign)
+    count[j] = count[j] + sign
+    for a = 1, dc do
+      local f = freq[j][a]
+      f[cat[i][a]] = (f[cat[i][a]] or 0) + sign
+    end
+    for a = 1, dn do sums[j][a] = sums[j][a] + sign * num[i][a] end
+  end
+  local function refresh(j)
+    if count[j] == 0 then return end
+    for a = 1, dc do ccat[j][a] = mode_of(freq[j][a]) end
+    for a = 1, dn do cnum[j][a] = sums[j][a] / count[j] end
+  end
+  for i = 1, n do
+    labels[i] = nearest(i)
+    add(i, labels[i], 1)
+  end
+  for j = 1, k do refresh(j) end
+  local function total()
+    local s = 0
+    for i = 1, n do s = s + cost_to(i, labels[i]) end
+    return s
+  end
+  local cost, it = total(), 0
+  for iter = 1, max_iter do
+    it = iter
+    local moves = 0
+    for i = 1, n do
+      local j = nearest(i)
+      local old = labels[i]
+      if j ~= old and cost_to(i, j) < cost_to(i, old) then
+        moves = moves + 1
+        add(i, old, -1); add(i, j, 1)
+        labels[i] = j
+        if count[old] == 0 then
+          -- an emptied cluster takes a random row of the biggest one
+          local big = 1
+          for c = 2, k do if count[c] > count[big] then big = c end end
+          local members = {}
+          for r = 1, n do if labels[r] == big then members[#members + 1] = r end end
+          local r = members[torch.random(gen, 1, #members)]
+          add(r, big, -1); add(r, old, 1)
+          labels[r] = old
+          refresh(big)
+        end
+        refresh(old); refresh(j)
+      end
+    end
+    local ncost = total()
+    local done = moves == 0 or ncost >= cost
+    cost = math.min(cost, ncost)
+    if done then break end
+  end
+  return labels, ccat, cnum, cost, it
+end
+
+local function check_init_name(who, init)
+  if init ~= "Huang" and init ~= "Cao" and not torch.isTensor(init) then
+    fail(who, "init must be \"Huang\", \"Cao\" or a tensor of centroids (got %s)", tostring(init))
+  end
+end
+
+local KModes = base.estimator("KModes", { n_clusters = 8, init = "Cao", n_init = 10, max_iter = 100, seed = NONE },
+  base.Estimator)
+M.KModes = KModes
+
+function KModes._validate(self, who)
+  check_int(who, "n_clusters", self.n_clusters, 1)
+  check_int(who, "n_init", self.n_init, 1)
+  check_int(who, "max_iter", self.max_iter, 1)
+  check_init_name(who, self.init)
+end
+
+local function given_centroids(who, init, k, d)
+  if init:dim() ~= 2 or init:size(1) ~= k or init:size(2) ~= d then
+    fail(who, "init must be a %dx%d tensor of centroids", k, d)
+  end
+  return (rows_of(init:double()))
+end
+
+--- KModes:fit(X) -> self: labels (1-based), cluster_centroids (K x D codes,
+-- X's type), cost (total mismatches), n_iter.  X: (N x D) codes (any tensor
+-- type), a table of rows or a data frame of categorical columns.
+function KModes:fit(X)
+  local who = "ml.KModes.fit"
+  local orig = torch.isTensor(X) and X or nil
+  X = base.matrix(who, X)
+  local cat, n, d = rows_of(X)
+  local k = self.n_clusters
+  if k > n then fail(who, "n_clusters = %d is larger than the number of rows (%d)", k, n) end
+  local gen = base.generator(self.seed)
+  local runs = (self.init == "Cao" or torch.isTensor(self.init)) and 1 or self.n_init
+  local best
+  for _ = 1, runs do
+    local init = self.init
+    if torch.isTensor(init) then init = given_centroids(who, init, k, d) end
+    local labels, ccat, _, cost, it = kproto_run(nil, cat, n, 0, d, k, 1, self.max_iter, init, gen)
+    if best == nil or cost < best.cost then best = { labels = labels, cent = ccat, cost = cost, n_iter = it } end
+  end
+  self.labels = torch.LongTensor(best.labels)
+  local cents = torch.DoubleTensor(best.cent)
+  self.cluster_centroids = orig and cents:type(orig:type()) or cents
+  self.cost, self.n_iter = best.cost, best.n_iter
+  return base.mark_fitted(self, d)
+end
+
+--- KModes:predict(X) -> LongTensor (N): the centroid with fewest mismatches (1-based).
+function KModes:predict(X)
+  local who = "ml.KModes.predict"
+  base.fitted(self, who)
+  X = base.matrix(who, X)
+  base.check_features(who, self, X)
+  local cat = rows_of(X)
+  local cents = rows_of(self.cluster_centroids:double())
+  local out = torch.LongTensor(#cat)
+  for i, r in ipairs(cat) do
+    local best, bv = 1, mismatches(r, cents[1])
+    for j = 2, #cents do
+      local v = mismatches(r, cents[j])
+      if v < bv then best, bv = j, v end
+    end
+    out[i] = best
+  end
+  return out
+end
+
+--- KModes:fit_predict(X) -> labels of fit.
+function KModes:fit_predict(X) return self:fit(X).labels end
+
+local KPrototypes = base.estimator("KPrototypes", {
+  n_clusters = 8, categorical = NONE, numerical = NONE, gamma = NONE, init = "Cao", n_init = 10,
+  max_iter = 100, seed = NONE,
+}, base.Estimator)
+M.KPrototypes = KPrototypes
+
+function KPrototypes._validate(self, who)
+  check_int(who, "n_clusters", self.n_clusters, 1)
+  check_int(who, "n_init", self.n_init, 1)
+  check_int(who, "max_iter", self.max_iter, 1)
+  check_init_name(who, self.init)
+  if self.gamma ~= NONE and (type(self.gamma) ~= "number" or self.gamma < 0) then
+    fail(who, "gamma must be a number >= 0")
+  end
+end
+
+-- splits X into numeric (N x Dn) and categorical (N x Dc) Double matrices
+local function split_mixed(self, who, X)
+  local catc = self.categorical
+  if catc == NONE or type(catc) ~= "table" or #catc == 0 then
+    fail(who, "categorical must list the categorical columns (indices, or names for a data frame)")
+  end
+  if type(X) == "table" and not torch.isTensor(X) and type(X.to_tensor) == "function" and type(catc[1]) == "string" then
+    local numc = self.numerical
+    if numc == NONE then
+      if type(X.names) ~= "table" then fail(who, "give numerical = {...} (the data frame has no names list)") end
+      local is_cat = {}
+      for _, c in ipairs(catc) do is_cat[c] = true end
+      numc = {}
+      for _, nm in ipairs(X.names) do if not is_cat[nm] then numc[#numc + 1] = nm end end
+    end
+    return base.matrix(who, X:to_tensor(numc)), base.matrix(who, X:to_tensor(catc))
+  end
+  X = base.matrix(who, X)
+  local d = X:size(2)
+  local is_cat, ci, ni = {}, {}, {}
+  for _, c in ipairs(catc) do
+    if math.type(c) ~= "integer" or c < 1 or c > d then
+      fail(who, "categorical column %s is not a column index of X (1..%d)", tostring(c), d)
+    end
+    is_cat[c] = true
+  end
+  for j = 1, d do
+    if is_cat[j] then ci[#ci + 1] = j else ni[#ni + 1] = j end
+  end
+  if #ni == 0 then fail(who, "X has no numerical column (use ml.KModes)") end
+  return X:index(2, torch.LongTensor(ni)), X:index(2, torch.LongTensor(ci))
+end
+
+--- KPrototypes:fit(X) -> self: labels, cluster_centroids_num (K x Dn),
+-- cluster_centroids_cat (K x Dc), gamma, cost, n_iter.  Cost of a row: squared
+-- Euclidean distance on the numerical columns + gamma x categorical mismatches.
+function KPrototypes:fit(X)
+  local who = "ml.KPrototypes.fit"
+  local Xn, Xc = split_mixed(self, who, X)
+  local num, n, dn = rows_of(Xn)
+  local cat, _, dc = rows_of(Xc)
+  local k = self.n_clusters
+  if k > n then fail(who, "n_clusters = %d is larger than the number of rows (%d)", k, n) end
+  local gamma = self.gamma
+  if gamma == NONE then
+    local flat = Xn:view(-1)
+    gamma = 0.5 * math.sqrt((flat - flat:mean()):pow(2):mean())
+  end
+  local gen = base.generator(self.seed)
+  local runs = (self.init == "Cao" or torch.isTensor(self.init)) and 1 or self.n_init
+  local best
+  for _ = 1, runs do
+    local init = self.init
+    if torch.isTensor(init) then
+      -- given (K x (Dn + Dc)) centroids: numerical columns first
+      local g = given_centroids(who, init, k, dn + dc)
+      init = { num = {} }
+      for j = 1, k do
+        init[j] = { table.unpack(g[j], dn + 1, dn + dc) }
+        init.num[j] = { table.unpack(g[j], 1, dn) }
+      end
+    end
+    local labels, ccat, cnum, cost, it = kproto_run(num, cat, n, dn, dc, k, gamma, self.max_iter, init, gen)
+    if best == nil or cost < best.cost then
+      best = { labels = labels, ccat = ccat, cnum = cnum, cost = cost, n_iter = it }
+    end
+  end
+  self.labels = torch.LongTensor(best.labels)
+  self.cluster_centroids_num = torch.DoubleTensor(best.cnum)
+  self.cluster_centroids_cat = torch.DoubleTensor(best.ccat)
+  self.gamma, self.cost, self.n_iter = gamma, best.cost, best.n_iter
+  return base.mark_fitted(self, dn + dc)
+end
+
+--- KPrototypes:predict(X) -> LongTensor (N) of the cheapest prototype (1-based).
+function KPrototypes:predict(X)
+  local who = "ml.KPrototypes.predict"
+  base.fitted(self, who)
+  local Xn, Xc = split_mixed(self, who, X)
+  local k = self.n_clusters
+  local D = sq_dists(Xn, self.cluster_centroids_num)
+  for j = 1, k do
+    local c = self.cluster_centroids_cat:narrow(1, j, 1):expandAs(Xc)
+    D:select(2, j):add(self.gamma, Xc:ne(c):double():sum(2):select(2, 1))
+  end
+  local _, idx = D:min(2)
+  return idx:select(2, 1):clone()
+end
+
+--- KPrototypes:fit_predict(X) -> labels of fit.
+function KPrototypes:fit_predict(X) return self:fit(X).labels end
+
 return M
