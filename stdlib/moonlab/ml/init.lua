@@ -14,6 +14,7 @@ local ml = {
 local AREAS = {
   "cluster",
   "cluster_metrics",
+  "decomposition",
 }
 
 for _, area in ipairs(AREAS) do
