@@ -1,6 +1,6 @@
 /*
  * l_cluster.c - Lua binding of kernels/kmeans.h and kernels/cluster.h as the
- * private table torch._cluster, used by stdlib/moonlab/ml/cluster.lua and
+ * private table torch._cluster (and kernels/gmm.h), used by stdlib/moonlab/ml/cluster.lua and
  * cluster_metrics.lua.  Labels cross this boundary 0-based, as the kernels
  * produce them; the Lua side shifts them to 1-based.  Inputs must already be
  * contiguous Double tensors (the Lua side converts); this file only parses
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../kernels/cluster.h"
+#include "../kernels/gmm.h"
 #include "../kernels/kmeans.h"
 #include "lmoon.h"
 
@@ -93,7 +94,52 @@ static int l_cluster_dist_sums(lua_State *L)
 	return 1;
 }
 
+/* _cluster.gmm_log_prob(x, means, precisions_cholesky) -> (N x K) log densities */
+static int l_cluster_gmm_log_prob(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1), *mu = ml_l_checktensor(L, 2), *pc = ml_l_checktensor(L, 3);
+	ml_tensor *out = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_error e;
+	if (ml_gmm_log_prob(x, mu, pc, out, "ml.GaussianMixture", &e))
+		return ml_l_error(L, &e);
+	return 1;
+}
+
+/* _cluster.gmm_normalize(wlp [, want_resp]) -> lpn, resp (or nil); wlp becomes
+ * the log responsibilities in place */
+static int l_cluster_gmm_normalize(lua_State *L)
+{
+	ml_tensor *w = ml_l_checktensor(L, 1);
+	int want = lua_toboolean(L, 2);
+	ml_tensor *lpn = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_tensor *resp = NULL;
+	if (want)
+		resp = ml_l_pushtensor(L, ML_DOUBLE);
+	else
+		lua_pushnil(L);
+	ml_error e;
+	if (ml_gmm_normalize(w, lpn, resp, "ml.GaussianMixture", &e))
+		return ml_l_error(L, &e);
+	return 2;
+}
+
+/* _cluster.gmm_covariances(x, resp, means, nk, reg) -> (K x D x D) covariances */
+static int l_cluster_gmm_covariances(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1), *r = ml_l_checktensor(L, 2), *mu = ml_l_checktensor(L, 3);
+	ml_tensor *nk = ml_l_checktensor(L, 4);
+	double reg = luaL_checknumber(L, 5);
+	ml_tensor *out = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_error e;
+	if (ml_gmm_covariances(x, r, mu, nk, reg, out, "ml.GaussianMixture.fit", &e))
+		return ml_l_error(L, &e);
+	return 1;
+}
+
 static const luaL_Reg cluster_functions[] = {
+	{"gmm_log_prob", l_cluster_gmm_log_prob},
+	{"gmm_normalize", l_cluster_gmm_normalize},
+	{"gmm_covariances", l_cluster_gmm_covariances},
 	{"radius_neighbors", l_cluster_radius_neighbors},
 	{"dbscan", l_cluster_dbscan},
 	{"linkage", l_cluster_linkage},

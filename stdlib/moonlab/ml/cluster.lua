@@ -467,14 +467,6 @@ function GaussianMixture._validate(self, who)
   if type(self.tol) ~= "number" or self.tol < 0 then fail(who, "tol must be a number >= 0") end
 end
 
--- rows of a (N, K) tensor: log(sum(exp(a))) with the max factored out
-local function logsumexp_rows(a)
-  local mx = a:max(2)
-  mx:apply(function(v) if v == math.huge or v == -math.huge or v ~= v then return 0 end end)
-  local s = (a - mx):exp():sum(2):log():add(mx)
-  return s:select(2, 1)
-end
-
 local function cholesky_inverse_t(who, cov)
   -- precision Cholesky factor: (L^-1)^T with cov = L L^T
   local ok, L = pcall(torch.potrf, cov, "L")
@@ -492,15 +484,9 @@ local function m_params(who, X, resp, reg, ctype)
   local means = torch.mm(resp:t(), X):cdiv(nk:view(k, 1):expand(k, d))
   local cov, pc
   if ctype == "full" then
-    cov = torch.DoubleTensor(k, d, d)
+    cov = C.gmm_covariances(X, resp:contiguous(), means, nk, reg)
     pc = torch.DoubleTensor(k, d, d)
-    for j = 1, k do
-      local diff = X - means:narrow(1, j, 1)
-      local c = torch.mm(diff:cmul(resp:narrow(2, j, 1):expand(n, d)):t(), X - means:narrow(1, j, 1)):div(nk[j])
-      for t = 1, d do c[t][t] = c[t][t] + reg end
-      cov[j]:copy(c)
-      pc[j]:copy(cholesky_inverse_t(who, c))
-    end
+    for j = 1, k do pc[j]:copy(cholesky_inverse_t(who, cov[j])) end
   elseif ctype == "tied" then
     local avg_x2 = torch.mm(X:t(), X)
     local avg_m2 = torch.mm(torch.cmul(means:t(), nk:view(1, k):expand(d, k)), means)
@@ -526,18 +512,12 @@ end
 local function log_gaussian(X, means, pc, ctype)
   local n, d = X:size(1), X:size(2)
   local k = means:size(1)
+  if ctype == "full" or ctype == "tied" then
+    return C.gmm_log_prob(X, means:contiguous(), pc:contiguous())
+  end
   local lp = torch.DoubleTensor(n, k)
   local logdet = torch.DoubleTensor(k)
-  if ctype == "full" or ctype == "tied" then
-    for j = 1, k do
-      local P = ctype == "full" and pc[j] or pc
-      local y = torch.mm(X, P):add(-1, torch.mm(means:narrow(1, j, 1), P):expand(n, d))
-      lp:select(2, j):copy(y:pow(2):sum(2):select(2, 1))
-      local ld = 0
-      for t = 1, d do ld = ld + math.log(P[t][t]) end
-      logdet[j] = ld
-    end
-  elseif ctype == "diag" then
+  if ctype == "diag" then
     local prec = torch.cmul(pc, pc)
     local a = torch.cmul(torch.cmul(means, means), prec):sum(2)
     lp:copy(a:view(1, k):expand(n, k))
@@ -562,12 +542,12 @@ local function weighted_log_prob(self, X)
     :add(torch.log(self.weights):view(1, k):expand(X:size(1), k))
 end
 
-local function e_step(self, X)
+-- mean log-likelihood, log responsibilities (N x K) and, with want_resp,
+-- the responsibilities
+local function e_step(self, X, want_resp)
   local wlp = weighted_log_prob(self, X)
-  local lpn = logsumexp_rows(wlp)
-  local k = self.n_components
-  local log_resp = wlp:add(-1, lpn:view(lpn:size(1), 1):expand(lpn:size(1), k))
-  return lpn:mean(), log_resp
+  local lpn, resp = C.gmm_normalize(wlp, want_resp)
+  return lpn:mean(), wlp, resp
 end
 
 local function gmm_initialize(self, who, X, gen)
@@ -650,8 +630,8 @@ function GaussianMixture:fit(X)
     for it = 1, self.max_iter do
       n_iter = it
       local prev = lb
-      local lpn, log_resp = e_step(self, X)
-      local nk, means, cov, pc = m_params(who, X, log_resp:exp(), self.reg_covar, self.covariance_type)
+      local lpn, _, resp = e_step(self, X, true)
+      local nk, means, cov, pc = m_params(who, X, resp, self.reg_covar, self.covariance_type)
       self.weights = nk / nk:sum()
       self.means, self.covariances, self.precisions_cholesky = means, cov, pc
       lb = lpn
@@ -690,13 +670,13 @@ end
 --- GaussianMixture:score_samples(X) -> (N) log-likelihood of each row.
 function GaussianMixture:score_samples(X)
   X = gmm_input(self, "ml.GaussianMixture.score_samples", X)
-  return logsumexp_rows(weighted_log_prob(self, X))
+  return (C.gmm_normalize(weighted_log_prob(self, X)))
 end
 
 --- GaussianMixture:score(X) -> mean log-likelihood per row.
 function GaussianMixture:score(X)
   X = gmm_input(self, "ml.GaussianMixture.score", X)
-  return logsumexp_rows(weighted_log_prob(self, X)):mean()
+  return C.gmm_normalize(weighted_log_prob(self, X)):mean()
 end
 
 --- GaussianMixture:predict_proba(X) -> (N x K) posterior probabilities.
