@@ -17,6 +17,9 @@ local AREAS = {
   "pipeline",
   "model_selection",
   "inspection",
+  "cluster",
+  "cluster_metrics",
+  "decomposition",
 }
 
 for _, area in ipairs(AREAS) do

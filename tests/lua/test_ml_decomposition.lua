@@ -1,0 +1,110 @@
+-- test_ml_decomposition.lua: moonlab.ml's PCA and TruncatedSVD against
+-- scikit-learn 1.2 (tests/fixtures/ml/cluster_sklearn.lua, written by
+-- cluster_sklearn.py): components (signs as svd_flip makes them, checked up
+-- to sign too), explained variance and ratio, singular values, noise
+-- variance, transform/inverse_transform, whitening; randomized solvers
+-- against the exact ones; errors.
+local H = dofile("tests/lua/harness.lua")
+local ml = require "moonlab.ml"
+local F = dofile("tests/fixtures/ml/cluster_sklearn.lua")
+
+local function data(name) return torch.Tensor(F[name].X) end
+local function maxrel(a, b)
+  b = torch.isTensor(b) and b or torch.Tensor(b)
+  return (a - b):abs():max() / (1 + b:abs():max())
+end
+-- rows equal up to the sign of each row
+local function rows_up_to_sign(a, b)
+  b = torch.isTensor(b) and b or torch.Tensor(b)
+  local worst = 0
+  for i = 1, a:size(1) do
+    local s = a[i]:dot(b[i]) < 0 and -1 or 1
+    worst = math.max(worst, (a[i] * s - b[i]):abs():max())
+  end
+  return worst
+end
+
+H.test("PCA (full SVD) equals scikit-learn's: components, variances, transform, whiten", function()
+  for _, p in ipairs(F.pca) do
+    local X = data(p.data)
+    local nc = p.n_components == "none" and ml.NONE or p.n_components
+    local m = ml.PCA{ n_components = nc, whiten = p.whiten }
+    H.eq(m:fit(X), m)
+    local w = string.format("%s n_components=%s whiten=%s", p.data, tostring(p.n_components), tostring(p.whiten))
+    H.eq(m.n_components_, p.n_components_fit, w .. " n_components_")
+    H.ok(rows_up_to_sign(m.components, p.components) < 1e-10, w .. " components up to sign")
+    H.ok(maxrel(m.components, p.components) < 1e-10, w .. " components with scikit-learn's signs")
+    H.ok(maxrel(m.explained_variance, p.explained_variance) < 1e-10, w .. " explained_variance")
+    H.ok(maxrel(m.explained_variance_ratio, p.explained_variance_ratio) < 1e-10, w .. " ratio")
+    H.ok(maxrel(m.singular_values, p.singular_values) < 1e-10, w .. " singular_values")
+    H.ok(maxrel(m.mean, p.mean) < 1e-14, w .. " mean")
+    H.near(m.noise_variance, p.noise_variance, 1e-10 * (1 + math.abs(p.noise_variance)), w .. " noise_variance")
+    local X6 = X:narrow(1, 1, 6)
+    H.ok(maxrel(m:transform(X6), p.transform) < 1e-10, w .. " transform")
+    H.ok(maxrel(m:inverse_transform(m:transform(X6)), p.inverse) < 1e-10, w .. " inverse_transform")
+  end
+end)
+
+H.test("PCA: strided and Float input, fit_transform, the QR path and the direct path agree", function()
+  local X = data("wine")
+  local a = ml.PCA{ n_components = 3 }:fit(X)
+  local b = ml.PCA{ n_components = 3 }:fit(X:t():clone():t())
+  H.ok(maxrel(a.components, b.components) < 1e-14)
+  local c = ml.PCA{ n_components = 3 }:fit(X:float())
+  H.ok(maxrel(c.explained_variance, a.explained_variance) < 1e-6)
+  H.ok(maxrel(ml.PCA{ n_components = 2 }:fit_transform(X), a:transform(X):narrow(2, 1, 2)) < 1e-12)
+  -- wide data (N < 2D) takes the direct SVD; its variances match the covariance eigenvalues
+  local W = X:narrow(1, 1, 20)
+  local p = ml.PCA{}:fit(W)
+  H.eq(p.n_components_, 13)
+  local Wc = W - W:mean(1)
+  local e = torch.symeig(torch.mm(Wc:t(), Wc):div(19))
+  local top = e:narrow(1, 1, 13):clone()
+  local sorted = top:sort(1, true)
+  H.ok(maxrel(p.explained_variance:narrow(1, 1, 10), sorted:narrow(1, 1, 10)) < 1e-9)
+  H.near(p.noise_variance, 0, 0)
+end)
+
+H.test("PCA randomized and TruncatedSVD", function()
+  local X = data("wine")
+  local f = ml.PCA{ n_components = 2 }:fit(X)
+  local r = ml.PCA{ n_components = 2, svd_solver = "randomized", seed = 1 }:fit(X)
+  H.ok(rows_up_to_sign(r.components, f.components) < 1e-9, "randomized components")
+  H.ok(maxrel(r.explained_variance, f.explained_variance) < 1e-12)
+  H.near(r.noise_variance, f.noise_variance, 1e-9)
+  for _, p in ipairs(F.tsvd) do
+    local Xd = data(p.data)
+    for _, algo in ipairs({ "full", "randomized" }) do
+      local m = ml.TruncatedSVD{ algorithm = algo, seed = 0 }
+      local Y = m:fit_transform(Xd)
+      local w = p.data .. " " .. algo
+      H.ok(rows_up_to_sign(m.components, p.components) < 1e-10, w .. " components")
+      H.ok(maxrel(m.singular_values, p.singular_values) < 1e-10, w .. " singular values")
+      H.ok(maxrel(m.explained_variance, p.explained_variance) < 1e-10, w .. " explained_variance")
+      H.ok(maxrel(m.explained_variance_ratio, p.explained_variance_ratio) < 1e-10, w .. " ratio")
+      H.ok(maxrel(m:transform(Xd:narrow(1, 1, 6)):abs(), torch.Tensor(p.transform):abs()) < 1e-10, w .. " transform")
+      H.ok(maxrel(Y:narrow(1, 1, 6):abs(), torch.Tensor(p.transform):abs()) < 1e-10, w .. " fit_transform")
+      H.eq(m:inverse_transform(Y):size(2), Xd:size(2))
+    end
+  end
+end)
+
+H.test("decomposition: errors", function()
+  local X = data("iris")
+  H.check_error("ml.PCA: n_components must be a whole number >= 1, a fraction in (0, 1) or ml.NONE (got 2.5)",
+    ml.PCA, { n_components = 2.5 })
+  H.check_error("ml.PCA: svd_solver must be \"full\" or \"randomized\" (got arpack)", ml.PCA, { svd_solver = "arpack" })
+  H.check_error("ml.PCA.fit: n_components = 5 must be <= min(n_samples, n_features) = 4",
+    function() ml.PCA{ n_components = 5 }:fit(X) end)
+  H.check_error("ml.PCA.transform: this ml.PCA is not fitted yet", function() ml.PCA{}:transform(X) end)
+  local m = ml.PCA{ n_components = 2 }:fit(X)
+  H.check_error("ml.PCA.transform: X has 3 features, but this ml.PCA was fitted with 4",
+    function() m:transform(torch.zeros(2, 3)) end)
+  H.check_error("ml.PCA.inverse_transform: Y has 3 columns, expected 2 components",
+    function() m:inverse_transform(torch.zeros(2, 3)) end)
+  H.check_error("ml.TruncatedSVD.fit: n_components = 4 must be < n_features = 4",
+    function() ml.TruncatedSVD{ n_components = 4 }:fit(X) end)
+  H.check_error("ml.TruncatedSVD: algorithm must be \"randomized\" or \"full\"", ml.TruncatedSVD, { algorithm = "arpack" })
+end)
+
+H.done()

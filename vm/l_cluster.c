@@ -1,0 +1,158 @@
+/*
+ * l_cluster.c - Lua binding of kernels/kmeans.h and kernels/cluster.h as the
+ * private table torch._cluster (and kernels/gmm.h), used by stdlib/moonlab/ml/cluster.lua and
+ * cluster_metrics.lua.  Labels cross this boundary 0-based, as the kernels
+ * produce them; the Lua side shifts them to 1-based.  Inputs must already be
+ * contiguous Double tensors (the Lua side converts); this file only parses
+ * arguments and creates result tensors.
+ */
+#include <string.h>
+
+#include "../kernels/cluster.h"
+#include "../kernels/gmm.h"
+#include "../kernels/kmeans.h"
+#include "lmoon.h"
+
+/* _cluster.kmeans_assign(x, centers) -> labels (Long, 0-based), mind (Double) */
+static int l_cluster_kmeans_assign(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1), *c = ml_l_checktensor(L, 2);
+	ml_tensor *lab = ml_l_pushtensor(L, ML_LONG);
+	ml_tensor *md = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_error e;
+	if (ml_kmeans_assign(x, c, lab, md, "ml.KMeans.predict", &e))
+		return ml_l_error(L, &e);
+	return 2;
+}
+
+/* _cluster.kmeans_run(x, centers, max_iter, tol, elkan) -> labels, n_iter,
+ * inertia; centers are overwritten with the final centers. */
+static int l_cluster_kmeans_run(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1), *c = ml_l_checktensor(L, 2);
+	lua_Integer max_iter = luaL_checkinteger(L, 3);
+	double tol = luaL_checknumber(L, 4);
+	int elkan = lua_toboolean(L, 5);
+	ml_tensor *lab = ml_l_pushtensor(L, ML_LONG);
+	ml_kmeans_result r;
+	ml_error e;
+	if (ml_kmeans_run(x, c, lab, max_iter, tol, elkan, &r, "ml.KMeans.fit", &e))
+		return ml_l_error(L, &e);
+	lua_pushinteger(L, r.n_iter);
+	lua_pushnumber(L, r.inertia);
+	return 3;
+}
+
+/* _cluster.radius_neighbors(x, eps) -> offsets (N+1), idx (0-based) */
+static int l_cluster_radius_neighbors(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1);
+	double eps = luaL_checknumber(L, 2);
+	ml_tensor *off = ml_l_pushtensor(L, ML_LONG), *idx = ml_l_pushtensor(L, ML_LONG);
+	ml_error e;
+	if (ml_cluster_radius_neighbors(x, eps, off, idx, "ml.radius_neighbors", &e))
+		return ml_l_error(L, &e);
+	return 2;
+}
+
+/* _cluster.dbscan(x, eps, min_samples) -> labels (0-based, -1 noise), core (Byte) */
+static int l_cluster_dbscan(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1);
+	double eps = luaL_checknumber(L, 2);
+	lua_Integer ms = luaL_checkinteger(L, 3);
+	ml_tensor *lab = ml_l_pushtensor(L, ML_LONG), *core = ml_l_pushtensor(L, ML_BYTE);
+	ml_error e;
+	if (ml_cluster_dbscan(x, eps, ms, lab, core, "ml.DBSCAN.fit", &e))
+		return ml_l_error(L, &e);
+	return 2;
+}
+
+/* _cluster.linkage(x, method) -> children (N-1 x 2, 0-based), distances, sizes */
+static int l_cluster_linkage(lua_State *L)
+{
+	static const char *const methods[] = {"ward", "complete", "average", "single", NULL};
+	ml_tensor *x = ml_l_checktensor(L, 1);
+	int method = luaL_checkoption(L, 2, NULL, methods);
+	ml_tensor *ch = ml_l_pushtensor(L, ML_LONG), *dist = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_tensor *sz = ml_l_pushtensor(L, ML_LONG);
+	ml_error e;
+	if (ml_cluster_linkage(x, method, ch, dist, sz, "ml.AgglomerativeClustering.fit", &e))
+		return ml_l_error(L, &e);
+	return 3;
+}
+
+/* _cluster.dist_sums(x, labels (0-based Long), k) -> (N x K) sums of distances */
+static int l_cluster_dist_sums(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1), *lab = ml_l_checktensor(L, 2);
+	lua_Integer k = luaL_checkinteger(L, 3);
+	ml_tensor *out = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_error e;
+	if (ml_cluster_dist_sums(x, lab, k, out, "ml.silhouette_samples", &e))
+		return ml_l_error(L, &e);
+	return 1;
+}
+
+/* _cluster.gmm_log_prob(x, means, precisions_cholesky) -> (N x K) log densities */
+static int l_cluster_gmm_log_prob(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1), *mu = ml_l_checktensor(L, 2), *pc = ml_l_checktensor(L, 3);
+	ml_tensor *out = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_error e;
+	if (ml_gmm_log_prob(x, mu, pc, out, "ml.GaussianMixture", &e))
+		return ml_l_error(L, &e);
+	return 1;
+}
+
+/* _cluster.gmm_normalize(wlp [, want_resp]) -> lpn, resp (or nil); wlp becomes
+ * the log responsibilities in place */
+static int l_cluster_gmm_normalize(lua_State *L)
+{
+	ml_tensor *w = ml_l_checktensor(L, 1);
+	int want = lua_toboolean(L, 2);
+	ml_tensor *lpn = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_tensor *resp = NULL;
+	if (want)
+		resp = ml_l_pushtensor(L, ML_DOUBLE);
+	else
+		lua_pushnil(L);
+	ml_error e;
+	if (ml_gmm_normalize(w, lpn, resp, "ml.GaussianMixture", &e))
+		return ml_l_error(L, &e);
+	return 2;
+}
+
+/* _cluster.gmm_covariances(x, resp, means, nk, reg) -> (K x D x D) covariances */
+static int l_cluster_gmm_covariances(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1), *r = ml_l_checktensor(L, 2), *mu = ml_l_checktensor(L, 3);
+	ml_tensor *nk = ml_l_checktensor(L, 4);
+	double reg = luaL_checknumber(L, 5);
+	ml_tensor *out = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_error e;
+	if (ml_gmm_covariances(x, r, mu, nk, reg, out, "ml.GaussianMixture.fit", &e))
+		return ml_l_error(L, &e);
+	return 1;
+}
+
+static const luaL_Reg cluster_functions[] = {
+	{"gmm_log_prob", l_cluster_gmm_log_prob},
+	{"gmm_normalize", l_cluster_gmm_normalize},
+	{"gmm_covariances", l_cluster_gmm_covariances},
+	{"radius_neighbors", l_cluster_radius_neighbors},
+	{"dbscan", l_cluster_dbscan},
+	{"linkage", l_cluster_linkage},
+	{"dist_sums", l_cluster_dist_sums},
+	{"kmeans_assign", l_cluster_kmeans_assign},
+	{"kmeans_run", l_cluster_kmeans_run},
+	{NULL, NULL},
+};
+
+void ml_l_open_cluster(lua_State *L, int methods, int torch)
+{
+	(void)methods;
+	lua_newtable(L);
+	luaL_setfuncs(L, cluster_functions, 0);
+	lua_setfield(L, torch, "_cluster");
+}
