@@ -1,0 +1,360 @@
+-- moonlab.ml.linear: linear models with scikit-learn's estimator protocol:
+-- LinearRegression (least squares, with an R-style summary), Ridge, Lasso,
+-- ElasticNet (coordinate descent, and the lasso_path/enet_path helpers),
+-- LogisticRegression (L-BFGS, proximal gradient for l1), SGDClassifier,
+-- SGDRegressor and LinearSVC.
+--
+-- Orchestration lives here; the hot loops (coordinate descent, SGD epochs,
+-- dual coordinate descent) are in kernels/linear.c, bound as torch._linear.
+-- Dense inputs only (no sparse matrices); every model computes in double.
+local torch = require "torch"
+local base = require "moonlab.ml.base"
+local K = torch._linear
+
+local M = {}
+
+---------------------------------------------------------------------------
+-- Private distribution helpers for the summary table (Student t and F
+-- through the regularized incomplete beta function).  Kept private: the
+-- public distributions belong to moonlab.stats.
+---------------------------------------------------------------------------
+
+-- log Gamma(x) for x > 0: Lanczos approximation (g = 7, 9 terms), relative
+-- error ~1e-15.
+local LANCZOS = { 0.99999999999980993, 676.5203681218851, -1259.1392167224028,
+  771.32342877765313, -176.61502916214059, 12.507343278686905,
+  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7 }
+local function lgamma(x)
+  if x < 0.5 then
+    return math.log(math.pi / math.abs(math.sin(math.pi * x))) - lgamma(1 - x)
+  end
+  x = x - 1
+  local a = LANCZOS[1]
+  local t = x + 7.5
+  for i = 2, 9 do a = a + LANCZOS[i] / (x + i - 1) end
+  return 0.5 * math.log(2 * math.pi) + (x + 0.5) * math.log(t) - t + math.log(a)
+end
+
+-- Continued fraction of I_x(a, b) (modified Lentz); converges for
+-- x < (a + 1) / (a + b + 2).
+local function betacf(a, b, x)
+  local tiny = 1e-300
+  local c, d = 1.0, 1.0 - (a + b) * x / (a + 1)
+  if math.abs(d) < tiny then d = tiny end
+  d = 1 / d
+  local h = d
+  for m = 1, 10000 do
+    local m2 = 2 * m
+    local num = m * (b - m) * x / ((a + m2 - 1) * (a + m2))
+    d = 1 + num * d; if math.abs(d) < tiny then d = tiny end
+    c = 1 + num / c; if math.abs(c) < tiny then c = tiny end
+    d = 1 / d
+    h = h * d * c
+    num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1))
+    d = 1 + num * d; if math.abs(d) < tiny then d = tiny end
+    c = 1 + num / c; if math.abs(c) < tiny then c = tiny end
+    d = 1 / d
+    local del = d * c
+    h = h * del
+    if math.abs(del - 1) < 1e-16 then break end
+  end
+  return h
+end
+
+-- Regularized incomplete beta I_x(a, b) for a, b > 0, 0 <= x <= 1.
+local function betainc(a, b, x)
+  if x <= 0 then return 0.0 end
+  if x >= 1 then return 1.0 end
+  local lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * math.log(x) + b * math.log(1 - x)
+  if x < (a + 1) / (a + b + 2) then
+    return math.exp(lbt) * betacf(a, b, x) / a
+  end
+  return 1 - math.exp(lbt) * betacf(b, a, 1 - x) / b
+end
+
+-- P(|T| > |t|) for Student's t with df degrees of freedom.
+local function t_sf2(t, df)
+  if t ~= t then return t end
+  return betainc(df / 2, 0.5, df / (df + t * t))
+end
+
+-- P(T <= t).
+local function t_cdf(t, df)
+  local p = 0.5 * t_sf2(t, df)
+  return t >= 0 and 1 - p or p
+end
+
+-- Quantile of Student's t: bisection on the upper tail P(T > t) = 1 - q
+-- (in the tail, so that q near 1 keeps its precision) down to a relative
+-- width of 1e-15; the tail is monotone, so this cannot fail.
+local function t_ppf(q, df)
+  if q == 0.5 then return 0.0 end
+  if q < 0.5 then return -t_ppf(1 - q, df) end
+  local tail = 1 - q
+  local lo, hi = 0.0, 1.0
+  while 0.5 * t_sf2(hi, df) > tail do lo, hi = hi, hi * 2 end
+  for _ = 1, 200 do
+    local mid = 0.5 * (lo + hi)
+    if 0.5 * t_sf2(mid, df) > tail then lo = mid else hi = mid end
+    if hi - lo <= 1e-15 * hi then break end
+  end
+  return 0.5 * (lo + hi)
+end
+
+-- P(F > f) for the F distribution with (d1, d2) degrees of freedom.
+local function f_sf(f, d1, d2)
+  if f ~= f then return f end
+  if f <= 0 then return 1.0 end
+  return betainc(d2 / 2, d1 / 2, d2 / (d2 + d1 * f))
+end
+
+-- Exposed for the tests only (checked against scipy values).
+M._dist = { lgamma = lgamma, betainc = betainc, t_cdf = t_cdf, t_ppf = t_ppf, f_sf = f_sf }
+
+---------------------------------------------------------------------------
+-- Shared helpers
+---------------------------------------------------------------------------
+
+-- Centers X (N x D) and y (N) when fit_intercept: returns Xc, yc, x_mean
+-- (a D vector), y_mean (a number).  Without an intercept the inputs come back
+-- as they are with zero means.
+local function center(X, y, fit_intercept)
+  local d = X:size(2)
+  if not fit_intercept then return X, y, torch.zeros(d), 0.0 end
+  local xm = X:mean(1)
+  local ym = y:mean()
+  return X - xm, y - ym, xm:view(d), ym
+end
+
+-- X (N x D) @ w (D) + b as a new vector.
+local function linear_predict(X, w, b)
+  local out = torch.mv(X, w)
+  if b ~= 0 then out:add(b) end
+  return out
+end
+
+local function check_bool(who, name, v)
+  if type(v) ~= "boolean" then
+    error(string.format("%s: %s must be true or false (got %s)", who, name, tostring(v)), 3)
+  end
+end
+
+local function check_number(who, name, v, min, strict)
+  if type(v) ~= "number" or v ~= v or v < min or (strict and v == min) then
+    error(string.format("%s: %s must be a number %s %s (got %s)", who, name, strict and ">" or ">=",
+      tostring(min), tostring(v)), 3)
+  end
+end
+
+local function check_choice(who, name, v, choices)
+  for _, c in ipairs(choices) do if v == c then return end end
+  local shown = {}
+  for i, c in ipairs(choices) do shown[i] = string.format("%q", c) end
+  error(string.format("%s: %s must be one of %s (got %s)", who, name, table.concat(shown, ", "),
+    tostring(v)), 3)
+end
+
+-- The predict of every single-output linear regressor.
+local function regressor_predict(self, X)
+  local who = "ml." .. self._class._name .. ".predict"
+  base.fitted(self, who)
+  X = base.matrix(who, X)
+  base.check_features(who, self, X)
+  return linear_predict(X, self.coef, self.intercept)
+end
+
+---------------------------------------------------------------------------
+-- LinearRegression
+---------------------------------------------------------------------------
+
+local LinearRegression = base.estimator("LinearRegression", { fit_intercept = true }, base.Regressor)
+M.LinearRegression = LinearRegression
+
+function LinearRegression._validate(self, who)
+  check_bool(who, "fit_intercept", self.fit_intercept)
+end
+
+--- m:fit(X, y) -> m.  Least squares through LAPACK's gelsd (SVD, any rank),
+-- on centered data when fit_intercept, as scikit-learn does.
+function LinearRegression:fit(X, y)
+  local who = "ml.LinearRegression.fit"
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  y = base.vector(who, y, n)
+  local Xc, yc, xm, ym = center(X, y, self.fit_intercept)
+  local w, _, rank, s = torch.lstsq(yc, Xc)
+  self.coef = w:contiguous()
+  self.intercept = self.fit_intercept and ym - xm:dot(self.coef) or 0.0
+  self.rank = rank
+  self.singular = s
+  -- kept for summary(): the design and the response
+  self._X, self._y = X, y
+  return base.mark_fitted(self, d)
+end
+
+LinearRegression.predict = regressor_predict
+
+--- m:summary_table() -> a table with the statistics summary() prints, named
+-- as statsmodels' OLS results: params, bse, tvalues, pvalues, ci_low,
+-- ci_high (95%), rsquared, rsquared_adj, fvalue, f_pvalue, aic, bic, sigma
+-- (residual standard error), df_resid, df_model, nobs, names.  The intercept,
+-- when fitted, comes first.
+function LinearRegression:summary_table(alpha)
+  local who = "ml.LinearRegression.summary"
+  base.fitted(self, who)
+  alpha = alpha or 0.05
+  local X, y = self._X, self._y
+  local n, d = X:size(1), X:size(2)
+  local kc = self.fit_intercept and 1 or 0
+  local p = d + kc
+  local design = X
+  if kc == 1 then design = torch.cat(torch.ones(n, 1), X, 2) end
+  local params = torch.DoubleTensor(p)
+  if kc == 1 then params[1] = self.intercept end
+  params:narrow(1, kc + 1, d):copy(self.coef)
+  local resid = y - torch.mv(design, params)
+  local ssr = resid:dot(resid)
+  local df_resid = n - self.rank - kc
+  local df_model = self.rank
+  if df_resid <= 0 then
+    error(string.format("%s: no residual degrees of freedom (%d rows, %d parameters)", who, n, p), 2)
+  end
+  local scale = ssr / df_resid
+  -- covariance of the estimates: scale * pinv(A) pinv(A)^T, as statsmodels
+  local pinv = torch.pinv(design)
+  local cov = torch.mm(pinv, pinv:t()):mul(scale)
+  local tq = t_ppf(1 - alpha / 2, df_resid)
+  local r = { params = {}, bse = {}, tvalues = {}, pvalues = {}, ci_low = {}, ci_high = {}, names = {} }
+  for j = 1, p do
+    local b, se = params[j], math.sqrt(cov[j][j])
+    r.params[j], r.bse[j] = b, se
+    r.tvalues[j] = b / se
+    r.pvalues[j] = t_sf2(b / se, df_resid)
+    r.ci_low[j], r.ci_high[j] = b - tq * se, b + tq * se
+    r.names[j] = (kc == 1 and j == 1) and "(Intercept)" or ("x" .. (j - kc))
+  end
+  local tss
+  if kc == 1 then
+    local yc = y - y:mean(); tss = yc:dot(yc)
+  else
+    tss = y:dot(y)
+  end
+  r.rsquared = 1 - ssr / tss
+  r.rsquared_adj = 1 - (n - kc) / df_resid * (1 - r.rsquared)
+  r.fvalue = ((tss - ssr) / df_model) / scale
+  r.f_pvalue = f_sf(r.fvalue, df_model, df_resid)
+  local llf = -n / 2 * (math.log(2 * math.pi * ssr / n) + 1)
+  r.llf = llf
+  r.aic = -2 * llf + 2 * (df_model + kc)
+  r.bic = -2 * llf + math.log(n) * (df_model + kc)
+  r.sigma = math.sqrt(scale)
+  r.df_resid, r.df_model, r.nobs = df_resid, df_model, n
+  r.alpha = alpha
+  return r
+end
+
+local function fmt_p(pv)
+  if pv < 2e-16 then return "<2e-16" end
+  if pv < 1e-4 then return string.format("%.2e", pv) end
+  return string.format("%.4f", pv)
+end
+
+--- m:summary([opts]) -> the summary as a string, also printed unless
+-- opts.print is false; opts.names names the features; opts.alpha sets the
+-- confidence level (default 0.05: 95% intervals).
+function LinearRegression:summary(opts)
+  opts = opts or {}
+  local r = self:summary_table(opts.alpha)
+  if opts.names then
+    local kc = self.fit_intercept and 1 or 0
+    for j, nm in ipairs(opts.names) do r.names[j + kc] = tostring(nm) end
+  end
+  local w = 12
+  for _, nm in ipairs(r.names) do w = math.max(w, #nm + 1) end
+  local lines = {}
+  local lvl = string.format("%g", 100 * (1 - r.alpha))
+  lines[1] = "Coefficients:"
+  lines[2] = string.format("%-" .. w .. "s %12s %12s %9s %9s %12s %12s", "", "Estimate", "Std. Error",
+    "t value", "Pr(>|t|)", "[" .. lvl .. "% low", "high]")
+  for j = 1, #r.params do
+    local pv = r.pvalues[j]
+    local stars = pv < 0.001 and "***" or pv < 0.01 and "**" or pv < 0.05 and "*" or pv < 0.1 and "." or ""
+    lines[#lines + 1] = string.format("%-" .. w .. "s %12.6g %12.6g %9.4g %9s %12.6g %12.6g %s", r.names[j],
+      r.params[j], r.bse[j], r.tvalues[j], fmt_p(pv), r.ci_low[j], r.ci_high[j], stars)
+  end
+  lines[#lines + 1] = "---"
+  lines[#lines + 1] = "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
+  lines[#lines + 1] = ""
+  lines[#lines + 1] = string.format("Residual standard error: %.6g on %d degrees of freedom", r.sigma, r.df_resid)
+  lines[#lines + 1] = string.format("Multiple R-squared:  %.6g,\tAdjusted R-squared:  %.6g", r.rsquared,
+    r.rsquared_adj)
+  lines[#lines + 1] = string.format("F-statistic: %.6g on %d and %d DF,  p-value: %s", r.fvalue, r.df_model,
+    r.df_resid, fmt_p(r.f_pvalue))
+  lines[#lines + 1] = string.format("AIC: %.6g,  BIC: %.6g,  log-likelihood: %.6g,  observations: %d",
+    r.aic, r.bic, r.llf, r.nobs)
+  local s = table.concat(lines, "\n")
+  if opts.print ~= false then print(s) end
+  return s
+end
+
+---------------------------------------------------------------------------
+-- Ridge
+---------------------------------------------------------------------------
+
+local Ridge = base.estimator("Ridge", { alpha = 1.0, fit_intercept = true, solver = "auto" }, base.Regressor)
+M.Ridge = Ridge
+
+function Ridge._validate(self, who)
+  check_number(who, "alpha", self.alpha, 0)
+  check_bool(who, "fit_intercept", self.fit_intercept)
+  check_choice(who, "solver", self.solver, { "auto", "cholesky", "lstsq", "svd" })
+end
+
+-- Solves min ||y - X w||^2 + alpha ||w||^2 for centered X (N x D).
+local function ridge_solve(X, y, alpha, solver)
+  local n, d = X:size(1), X:size(2)
+  if solver == "auto" or solver == "cholesky" then
+    if alpha == 0 then return (torch.lstsq(y, X)) end
+    if d <= n then
+      -- (X'X + alpha I) w = X'y through its Cholesky factor
+      local A = torch.mm(X:t(), X)
+      for j = 1, d do A[j][j] = A[j][j] + alpha end
+      local L = torch.potrf(A, "L")
+      return torch.potrs(torch.mv(X:t(), y):view(d, 1), L, "L"):contiguous():view(d)
+    end
+    -- more features than rows: the dual form w = X' (XX' + alpha I)^-1 y
+    local A = torch.mm(X, X:t())
+    for i = 1, n do A[i][i] = A[i][i] + alpha end
+    local L = torch.potrf(A, "L")
+    local c = torch.potrs(y:contiguous():view(n, 1), L, "L"):contiguous():view(n)
+    return torch.mv(X:t(), c)
+  elseif solver == "lstsq" then
+    -- least squares on the augmented system [X; sqrt(alpha) I] w = [y; 0]
+    local Xa = torch.cat(X, torch.eye(d):mul(math.sqrt(alpha)), 1)
+    local ya = torch.cat(y, torch.zeros(d), 1)
+    return (torch.lstsq(ya, Xa))
+  else -- svd
+    local U, s, V = torch.svd(X)
+    local f = torch.cdiv(s, torch.pow(s, 2):add(alpha))
+    for i = 1, s:size(1) do if s[i] <= 1e-15 * s[1] then f[i] = 0 end end
+    local uty = torch.mv(U:t(), y):cmul(f)
+    return torch.mv(V, uty)
+  end
+end
+
+--- m:fit(X, y) -> m.  Minimizes ||y - Xw - b||^2 + alpha ||w||^2 (the
+-- intercept b is not penalized).
+function Ridge:fit(X, y)
+  local who = "ml.Ridge.fit"
+  X = base.matrix(who, X)
+  local d = X:size(2)
+  y = base.vector(who, y, X:size(1))
+  local Xc, yc, xm, ym = center(X, y, self.fit_intercept)
+  self.coef = ridge_solve(Xc, yc, self.alpha, self.solver):contiguous()
+  self.intercept = self.fit_intercept and ym - xm:dot(self.coef) or 0.0
+  return base.mark_fitted(self, d)
+end
+
+Ridge.predict = regressor_predict
+
+return M
