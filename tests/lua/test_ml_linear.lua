@@ -39,6 +39,7 @@ local function relvec(got, want, tol, msg)
     num = math.max(num, math.abs(got[i] - want[i]))
     den = math.max(den, math.abs(want[i]))
   end
+  den = math.max(den, 1e-10) -- (near) all zeros: absolute
   if not (num <= tol * den) then
     error(string.format("%s: max abs error %.3g, relative %.3g > %g", msg or "", num, num / den, tol), 2)
   end
@@ -144,6 +145,96 @@ H.test("Ridge coefficients equal scikit-learn's for every solver (1e-8 relative)
   H.check_error('ml.Ridge: solver must be one of "auto", "cholesky", "lstsq", "svd" (got qr)',
     function() ml.Ridge{ solver = "qr" } end)
   H.eq(tostring(ml.Ridge{ alpha = 0.5 }), "ml.Ridge{alpha = 0.5}")
+end)
+
+H.test("Lasso and ElasticNet equal scikit-learn's (coefficients 1e-4, same iterations)", function()
+  local X, y = data("diabetes")
+  for key, R in pairs(F.enet) do
+    if R.kind then
+      local m
+      if R.kind == "lasso" then
+        m = ml.Lasso{ alpha = R.alpha, fit_intercept = R.fit_intercept, positive = R.positive }
+      else
+        m = ml.ElasticNet{ alpha = R.alpha, l1_ratio = R.l1_ratio, fit_intercept = R.fit_intercept,
+          positive = R.positive }
+      end
+      m:fit(X, y)
+      relvec(m.coef, R.coef, 1e-4, key .. " coef")
+      H.near(m.intercept, R.intercept, 1e-4, key .. " intercept")
+      H.eq(m.n_iter, R.n_iter, key .. " n_iter (the same cyclic algorithm)")
+      H.eq(m.converged, R.n_iter < 1000, key .. " converged (pure l2 does not, in scikit-learn either)")
+      H.near(m.dual_gap, R.dual_gap, 1e-3, key .. " dual gap")
+      if R.positive then H.ok(m.coef:min() >= 0, key .. " positive") end
+    end
+  end
+  local R = F.enet.random
+  local m = ml.ElasticNet{ alpha = R.alpha, l1_ratio = R.l1_ratio, selection = "random", seed = 7, tol = 1e-10,
+    max_iter = 100000 }:fit(X, y)
+  relvec(m.coef, R.coef, 1e-6, "random selection")
+  local m2 = ml.ElasticNet{ alpha = R.alpha, l1_ratio = R.l1_ratio, selection = "random", seed = 7 }:fit(X, y)
+  local m3 = ml.ElasticNet{ alpha = R.alpha, l1_ratio = R.l1_ratio, selection = "random", seed = 7 }:fit(X, y)
+  H.ok(m2.coef:equal(m3.coef), "a seed makes random selection reproducible")
+end)
+
+H.test("Lasso: closed forms, warm start, errors", function()
+  -- orthogonal design: the lasso solution is soft thresholding of X'y / N
+  local n = 8
+  local X = torch.zeros(n, 2)
+  for i = 1, n do X[i][1] = (i % 2 == 0) and 1 or -1; X[i][2] = (i <= 4) and 1 or -1 end
+  local y = X:select(2, 1) * 3 + X:select(2, 2) * 0.05
+  local m = ml.Lasso{ alpha = 0.1, fit_intercept = false, tol = 1e-12 }:fit(X, y)
+  H.near(m.coef[1], 2.9, 1e-10)
+  H.near(m.coef[2], 0, 0, "below the threshold: exactly zero")
+  -- alpha above alpha_max gives all zeros and the mean as intercept
+  local Xd, yd = data("diabetes")
+  local z = ml.Lasso{ alpha = 1e6 }:fit(Xd, yd)
+  H.eq(z.coef:abs():sum(), 0)
+  H.near(z.intercept, yd:mean(), 1e-12)
+  -- a warm start from the solution converges at once
+  local w = ml.ElasticNet{ alpha = 0.1, warm_start = true }:fit(Xd, yd)
+  local first = w.n_iter
+  w:fit(Xd, yd)
+  H.ok(w.n_iter < first, "warm start needs fewer passes")
+  H.check_error("ml.ElasticNet: l1_ratio must be a number in [0, 1] (got 2)", function() ml.ElasticNet{ l1_ratio = 2 } end)
+  H.check_error("ml.Lasso: unknown parameter 'l1_ratio'", function() ml.Lasso{ l1_ratio = 0.5 } end)
+  H.check_error('selection must be one of "cyclic", "random"', function() ml.Lasso{ selection = "greedy" } end)
+  H.check_error("ml.Lasso.predict: this ml.Lasso is not fitted yet", function() ml.Lasso{}:predict(Xd) end)
+end)
+
+H.test("lasso_path and enet_path equal scikit-learn's (alphas exact, coefs 1e-4)", function()
+  local X, y = data("diabetes")
+  local R = F.enet.lasso_path
+  local alphas, coefs, gaps = ml.lasso_path(X, y, { n_alphas = 15, eps = 1e-2 })
+  rel(alphas, R.alphas, 1e-13, "lasso alphas")
+  H.eq(coefs:size(1), 10); H.eq(coefs:size(2), 15)
+  for i = 1, 15 do relvec(coefs:select(2, i), R.coefs[i], 1e-4, "lasso path " .. i) end
+  for i = 1, 15 do H.ok(gaps[i] <= 1e-4 * y:dot(y) / y:size(1) * 1.0001, "gap " .. i) end
+  R = F.enet.enet_path
+  alphas, coefs = ml.enet_path(X, y, { l1_ratio = 0.6, n_alphas = 12 })
+  rel(alphas, R.alphas, 1e-13, "enet alphas")
+  for i = 1, 12 do relvec(coefs:select(2, i), R.coefs[i], 1e-4, "enet path " .. i) end
+  -- explicit alphas are sorted decreasing
+  alphas = ml.lasso_path(X, y, { alphas = { 0.1, 1, 0.5 } })
+  H.eq(alphas[1], 1); H.eq(alphas[3], 0.1)
+  H.check_error("ml.enet_path: the alpha grid needs l1_ratio > 0", ml.enet_path, X, y, { l1_ratio = 0 })
+end)
+
+H.test("coordinate-descent kernel equals its naive reference", function()
+  local X, y = data("gen")
+  local xt = X:t():contiguous()
+  for _, o in ipairs{ { l1 = 5, l2 = 0 }, { l1 = 2, l2 = 3 }, { l1 = 20, l2 = 1, positive = true } } do
+    o.max_iter, o.tol = 50, 1e-8
+    local w1, w2 = torch.zeros(5), torch.zeros(5)
+    local n1, g1 = torch._linear.enet_cd(xt, y, w1, o)
+    local n2, g2 = torch._linear.enet_cd_ref(xt, y, w2, o)
+    H.eq(n1, n2)
+    for j = 1, 5 do H.near(w1[j], w2[j], 1e-10) end
+    H.near(g1, g2, 1e-8)
+  end
+  H.check_error("ml.linear.enet_cd: X^T must be a DoubleTensor (got Float)", torch._linear.enet_cd,
+    xt:float(), y, torch.zeros(5), {})
+  H.check_error("ml.linear.enet_cd: w must have size 5 (got 4)", torch._linear.enet_cd, xt, y, torch.zeros(4), {})
+  H.check_error("ml.linear.enet_cd: X^T must be contiguous", torch._linear.enet_cd, X:t(), y, torch.zeros(5), {})
 end)
 
 H.done()

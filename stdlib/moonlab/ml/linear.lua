@@ -357,4 +357,157 @@ end
 
 Ridge.predict = regressor_predict
 
+---------------------------------------------------------------------------
+-- Lasso and ElasticNet (coordinate descent, kernels/linear.c)
+---------------------------------------------------------------------------
+
+local ENET_DEFAULTS = { alpha = 1.0, l1_ratio = 0.5, fit_intercept = true, max_iter = 1000, tol = 1e-4,
+  warm_start = false, positive = false, selection = "cyclic", seed = base.NONE }
+
+local function enet_validate(self, who)
+  check_number(who, "alpha", self.alpha, 0)
+  local r = self._params.l1_ratio
+  if r ~= nil and (type(r) ~= "number" or not (r >= 0 and r <= 1)) then
+    error(string.format("%s: l1_ratio must be a number in [0, 1] (got %s)", who, tostring(r)), 3)
+  end
+  check_bool(who, "fit_intercept", self.fit_intercept)
+  check_number(who, "max_iter", self.max_iter, 1)
+  check_number(who, "tol", self.tol, 0)
+  check_bool(who, "warm_start", self.warm_start)
+  check_bool(who, "positive", self.positive)
+  check_choice(who, "selection", self.selection, { "cyclic", "random" })
+end
+
+-- An integer seed for the kernels' generator, from a seed parameter (or the clock).
+local function kernel_seed(seed)
+  return torch.random(base.generator(seed))
+end
+
+local function warn(msg)
+  io.stderr:write("warning: ", msg, "\n")
+end
+
+-- One coordinate-descent solve on (already centered) X: returns w, n_iter,
+-- the duality gap (divided by N, as scikit-learn reports it), converged.
+local function enet_solve(xt, y, w, alpha, l1_ratio, opts)
+  local n = xt:size(2)
+  local n_iter, gap, _, conv = K.enet_cd(xt, y, w, { l1 = alpha * l1_ratio * n,
+    l2 = alpha * (1 - l1_ratio) * n, max_iter = opts.max_iter, tol = opts.tol, positive = opts.positive,
+    random = opts.selection == "random", seed = opts.seed })
+  return w, n_iter, gap / n, conv
+end
+
+local function enet_fit(self, who, X, y, l1_ratio)
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  y = base.vector(who, y, n)
+  local Xc, yc, xm, ym = center(X, y, self.fit_intercept)
+  local w
+  if self.warm_start and rawget(self, "coef") and self.coef:nElement() == d then
+    w = self.coef:clone()
+  else
+    w = torch.zeros(d)
+  end
+  local seed = self.selection == "random" and kernel_seed(self.seed) or 0
+  local _, n_iter, gap, conv = enet_solve(Xc:t():contiguous(), yc:contiguous(), w, self.alpha, l1_ratio,
+    { max_iter = self.max_iter, tol = self.tol, positive = self.positive, selection = self.selection,
+      seed = seed })
+  if not conv then
+    warn(string.format("%s: coordinate descent did not converge (duality gap %.3g after %d iterations); "
+      .. "increase max_iter or tol", who, gap, n_iter))
+  end
+  self.coef = w
+  self.intercept = self.fit_intercept and ym - xm:dot(w) or 0.0
+  self.n_iter, self.dual_gap, self.converged = n_iter, gap, conv
+  return base.mark_fitted(self, d)
+end
+
+local ElasticNet = base.estimator("ElasticNet", ENET_DEFAULTS, base.Regressor)
+M.ElasticNet = ElasticNet
+ElasticNet._validate = enet_validate
+
+--- m:fit(X, y) -> m.  Minimizes 1/(2N) ||y - Xw - b||^2 + alpha l1_ratio
+-- ||w||_1 + alpha (1 - l1_ratio) / 2 ||w||^2 by coordinate descent.
+function ElasticNet:fit(X, y)
+  return enet_fit(self, "ml.ElasticNet.fit", X, y, self.l1_ratio)
+end
+ElasticNet.predict = regressor_predict
+
+local LASSO_DEFAULTS = {}
+for k, v in pairs(ENET_DEFAULTS) do if k ~= "l1_ratio" then LASSO_DEFAULTS[k] = v end end
+local Lasso = base.estimator("Lasso", LASSO_DEFAULTS, base.Regressor)
+M.Lasso = Lasso
+Lasso._validate = enet_validate
+
+--- m:fit(X, y) -> m.  Minimizes 1/(2N) ||y - Xw - b||^2 + alpha ||w||_1.
+function Lasso:fit(X, y)
+  return enet_fit(self, "ml.Lasso.fit", X, y, 1.0)
+end
+Lasso.predict = regressor_predict
+
+--- ml.enet_path(X, y [, opts]) -> alphas, coefs, dual_gaps, n_iters.  The
+-- elastic-net solutions along a decreasing grid of alphas, each warm-started
+-- from the previous one, as scikit-learn's enet_path: no intercept (center
+-- the data first if you need one).  opts: l1_ratio (0.5), eps (1e-3: the
+-- grid's alpha_min / alpha_max), n_alphas (100), alphas (a list or tensor
+-- used instead of the grid), max_iter (1000), tol (1e-4), positive (false).
+-- coefs is D x n_alphas.
+function M.enet_path(X, y, opts, who)
+  who = who or "ml.enet_path"
+  opts = opts or {}
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  y = base.vector(who, y, n)
+  local l1_ratio = opts.l1_ratio or 0.5
+  if type(l1_ratio) ~= "number" or l1_ratio < 0 or l1_ratio > 1 then
+    error(string.format("%s: l1_ratio must be in [0, 1] (got %s)", who, tostring(l1_ratio)), 2)
+  end
+  local xt = X:t():contiguous()
+  local alphas
+  if opts.alphas then
+    alphas = torch.isTensor(opts.alphas) and opts.alphas:double():clone() or torch.DoubleTensor(opts.alphas)
+    alphas = torch.sort(alphas, 1, true)
+  else
+    if l1_ratio == 0 then
+      error(string.format("%s: the alpha grid needs l1_ratio > 0 (pass opts.alphas)", who), 2)
+    end
+    local eps, n_alphas = opts.eps or 1e-3, opts.n_alphas or 100
+    local xy = torch.mv(xt, y)
+    local alpha_max = xy:abs():max() / (n * l1_ratio)
+    if alpha_max <= 1e-15 then
+      alphas = torch.DoubleTensor(n_alphas):fill(1e-15)
+    else
+      local hi, lo = math.log(alpha_max, 10), math.log(alpha_max * eps, 10)
+      alphas = torch.DoubleTensor(n_alphas)
+      for i = 1, n_alphas do
+        -- numpy's logspace: 10^(lo + k step), k = n_alphas - i, reversed
+        local k = n_alphas - i
+        local e = n_alphas == 1 and lo or lo + k * ((hi - lo) / (n_alphas - 1))
+        if n_alphas > 1 and k == n_alphas - 1 then e = hi end
+        alphas[i] = 10 ^ e
+      end
+    end
+  end
+  local na = alphas:size(1)
+  local coefs, gaps, iters = torch.zeros(d, na), torch.zeros(na), {}
+  local w = opts.coef_init and base.vector(who, opts.coef_init, d, "coef_init"):clone() or torch.zeros(d)
+  local cd = { max_iter = opts.max_iter or 1000, tol = opts.tol or 1e-4, positive = opts.positive or false,
+    selection = "cyclic", seed = 0 }
+  for i = 1, na do
+    local _, n_iter, gap = enet_solve(xt, y, w, alphas[i], l1_ratio, cd)
+    coefs:select(2, i):copy(w)
+    gaps[i], iters[i] = gap, n_iter
+  end
+  return alphas, coefs, gaps, iters
+end
+
+--- ml.lasso_path(X, y [, opts]) -> alphas, coefs, dual_gaps, n_iters:
+-- ml.enet_path with l1_ratio = 1.
+function M.lasso_path(X, y, opts)
+  local o = {}
+  for k, v in pairs(opts or {}) do o[k] = v end
+  o.l1_ratio = 1.0
+  return M.enet_path(X, y, o, "ml.lasso_path")
+end
+
 return M
