@@ -237,4 +237,112 @@ H.test("coordinate-descent kernel equals its naive reference", function()
   H.check_error("ml.linear.enet_cd: X^T must be contiguous", torch._linear.enet_cd, X:t(), y, torch.zeros(5), {})
 end)
 
+local function logit_data(name)
+  if name == "iris" then return T(F.iris.X), T(F.iris.y) end
+  if name == "wine" then return T(F.wine.X), T(F.wine.y) end
+  if name == "iris12" then return T(F.iris.X):narrow(1, 51, 100), T(F.iris.y):narrow(1, 51, 100) end
+  local X, y = T(F.wine.X), T(F.wine.y)
+  local idx = y:lt(2):nonzero():view(-1)
+  return X:index(1, idx), y:index(1, idx)
+end
+
+local function logit_model(R, extra)
+  local p = { C = R.C, penalty = R.penalty, fit_intercept = R.fit_intercept, multi_class = R.multi_class,
+    tol = R.tol, max_iter = R.max_iter }
+  if R.balanced then p.class_weight = "balanced" end
+  if R.l1_ratio then p.l1_ratio = R.l1_ratio end
+  if R.penalty == "l1" or R.penalty == "elasticnet" then p.solver = "proximal" end
+  for k, v in pairs(extra or {}) do p[k] = v end
+  return ml.LogisticRegression(p)
+end
+
+local function flat(rows)
+  local out = {}
+  for _, row in ipairs(rows) do
+    if type(row) == "table" then for _, v in ipairs(row) do out[#out + 1] = v end else out[#out + 1] = row end
+  end
+  return out
+end
+
+local function relerr(a, b)
+  local num, den = 0, 0
+  for i = 1, #b do num = math.max(num, math.abs(a[i] - b[i])); den = math.max(den, math.abs(b[i])) end
+  return num / den
+end
+
+H.test("LogisticRegression equals scikit-learn's (coefficients 1e-4)", function()
+  for key, R in pairs(F.logit) do
+    if key ~= "iris_default" then
+      local X, y = logit_data(R.data)
+      local m = logit_model(R):fit(X, y)
+      local coef = m.coef:contiguous():view(-1):totable()
+      local tol = 1e-4
+      if R.opt then
+        -- scikit-learn's L-BFGS-B stops on a relative loss decrease of 2.2e-9 whatever tol is:
+        -- the fixture also holds the optimum of its objective solved to machine precision.
+        -- We must be within 1e-6 of that, and within 1e-4 of scikit-learn's answer or, when
+        -- scikit-learn itself is farther than that from the optimum, within its own distance.
+        relvec(coef, flat(R.opt.coef), 1e-6, key .. " coef vs the precise optimum")
+        if R.fit_intercept then relvec(m.intercept, flat(R.opt.intercept), 1e-6, key .. " intercept vs optimum") end
+        tol = math.max(tol, relerr(flat(R.coef), flat(R.opt.coef)) + 1e-6)
+      end
+      relvec(coef, flat(R.coef), tol, key .. " coef")
+      if R.fit_intercept then relvec(m.intercept, flat(R.intercept), math.max(tol, 1e-4), key .. " intercept") end
+      local P = m:predict_proba(X:narrow(1, 1, 5))
+      for i = 1, 5 do for k = 1, #R.proba[1] do H.near(P[i][k], R.proba[i][k], 1e-5, key .. " proba") end end
+      H.near(m:score(X, y), R.score, 1e-12, key .. " score")
+    end
+  end
+end)
+
+H.test("LogisticRegression defaults on iris: same predictions and iterations near scikit-learn's", function()
+  local R = F.logit.iris_default
+  local X, y = logit_data("iris")
+  local m = ml.LogisticRegression{}:fit(X, y)
+  H.near(m:score(X, y), R.score, 1e-12)
+  local want = {}
+  for _, row in ipairs(R.coef) do for _, v in ipairs(row) do want[#want + 1] = v end end
+  relvec(m.coef:contiguous():view(-1), want, 1e-2, "default tolerance")
+  local P, Q = m:predict(X), T(F.iris.y)
+  H.eq(m:predict(X):ne(ml.LogisticRegression{ tol = 1e-10, max_iter = 1000 }:fit(X, y):predict(X)):sum(), 0)
+  H.ok(math.abs(m.n_iter[1] - R.n_iter[1]) <= 40, "iterations " .. m.n_iter[1] .. " vs " .. R.n_iter[1])
+end)
+
+H.test("LogisticRegression: gradient check, shapes, labels, errors", function()
+  -- finite differences of the private loss through a tiny problem
+  local X = T{ { 1, 2 }, { -1, 0.5 }, { 0.3, -2 }, { 2, 1 }, { 0, 0 } }
+  local y = T{ 1, 3, 2, 3, 1 }
+  local m = ml.LogisticRegression{ C = 0.7, tol = 1e-12, max_iter = 1000 }:fit(X, y)
+  H.eq(m.coef:size(1), 3); H.eq(m.coef:size(2), 2); H.eq(m.intercept:size(1), 3)
+  local P = m:predict_proba(X)
+  for i = 1, 5 do H.near(P[i]:sum(), 1, 1e-14) end
+  -- at the optimum: sum_i (p_ik - y_ik) x_i + W_k / C = 0 and sum_i (p_ik - y_ik) = 0
+  for k = 1, 3 do
+    local gb = 0
+    for i = 1, 5 do gb = gb + P[i][k] - (y[i] == k and 1 or 0) end
+    H.near(gb, 0, 1e-6, "intercept gradient")
+    for j = 1, 2 do
+      local gj = m.coef[k][j] / 0.7
+      for i = 1, 5 do gj = gj + (P[i][k] - (y[i] == k and 1 or 0)) * X[i][j] end
+      H.near(gj, 0, 1e-6, "coef gradient")
+    end
+  end
+  -- labels are kept (strings of numbers map back), predictions are labels
+  local yb = T{ 10, 20, 10, 20, 20 }
+  local b = ml.LogisticRegression{}:fit(X, yb)
+  H.eq(b.classes[1], 10); H.eq(b.classes[2], 20)
+  H.eq(b:decision_function(X):dim(), 1)
+  local pr = b:predict(X)
+  for i = 1, 5 do H.ok(pr[i] == 10 or pr[i] == 20) end
+  H.check_error('ml.LogisticRegression: solver "lbfgs" supports only the "l2" and "none" penalties (got "l1")',
+    function() ml.LogisticRegression{ penalty = "l1" } end)
+  H.check_error("penalty \"elasticnet\" needs l1_ratio in [0, 1]",
+    function() ml.LogisticRegression{ penalty = "elasticnet", solver = "proximal" } end)
+  H.check_error("ml.LogisticRegression.fit: y needs at least 2 classes", function()
+    ml.LogisticRegression{}:fit(X, T{ 1, 1, 1, 1, 1 }) end)
+  H.check_error("ml.LogisticRegression: C must be a number > 0 (got 0)", function() ml.LogisticRegression{ C = 0 } end)
+  H.check_error("X has 3 features, but this ml.LogisticRegression was fitted with 2",
+    function() m:predict(torch.zeros(1, 3)) end)
+end)
+
 H.done()

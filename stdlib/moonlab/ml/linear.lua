@@ -510,4 +510,425 @@ function M.lasso_path(X, y, opts)
   return M.enet_path(X, y, o, "ml.lasso_path")
 end
 
+---------------------------------------------------------------------------
+-- Optimizers: L-BFGS with a strong-Wolfe line search, and accelerated
+-- proximal gradient (FISTA with restarts) for l1 penalties.
+---------------------------------------------------------------------------
+
+-- Minimizer of the cubic through (a, fa, da) and (b, fb, db), or nil.
+local function cubic_min(a, fa, da, b, fb, db)
+  local d1 = da + db - 3 * (fa - fb) / (a - b)
+  local disc = d1 * d1 - da * db
+  if disc < 0 then return nil end
+  local d2 = math.sqrt(disc) * (b > a and 1 or -1)
+  local den = db - da + 2 * d2
+  if den == 0 then return nil end
+  return b - (b - a) * (db + d2 - d1) / den
+end
+
+-- Strong-Wolfe line search along d from x (Nocedal & Wright, algorithms 3.5
+-- and 3.6, cubic interpolation).  Leaves the accepted point in xn, gn and
+-- returns its step and value, or nil when maxls evaluations did not find one.
+local function wolfe_search(fg, x, f0, g0, d, stp, xn, gn, maxls)
+  local c1, c2 = 1e-4, 0.9
+  local dg0 = g0:dot(d)
+  local evals = 0
+  local function eval(a)
+    evals = evals + 1
+    xn:copy(x):add(a, d)
+    local f = fg(xn, gn)
+    return f, gn:dot(d)
+  end
+  local function zoom(lo, flo, dlo, hi, fhi, dhi)
+    while evals < maxls do
+      local left, right = math.min(lo, hi), math.max(lo, hi)
+      local a = cubic_min(lo, flo, dlo, hi, fhi, dhi)
+      local margin = 0.1 * (right - left)
+      if not a or a ~= a or a < left + margin or a > right - margin then a = 0.5 * (lo + hi) end
+      local fa, da = eval(a)
+      if fa > f0 + c1 * a * dg0 or fa >= flo then
+        hi, fhi, dhi = a, fa, da
+      else
+        if math.abs(da) <= -c2 * dg0 then return a, fa end
+        if da * (hi - lo) >= 0 then hi, fhi, dhi = lo, flo, dlo end
+        lo, flo, dlo = a, fa, da
+      end
+      if math.abs(hi - lo) <= 1e-16 * math.max(1, math.abs(lo)) then break end
+    end
+    return nil
+  end
+  local a_prev, f_prev, d_prev = 0.0, f0, dg0
+  local a = stp
+  while evals < maxls do
+    local fa, da = eval(a)
+    if fa ~= fa or fa > f0 + c1 * a * dg0 or (evals > 1 and fa >= f_prev) then
+      if fa ~= fa then fa, da = math.huge, math.huge end
+      return zoom(a_prev, f_prev, d_prev, a, fa, da)
+    end
+    if math.abs(da) <= -c2 * dg0 then return a, fa end
+    if da >= 0 then return zoom(a, fa, da, a_prev, f_prev, d_prev) end
+    a_prev, f_prev, d_prev = a, fa, da
+    a = a * 4
+  end
+  return nil
+end
+
+--- L-BFGS (two-loop recursion, m corrections, strong-Wolfe line search).
+-- fg(x, g) -> f fills the gradient g.  Stops as scipy's L-BFGS-B does
+-- without bounds: max |g| <= gtol, or a relative decrease of f below ftol,
+-- or max_iter iterations.  Returns x (updated in place), f, iterations,
+-- status ("gtol", "ftol", "max_iter", "line_search").
+local function lbfgs(fg, x, opts)
+  local m, max_iter, gtol = opts.m or 10, opts.max_iter or 100, opts.gtol or 1e-5
+  local ftol = opts.ftol or 2.220446049250313e-09
+  local n = x:size(1)
+  local g, xn, gn, d = torch.zeros(n), torch.zeros(n), torch.zeros(n), torch.zeros(n)
+  local f = fg(x, g)
+  local S, Y, rho = {}, {}, {}
+  if torch.abs(g):max() <= gtol then return x, f, 0, "gtol" end
+  local it, status = 0, "max_iter"
+  while it < max_iter do
+    -- d = -H g by the two-loop recursion, H0 = (s'y / y'y) I
+    d:copy(g):neg()
+    local k = #S
+    local alpha = {}
+    for i = k, 1, -1 do
+      alpha[i] = rho[i] * S[i]:dot(d)
+      d:add(-alpha[i], Y[i])
+    end
+    if k > 0 then d:mul(1 / (rho[k] * Y[k]:dot(Y[k]))) end
+    for i = 1, k do
+      local beta = rho[i] * Y[i]:dot(d)
+      d:add(alpha[i] - beta, S[i])
+    end
+    if g:dot(d) >= 0 then -- lost descent (numerical trouble): restart from steepest descent
+      S, Y, rho = {}, {}, {}
+      d:copy(g):neg()
+      k = 0
+    end
+    local stp = k == 0 and math.min(1 / d:norm(), 1e10) or 1.0
+    local a, fnew = wolfe_search(fg, x, f, g, d, stp, xn, gn, opts.maxls or 20)
+    if not a then status = "line_search"; break end
+    it = it + 1
+    -- s = xn - x, y = gn - g; keep the pair when the curvature is positive
+    local sv, yv = xn - x, gn - g
+    local sy = sv:dot(yv)
+    if sy > 2.220446049250313e-16 * yv:dot(yv) then
+      if #S == m then table.remove(S, 1); table.remove(Y, 1); table.remove(rho, 1) end
+      S[#S + 1], Y[#Y + 1], rho[#rho + 1] = sv, yv, 1 / sy
+    end
+    local fold = f
+    x:copy(xn); g:copy(gn); f = fnew
+    if torch.abs(g):max() <= gtol then status = "gtol"; break end
+    if (fold - f) / math.max(math.abs(fold), math.abs(f), 1) <= ftol then status = "ftol"; break end
+  end
+  return x, f, it, status
+end
+M._lbfgs = lbfgs
+
+--- Accelerated proximal gradient for f(x) + sum_i lam_i |x_i| (FISTA with
+-- backtracking on the step and gradient-based restarts).  fg(x, g) -> f;
+-- lam: a tensor of per-coordinate l1 weights (0 for unpenalized entries).
+-- Stops when max |x_new - x| <= tol * max(1, max |x|) or after max_iter
+-- steps.  Returns x, F(x), iterations, status.
+local function fista(fg, x, lam, opts)
+  local tol, max_iter = opts.tol or 1e-4, opts.max_iter or 1000
+  local n = x:size(1)
+  local gy, gx = torch.zeros(n), torch.zeros(n)
+  local yk, xn = x:clone(), torch.zeros(n)
+  local L, t = opts.L0 or 1.0, 1.0
+  local it, status = 0, "max_iter"
+  local function prox(v, step)
+    -- soft thresholding by step * lam
+    local thr = lam * step
+    local mag = v:clone():abs():add(-1, thr):clamp(0, math.huge)
+    return mag:cmul(torch.sign(v))
+  end
+  local function l1(v) return torch.cmul(v:clone():abs(), lam):sum() end
+  local Fx = fg(x, gx) + l1(x)
+  while it < max_iter do
+    local fyv = fg(yk, gy)
+    local fxn
+    while true do
+      xn = prox(yk - gy / L, 1 / L)
+      fxn = fg(xn, gx)
+      local dv = xn - yk
+      if fxn <= fyv + gy:dot(dv) + 0.5 * L * dv:dot(dv) * (1 + 1e-12) + 1e-300 then break end
+      L = L * 2
+      if L > 1e300 then status = "step"; break end
+    end
+    it = it + 1
+    local Fn = fxn + l1(xn)
+    local change = (xn - x):abs():max()
+    local scale = math.max(1, torch.abs(x):max())
+    if Fn > Fx then
+      -- not monotone: restart the momentum from x
+      t = 1.0
+      yk:copy(x)
+    else
+      local tn = (1 + math.sqrt(1 + 4 * t * t)) / 2
+      -- gradient restart (O'Donoghue and Candes) when the momentum points uphill
+      if (yk - xn):dot(xn - x) > 0 then tn = 1.0; yk:copy(xn) else yk = xn + (xn - x) * ((t - 1) / tn) end
+      t = tn
+      x:copy(xn); Fx = Fn
+      if change <= tol * scale then status = "tol"; break end
+    end
+    L = L * 0.9
+  end
+  return x, Fx, it, status
+end
+M._fista = fista
+
+---------------------------------------------------------------------------
+-- LogisticRegression
+---------------------------------------------------------------------------
+
+local LogisticRegression = base.estimator("LogisticRegression", { penalty = "l2", C = 1.0,
+  fit_intercept = true, tol = 1e-4, max_iter = 100, solver = "lbfgs", multi_class = "auto",
+  class_weight = base.NONE, l1_ratio = base.NONE, warm_start = false, seed = base.NONE }, base.Classifier)
+M.LogisticRegression = LogisticRegression
+
+function LogisticRegression._validate(self, who)
+  check_choice(who, "penalty", self.penalty, { "l2", "l1", "elasticnet", "none" })
+  check_number(who, "C", self.C, 0, true)
+  check_bool(who, "fit_intercept", self.fit_intercept)
+  check_number(who, "tol", self.tol, 0)
+  check_number(who, "max_iter", self.max_iter, 1)
+  check_choice(who, "solver", self.solver, { "lbfgs", "proximal" })
+  check_choice(who, "multi_class", self.multi_class, { "auto", "multinomial", "ovr" })
+  local cw = self.class_weight
+  if cw ~= base.NONE and cw ~= "balanced" and type(cw) ~= "table" then
+    error(string.format('%s: class_weight must be "balanced", a table {class = weight} or ml.NONE (got %s)',
+      who, tostring(cw)), 3)
+  end
+  if self.solver == "lbfgs" and (self.penalty == "l1" or self.penalty == "elasticnet") then
+    error(string.format('%s: solver "lbfgs" supports only the "l2" and "none" penalties (got "%s"); '
+      .. 'use solver = "proximal"', who, self.penalty), 3)
+  end
+  if self.penalty == "elasticnet" then
+    local r = self.l1_ratio
+    if type(r) ~= "number" or r < 0 or r > 1 then
+      error(string.format('%s: penalty "elasticnet" needs l1_ratio in [0, 1] (got %s)', who, tostring(r)), 3)
+    end
+  end
+end
+
+-- Loss and gradient of the multinomial model with parameters W (K x D1,
+-- D1 = D + 1 with an intercept in the last column):
+--   sum_i sw_i (logsumexp(z_i) - z_i[y_i]) + l2 / 2 ||W[:, 1..D]||^2
+local function multinomial_fg(X, onehot, sw, l2, K, fit_intercept)
+  local n, d = X:size(1), X:size(2)
+  local Z, P = torch.DoubleTensor(n, K), torch.DoubleTensor(n, K)
+  local swc = sw:view(n, 1)
+  return function(w, g)
+    local W = w:view(K, w:size(1) / K)
+    local coef = W:narrow(2, 1, d)
+    if fit_intercept then
+      Z:copy(W:select(2, d + 1):view(1, K):expand(n, K))
+      Z:addmm(X, coef:t())
+    else
+      Z:mm(X, coef:t())
+    end
+    local zmax = Z:max(2)
+    P:copy(Z):add(-1, zmax:expand(n, K)):exp()
+    local lse = P:sum(2):log():add(zmax)
+    local loss = torch.cmul(lse:view(n) - torch.cmul(Z, onehot):sum(2):view(n), sw):sum()
+    P:copy(Z):add(-1, lse:expand(n, K)):exp():add(-1, onehot):cmul(swc:expand(n, K))
+    local G = g:view(K, w:size(1) / K)
+    G:narrow(2, 1, d):mm(P:t(), X)
+    if fit_intercept then G:select(2, d + 1):copy(P:sum(1):view(K)) end
+    if l2 > 0 then
+      G:narrow(2, 1, d):add(l2, coef)
+      loss = loss + 0.5 * l2 * coef:dot(coef)
+    end
+    return loss
+  end
+end
+
+-- Loss and gradient of the binary model (labels y01 in {0, 1}) with
+-- parameters w (D, then the intercept when fitted):
+--   sum_i sw_i (log(1 + exp(z_i)) - y_i z_i) + l2 / 2 ||w[1..D]||^2
+local function binary_fg(X, y01, sw, l2, fit_intercept)
+  local n, d = X:size(1), X:size(2)
+  local z, p = torch.DoubleTensor(n), torch.DoubleTensor(n)
+  return function(w, g)
+    local coef = w:narrow(1, 1, d)
+    local b = fit_intercept and w[d + 1] or 0.0
+    z:mv(X, coef):add(b)
+    -- softplus(z) = max(z, 0) + log1p(exp(-|z|))
+    p:copy(z):abs():neg():exp():log1p():add(torch.clamp(z, 0, math.huge))
+    local loss = torch.cmul(p - torch.cmul(y01, z), sw):sum()
+    p:copy(z):sigmoid():add(-1, y01):cmul(sw)
+    g:narrow(1, 1, d):mv(X:t(), p)
+    if fit_intercept then g[d + 1] = p:sum() end
+    if l2 > 0 then
+      g:narrow(1, 1, d):add(l2, coef)
+      loss = loss + 0.5 * l2 * coef:dot(coef)
+    end
+    return loss
+  end
+end
+
+-- Per-sample weights: sample_weight times class weights (class_weight
+-- "balanced": N / (K count_k); a table maps class labels to weights).
+local function class_sample_weight(who, cw, classes, codes, n, sample_weight)
+  local sw = sample_weight and base.vector(who, sample_weight, n, "sample_weight"):clone() or torch.ones(n)
+  if cw == base.NONE or cw == nil then return sw end
+  local K = classes:size(1)
+  local w = {}
+  if cw == "balanced" then
+    local counts = torch.zeros(K)
+    for i = 1, n do counts[codes[i]] = counts[codes[i]] + 1 end
+    for k = 1, K do w[k] = n / (K * counts[k]) end
+  else
+    for k = 1, K do w[k] = cw[classes[k]] or 1.0 end
+  end
+  for i = 1, n do sw[i] = sw[i] * w[codes[i]] end
+  return sw
+end
+
+-- Solves one (binary or multinomial) problem; returns the flat parameters
+-- and the iterations.
+local function logistic_solve(self, who, fg, nparam, lam_mask, l1, w0)
+  local w = w0 or torch.zeros(nparam)
+  local _, _, it, status
+  if self.solver == "lbfgs" then
+    -- scipy's L-BFGS-B (scikit-learn's solver) also stops on a relative decrease of the
+    -- loss below 2.2e-9 whatever tol is; here that threshold is 2.2e-5 tol (the same at
+    -- the default tol 1e-4), so that a smaller tol does ask for more precision
+    _, _, it, status = lbfgs(fg, w, { max_iter = self.max_iter, gtol = self.tol,
+      ftol = math.min(2.220446049250313e-09, 2.220446049250313e-05 * self.tol) })
+  else
+    local lam = lam_mask * l1
+    _, _, it, status = fista(fg, w, lam, { max_iter = self.max_iter, tol = self.tol })
+  end
+  if status == "max_iter" then
+    warn(string.format("%s: %s did not converge in %d iterations; increase max_iter or scale the data", who,
+      self.solver, self.max_iter))
+  end
+  return w, it
+end
+
+--- m:fit(X, y [, sample_weight]) -> m.  Minimizes sum_i s_i loss_i + penalty
+-- / C, as scikit-learn: l2: ||w||^2 / (2C); l1: ||w||_1 / C; elasticnet:
+-- (l1_ratio ||w||_1 + (1 - l1_ratio) ||w||^2 / 2) / C; the intercept is
+-- not penalized.  Multinomial (softmax) for more than two classes unless
+-- multi_class = "ovr".
+function LogisticRegression:fit(X, y, sample_weight)
+  local who = "ml.LogisticRegression.fit"
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  local classes, codes = base.encode(who, y, n)
+  local K = classes:size(1)
+  if K < 2 then
+    error(string.format("%s: y needs at least 2 classes (got only %s)", who, tostring(classes[1])), 2)
+  end
+  local l2, l1 = 0.0, 0.0
+  if self.penalty == "l2" then l2 = 1 / self.C
+  elseif self.penalty == "l1" then l1 = 1 / self.C
+  elseif self.penalty == "elasticnet" then l1, l2 = self.l1_ratio / self.C, (1 - self.l1_ratio) / self.C end
+  local fi = self.fit_intercept
+  local d1 = d + (fi and 1 or 0)
+  local multinomial = K > 2 and self.multi_class ~= "ovr"
+  if self.multi_class == "multinomial" then multinomial = true end
+  local prev = self.warm_start and rawget(self, "coef")
+  self.classes = classes
+  self.n_iter = {}
+  if multinomial then
+    local sw = class_sample_weight(who, self.class_weight, classes, codes, n, sample_weight)
+    local onehot = torch.zeros(n, K):scatter(2, codes:view(n, 1), 1)
+    local mask = torch.ones(K, d1)
+    if fi then mask:select(2, d1):zero() end
+    local w0
+    if prev and prev:size(1) == K and prev:size(2) == d then
+      w0 = torch.zeros(K, d1)
+      w0:narrow(2, 1, d):copy(prev)
+      if fi then w0:select(2, d1):copy(self.intercept) end
+      w0 = w0:view(K * d1)
+    end
+    local w, it = logistic_solve(self, who, multinomial_fg(X, onehot, sw, l2, K, fi), K * d1, mask:view(K * d1),
+      l1, w0)
+    local W = w:view(K, d1)
+    self.coef = W:narrow(2, 1, d):contiguous()
+    self.intercept = fi and W:select(2, d1):contiguous() or torch.zeros(K)
+    self.n_iter[1] = it
+    self._multinomial = true
+  else
+    -- one binary problem per class (a single one, for class 2, when K = 2)
+    local targets = K == 2 and { 2 } or {}
+    if K > 2 then for k = 1, K do targets[k] = k end end
+    self.coef = torch.zeros(#targets, d)
+    self.intercept = torch.zeros(#targets)
+    local mask = torch.ones(d1)
+    if fi then mask[d1] = 0 end
+    for r, k in ipairs(targets) do
+      local y01 = codes:eq(k):double()
+      local bin_codes = y01:long():add(1)
+      local sw = class_sample_weight(who, self.class_weight, torch.DoubleTensor{ 0, 1 }, bin_codes, n,
+        sample_weight)
+      if type(self.class_weight) == "table" then
+        sw = class_sample_weight(who, self.class_weight, classes, codes, n, sample_weight)
+      end
+      local w0
+      if prev and prev:size(1) == #targets and prev:size(2) == d then
+        w0 = torch.zeros(d1)
+        w0:narrow(1, 1, d):copy(prev[r])
+        if fi then w0[d1] = self.intercept[r] end
+      end
+      local w, it = logistic_solve(self, who, binary_fg(X, y01, sw, l2, fi), d1, mask, l1, w0)
+      self.coef[r]:copy(w:narrow(1, 1, d))
+      if fi then self.intercept[r] = w[d1] end
+      self.n_iter[r] = it
+    end
+    self._multinomial = false
+  end
+  return base.mark_fitted(self, d)
+end
+
+--- m:decision_function(X) -> scores: N for a binary model (the log-odds of
+-- the second class), N x K otherwise.
+function LogisticRegression:decision_function(X)
+  local who = "ml.LogisticRegression.decision_function"
+  base.fitted(self, who)
+  X = base.matrix(who, X)
+  base.check_features(who, self, X)
+  local n = X:size(1)
+  local R = self.coef:size(1)
+  local Z = torch.mm(X, self.coef:t()):add(self.intercept:view(1, R):expand(n, R))
+  if R == 1 then return Z:select(2, 1):contiguous() end
+  return Z
+end
+
+--- m:predict_proba(X) -> N x K class probabilities (columns in m.classes
+-- order): softmax for multinomial models, normalized sigmoids for ovr.
+function LogisticRegression:predict_proba(X)
+  local who = "ml.LogisticRegression.predict_proba"
+  base.fitted(self, who)
+  local Z = self:decision_function(X)
+  if Z:dim() == 1 then
+    local p = torch.sigmoid(Z)
+    return torch.cat((-p + 1):view(-1, 1), p:view(-1, 1), 2)
+  end
+  local n, K = Z:size(1), Z:size(2)
+  if self._multinomial then
+    Z:add(-1, Z:max(2):expand(n, K)):exp()
+    return Z:cdiv(Z:sum(2):expand(n, K))
+  end
+  Z:sigmoid()
+  return Z:cdiv(Z:sum(2):expand(n, K))
+end
+
+--- m:predict_log_proba(X) -> log of m:predict_proba(X).
+function LogisticRegression:predict_log_proba(X)
+  return self:predict_proba(X):log()
+end
+
+--- m:predict(X) -> the most probable class of each row (labels of m.classes).
+function LogisticRegression:predict(X)
+  local Z = self:decision_function(X)
+  local idx
+  if Z:dim() == 1 then idx = Z:gt(0):long():add(1) else idx = select(2, Z:max(2)):view(Z:size(1)) end
+  return self.classes:index(1, idx)
+end
+
 return M
