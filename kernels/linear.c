@@ -450,9 +450,9 @@ int ml_linear_sgd(const ml_tensor *x, const ml_tensor *y, const ml_tensor *sw, m
 	return rc;
 }
 
-/* ---- dual coordinate descent for the squared-hinge SVM (liblinear) ---- */
+/* ---- dual coordinate descent for the linear SVM (liblinear) ---- */
 
-int ml_linear_svc_dual(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, ml_tensor *w,
+int ml_linear_svc_dual(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, ml_tensor *w, int hinge,
                        double tol, int64_t max_iter, uint64_t seed, int64_t *n_iter, ml_error *e)
 {
 	const char *who = "ml.linear.svc_dual";
@@ -473,21 +473,23 @@ int ml_linear_svc_dual(const ml_tensor *x, const ml_tensor *y, const ml_tensor *
 		if (!(C[i] > 0))
 			return ml_fail(e, ML_EINVAL, "%s: costs must be > 0 (C[%lld] = %g)", who,
 			               (long long)i + 1, C[i]);
-	int64_t *idx = malloc((size_t)n * (sizeof(int64_t) + 2 * sizeof(double)));
+	int64_t *idx = malloc((size_t)n * (sizeof(int64_t) + 4 * sizeof(double)));
 	if (!idx)
 		return ml_fail(e, ML_ENOMEM, "%s: out of memory (X is %lldx%lld)", who, (long long)n,
 		               (long long)d);
-	double *alpha = (double *)(idx + n), *qd = alpha + n;
+	double *alpha = (double *)(idx + n), *qd = alpha + n, *diag = qd + n, *upper = diag + n;
 	memset(W, 0, (size_t)d * sizeof *W);
 	for (int64_t i = 0; i < n; i++) {
 		idx[i] = i;
 		alpha[i] = 0.0;
-		/* squared hinge: the dual's diagonal gains 1 / (2 C_i) and alpha has no upper bound */
-		qd[i] = 0.5 / C[i] + dot(X + i * d, X + i * d, d);
+		/* hinge: 0 <= alpha_i <= C_i; squared hinge: the dual's diagonal gains 1 / (2 C_i)
+		 * and alpha_i has no upper bound */
+		diag[i] = hinge ? 0.0 : 0.5 / C[i];
+		upper[i] = hinge ? C[i] : INFINITY;
+		qd[i] = diag[i] + dot(X + i * d, X + i * d, d);
 	}
 	rng g = { seed };
-	/* alpha has no upper bound (squared hinge), so only the lower bound shrinks */
-	double pg_max_old = INFINITY;
+	double pg_max_old = INFINITY, pg_min_old = -INFINITY;
 	int64_t active = n, it = 0;
 	while (it < max_iter) {
 		double pg_max = -INFINITY, pg_min = INFINITY;
@@ -495,26 +497,34 @@ int ml_linear_svc_dual(const ml_tensor *x, const ml_tensor *y, const ml_tensor *
 		for (int64_t s = 0; s < active; s++) {
 			int64_t i = idx[s];
 			const double *xi = X + i * d;
-			double G = Y[i] * dot(W, xi, d) - 1 + alpha[i] * 0.5 / C[i];
+			double G = Y[i] * dot(W, xi, d) - 1 + alpha[i] * diag[i];
 			double PG = 0.0;
+			int shrink = 0;
 			if (alpha[i] == 0.0) {
-				if (G > pg_max_old) { /* shrink: this row stays at its bound */
-					active--;
-					idx[s] = idx[active];
-					idx[active] = i;
-					s--;
-					continue;
-				}
-				if (G < 0)
+				if (G > pg_max_old)
+					shrink = 1; /* stays at its lower bound */
+				else if (G < 0)
+					PG = G;
+			} else if (alpha[i] == upper[i]) {
+				if (G < pg_min_old)
+					shrink = 1; /* stays at its upper bound */
+				else if (G > 0)
 					PG = G;
 			} else {
 				PG = G;
+			}
+			if (shrink) {
+				active--;
+				idx[s] = idx[active];
+				idx[active] = i;
+				s--;
+				continue;
 			}
 			pg_max = fmax(pg_max, PG);
 			pg_min = fmin(pg_min, PG);
 			if (fabs(PG) > 1e-12) {
 				double old = alpha[i];
-				alpha[i] = fmax(alpha[i] - G / qd[i], 0.0);
+				alpha[i] = fmin(fmax(alpha[i] - G / qd[i], 0.0), upper[i]);
 				axpy(W, (alpha[i] - old) * Y[i], xi, d);
 			}
 		}
@@ -524,9 +534,11 @@ int ml_linear_svc_dual(const ml_tensor *x, const ml_tensor *y, const ml_tensor *
 				break;
 			active = n; /* check the shrunk rows once more before stopping */
 			pg_max_old = INFINITY;
+			pg_min_old = -INFINITY;
 			continue;
 		}
 		pg_max_old = pg_max <= 0 ? INFINITY : pg_max;
+		pg_min_old = pg_min >= 0 ? -INFINITY : pg_min;
 		if (ml_interrupt_pending()) {
 			free(idx);
 			return ml_fail(e, ML_EINTR, "interrupted");

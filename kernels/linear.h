@@ -90,14 +90,15 @@ int ml_linear_sgd(const ml_tensor *x, const ml_tensor *y, const ml_tensor *sw, m
                   double *intercept, ml_linear_sgd_opts *o, int64_t *n_iter, double *loss,
                   ml_error *e);
 
-/* Dual coordinate descent for the L2-regularized squared-hinge SVM
- * (liblinear's L2R_L2LOSS_SVC_DUAL, with its shrinking):
- *   min_w 0.5 ||w||^2 + sum_i c_i max(0, 1 - y_i w.x_i)^2
+/* Dual coordinate descent for the L2-regularized linear SVM (liblinear's
+ * L2R_L2LOSS_SVC_DUAL and L2R_L1LOSS_SVC_DUAL, with their shrinking):
+ *   min_w 0.5 ||w||^2 + sum_i c_i max(0, 1 - y_i w.x_i)^2   (squared hinge)
+ *   min_w 0.5 ||w||^2 + sum_i c_i max(0, 1 - y_i w.x_i)     (hinge != 0)
  * x (N, D) contiguous double (append a constant column for an intercept);
  * y (N) of +-1; c (N) per-row costs > 0; w (D) gets the solution.  Stops when
- * the projected-gradient spread < tol or after max_iter passes; *n_iter gets
- * the passes.  Errors: dtypes, shapes, contiguity. */
-int ml_linear_svc_dual(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, ml_tensor *w,
+ * the projected-gradient spread <= tol or after max_iter passes; *n_iter gets
+ * the passes.  Errors: dtypes, shapes, contiguity, tol <= 0, costs <= 0. */
+int ml_linear_svc_dual(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, ml_tensor *w, int hinge,
                        double tol, int64_t max_iter, uint64_t seed, int64_t *n_iter, ml_error *e);
 
 #endif

@@ -4,7 +4,7 @@
  *   enet_cd(xt, y, w, opts) -> n_iter, gap, tol, converged     (w updated)
  *   enet_cd_ref(...)        -> the same, through the naive reference
  *   sgd(x, y, sw|nil, w, intercept, opts) -> intercept, n_iter, loss, t
- *   svc_dual(x, y, c, w, tol, max_iter, seed) -> n_iter          (w filled)
+ *   svc_dual(x, y, c, w, hinge, tol, max_iter, seed) -> n_iter   (w filled)
  * Options are read from a table by name; tensors must be contiguous
  * DoubleTensors (the kernel checks and names them).  No model logic here.
  */
@@ -118,12 +118,13 @@ static int l_linear_svc_dual(lua_State *L)
 {
 	ml_tensor *x = ml_l_checktensor(L, 1), *y = ml_l_checktensor(L, 2), *c = ml_l_checktensor(L, 3);
 	ml_tensor *w = ml_l_checktensor(L, 4);
-	double tol = luaL_checknumber(L, 5);
-	int64_t max_iter = (int64_t)luaL_checkinteger(L, 6);
-	uint64_t seed = (uint64_t)luaL_optinteger(L, 7, 0);
+	int hinge = lua_toboolean(L, 5);
+	double tol = luaL_checknumber(L, 6);
+	int64_t max_iter = (int64_t)luaL_checkinteger(L, 7);
+	uint64_t seed = (uint64_t)luaL_optinteger(L, 8, 0);
 	int64_t n_iter = 0;
 	ml_error e;
-	if (ml_linear_svc_dual(x, y, c, w, tol, max_iter, seed, &n_iter, &e))
+	if (ml_linear_svc_dual(x, y, c, w, hinge, tol, max_iter, seed, &n_iter, &e))
 		return ml_l_error(L, &e);
 	lua_pushinteger(L, (lua_Integer)n_iter);
 	return 1;

@@ -189,7 +189,7 @@ static void test_svc(void)
 	}
 	int64_t n_iter;
 	ml_error e;
-	CHECK(ml_linear_svc_dual(&x, &y, &c, &w, 1e-10, 100000, 5, &n_iter, &e) == ML_OK, "%s", e.msg);
+	CHECK(ml_linear_svc_dual(&x, &y, &c, &w, 0, 1e-10, 100000, 5, &n_iter, &e) == ML_OK, "%s", e.msg);
 	for (int64_t j = 0; j < d; j++) {
 		double g = 0;
 		for (int64_t i = 0; i < n; i++) {
@@ -201,10 +201,27 @@ static void test_svc(void)
 		}
 		CHECK_NEAR(data(&w)[j], g, 1e-6);
 	}
-	CHECK(ml_linear_svc_dual(&x, &y, &c, &w, 0, 10, 5, &n_iter, &e) == ML_EINVAL && strstr(e.msg, "tol must be > 0"),
+	/* hinge: the primal subgradient condition w = sum_i a_i y_i x_i with a_i = C where the
+	 * margin is < 1, 0 where > 1, in [0, C] on it */
+	CHECK(ml_linear_svc_dual(&x, &y, &c, &w, 1, 1e-10, 100000, 5, &n_iter, &e) == ML_OK, "%s", e.msg);
+	{
+		int on_margin = 0;
+		double gap = 0;
+		for (int64_t i = 0; i < n; i++) {
+			double m = 0;
+			for (int64_t k = 0; k < d; k++)
+				m += data(&w)[k] * data(&x)[i * d + k];
+			if (fabs(data(&y)[i] * m - 1) < 1e-6)
+				on_margin++;
+			gap += data(&c)[i] * fmax(0, 1 - data(&y)[i] * m);
+		}
+		CHECK(on_margin >= 1, "some rows lie on the margin (%d)", on_margin);
+		CHECK(gap > 0, "non-separable: positive hinge loss");
+	}
+	CHECK(ml_linear_svc_dual(&x, &y, &c, &w, 0, 0, 10, 5, &n_iter, &e) == ML_EINVAL && strstr(e.msg, "tol must be > 0"),
 	      "%s", e.msg);
 	data(&c)[3] = 0;
-	CHECK(ml_linear_svc_dual(&x, &y, &c, &w, 1e-3, 10, 5, &n_iter, &e) == ML_EINVAL && strstr(e.msg, "C[4] = 0"),
+	CHECK(ml_linear_svc_dual(&x, &y, &c, &w, 0, 1e-3, 10, 5, &n_iter, &e) == ML_EINVAL && strstr(e.msg, "C[4] = 0"),
 	      "%s", e.msg);
 	ml_tensor_release(&x);
 	ml_tensor_release(&y);

@@ -345,4 +345,106 @@ H.test("LogisticRegression: gradient check, shapes, labels, errors", function()
     function() m:predict(torch.zeros(1, 3)) end)
 end)
 
+-- mean over rows of the loss plus alpha times the penalty (scikit-learn's SGD objective)
+local function sgd_objective(m, X, yb, loss)
+  local z = torch.mv(X, m.coef[1] or m.coef):add(m.intercept[1] or m.intercept)
+  local s = 0
+  for i = 1, X:size(1) do
+    local p, y = z[i], yb[i]
+    if loss == "hinge" then s = s + math.max(0, 1 - p * y)
+    elseif loss == "log_loss" then s = s + math.log(1 + math.exp(-p * y))
+    else s = s + 0.5 * (p - y) ^ 2 end
+  end
+  local w = m.coef:contiguous():view(-1)
+  return s / X:size(1) + m.alpha * 0.5 * w:dot(w)
+end
+
+H.test("SGDClassifier: accuracy near scikit-learn's, reproducible, objective decreases", function()
+  local Xs = { wine = T(F.wine.X), iris = T(F.iris_std.X) }
+  local ys = { wine = T(F.wine.y), iris = T(F.iris.y) }
+  for key, R in pairs(F.sgd) do
+    if R.acc then
+      local acc = 0
+      for seed = 1, 5 do acc = acc + ml.SGDClassifier{ loss = R.loss, seed = seed }:fit(Xs[R.data], ys[R.data])
+        :score(Xs[R.data], ys[R.data]) end
+      acc = acc / 5
+      H.ok(math.abs(acc - R.acc) <= 0.03, string.format("%s: accuracy %.4f vs scikit-learn %.4f", key, acc, R.acc))
+    end
+  end
+  local X, y = Xs.wine, ys.wine
+  local a = ml.SGDClassifier{ loss = "log_loss", seed = 3 }:fit(X, y)
+  local b = ml.SGDClassifier{ loss = "log_loss", seed = 3 }:fit(X, y)
+  H.ok(a.coef:equal(b.coef), "same seed, same weights")
+  H.eq(a.coef:size(1), 3)
+  local P = a:predict_proba(X)
+  for i = 1, 5 do H.near(P[i]:sum(), 1, 1e-12) end
+  -- binary problem: the objective falls from the zero model, and over epochs of partial_fit
+  local idx = y:lt(2):nonzero():view(-1)
+  local Xb, yb = X:index(1, idx), y:index(1, idx)
+  local ypm = yb * 2 - 1
+  for _, loss in ipairs{ "hinge", "log_loss" } do
+    local m = ml.SGDClassifier{ loss = loss, seed = 1, alpha = 0.01 }
+    m:partial_fit(Xb:narrow(1, 1, 1), yb:narrow(1, 1, 1), { 0, 1 })
+    m.coef:zero(); m.intercept:zero()
+    local o0 = sgd_objective(m, Xb, ypm, loss)
+    local objs = {}
+    for e = 1, 30 do m:partial_fit(Xb, yb); objs[e] = sgd_objective(m, Xb, ypm, loss) end
+    H.ok(objs[1] < o0 and objs[30] < objs[1], string.format("%s objective %.4f -> %.4f -> %.4f", loss, o0, objs[1], objs[30]))
+    H.ok(objs[30] <= objs[10] + 1e-3, loss .. " still decreasing late")
+    H.eq(m.n_iter, 31)
+  end
+  H.check_error("ml.SGDClassifier.partial_fit: the first call needs classes",
+    function() ml.SGDClassifier{}:partial_fit(Xb, yb) end)
+  H.check_error("label 7 is not one of the classes", function()
+    ml.SGDClassifier{}:partial_fit(Xb:narrow(1, 1, 2), T{ 0, 7 }, { 0, 1 }) end)
+  H.check_error('probabilities need loss "log_loss" or "modified_huber" (got "hinge")',
+    function() ml.SGDClassifier{ seed = 1 }:fit(Xb, yb):predict_proba(Xb) end)
+  H.check_error('ml.SGDClassifier: eta0 must be > 0 with learning_rate "constant"',
+    function() ml.SGDClassifier{ learning_rate = "constant" } end)
+  H.check_error('loss must be one of "squared_error", "huber", "epsilon_insensitive" (got hinge)',
+    function() ml.SGDRegressor{ loss = "hinge" } end)
+end)
+
+H.test("SGDRegressor: R^2 and coefficients near scikit-learn's, partial_fit", function()
+  local X, y = T(F.reg.X), T(F.reg.y)
+  for key, R in pairs(F.sgd) do
+    if R.r2 then
+      local m = ml.SGDRegressor{ loss = R.loss, seed = 1 }:fit(X, y)
+      H.ok(math.abs(m:score(X, y) - R.r2) <= 0.02, string.format("%s: R^2 %.4f vs %.4f", key, m:score(X, y), R.r2))
+      if R.loss == "squared_error" then relvec(m.coef, R.coef, 0.05, key .. " coef") end
+    end
+  end
+  local m = ml.SGDRegressor{ seed = 2 }
+  local last = math.huge
+  for e = 1, 5 do
+    m:partial_fit(X, y)
+    local mse = (m:predict(X) - y):pow(2):mean()
+    H.ok(mse < last + 1e-9, "partial_fit lowers the error")
+    last = mse
+  end
+  H.ok(last < 0.5, "close to the noise level (0.25)")
+end)
+
+H.test("LinearSVC equals scikit-learn's liblinear (coefficients 1e-4)", function()
+  local R = F.svc.wine
+  local X, y = T(F.wine.X), T(F.wine.y)
+  local m = ml.LinearSVC{ C = R.C, tol = 1e-10, max_iter = 1000000, seed = 1 }:fit(X, y)
+  relvec(m.coef:contiguous():view(-1), flat(R.coef), 1e-4, "wine coef")
+  relvec(m.intercept, flat(R.intercept), 1e-4, "wine intercept")
+  H.near(m:score(X, y), R.acc, 1e-12)
+  R = F.svc.iris_hinge
+  X, y = T(F.iris_std.X), T(F.iris.y)
+  m = ml.LinearSVC{ C = R.C, loss = "hinge", tol = 1e-10, max_iter = 1000000, seed = 1 }:fit(X, y)
+  relvec(m.coef:contiguous():view(-1), flat(R.coef), 1e-4, "iris hinge coef")
+  H.near(m:score(X, y), R.acc, 1e-12)
+  X, y = logit_data("iris12")
+  m = ml.LinearSVC{ seed = 1 }:fit(X, y)
+  H.ok(math.abs(m:score(X, y) - F.svc.iris12_default.acc) <= 0.02, "default settings: accuracy " .. m:score(X, y))
+  H.eq(m:decision_function(X):dim(), 1)
+  H.check_error('ml.LinearSVC: loss must be one of "squared_hinge", "hinge" (got log)',
+    function() ml.LinearSVC{ loss = "log" } end)
+  H.check_error("ml.LinearSVC.decision_function: this ml.LinearSVC is not fitted yet",
+    function() ml.LinearSVC{}:predict(X) end)
+end)
+
 H.done()

@@ -931,4 +931,342 @@ function LogisticRegression:predict(X)
   return self.classes:index(1, idx)
 end
 
+---------------------------------------------------------------------------
+-- SGDClassifier and SGDRegressor (kernels/linear.c: scikit-learn's plain SGD)
+---------------------------------------------------------------------------
+
+local SGD_COMMON = { penalty = "l2", alpha = 1e-4, l1_ratio = 0.15, fit_intercept = true, max_iter = 1000,
+  tol = 1e-3, shuffle = true, seed = base.NONE, eta0 = 0.0, power_t = 0.5, n_iter_no_change = 5,
+  epsilon = 0.1, warm_start = false }
+
+local function sgd_defaults(extra)
+  local t = {}
+  for k, v in pairs(SGD_COMMON) do t[k] = v end
+  for k, v in pairs(extra) do t[k] = v end
+  return t
+end
+
+local SGDClassifier = base.estimator("SGDClassifier", sgd_defaults{ loss = "hinge", learning_rate = "optimal",
+  class_weight = base.NONE }, base.Classifier)
+M.SGDClassifier = SGDClassifier
+local SGDRegressor = base.estimator("SGDRegressor", sgd_defaults{ loss = "squared_error",
+  learning_rate = "invscaling", eta0 = 0.01, power_t = 0.25 }, base.Regressor)
+M.SGDRegressor = SGDRegressor
+
+local function sgd_validate(losses)
+  return function(self, who)
+    check_choice(who, "loss", self.loss, losses)
+    check_choice(who, "penalty", self.penalty, { "l2", "l1", "elasticnet", "none" })
+    check_number(who, "alpha", self.alpha, 0)
+    check_number(who, "l1_ratio", self.l1_ratio, 0)
+    check_bool(who, "fit_intercept", self.fit_intercept)
+    check_number(who, "max_iter", self.max_iter, 1)
+    check_bool(who, "shuffle", self.shuffle)
+    check_choice(who, "learning_rate", self.learning_rate, { "optimal", "constant", "invscaling" })
+    check_number(who, "eta0", self.eta0, 0)
+    check_number(who, "n_iter_no_change", self.n_iter_no_change, 1)
+    check_number(who, "epsilon", self.epsilon, 0)
+    check_bool(who, "warm_start", self.warm_start)
+    if self.learning_rate ~= "optimal" and self.eta0 <= 0 then
+      error(string.format('%s: eta0 must be > 0 with learning_rate "%s"', who, self.learning_rate), 3)
+    end
+    if self.learning_rate == "optimal" and self.alpha <= 0 then
+      error(string.format('%s: alpha must be > 0 with learning_rate "optimal"', who), 3)
+    end
+  end
+end
+SGDClassifier._validate = sgd_validate{ "hinge", "log_loss", "modified_huber", "squared_hinge", "perceptron",
+  "squared_error", "huber", "epsilon_insensitive" }
+SGDRegressor._validate = sgd_validate{ "squared_error", "huber", "epsilon_insensitive" }
+
+-- The kernel options of a model; epochs and tol set by the caller.
+local function sgd_opts(self, seed, t, max_iter, tol)
+  local lp = 1.0
+  if self.loss == "huber" or self.loss == "epsilon_insensitive" then lp = self.epsilon end
+  if self.loss == "perceptron" then lp = 0.0 end
+  return { loss = self.loss, loss_param = lp, penalty = self.penalty, alpha = self.alpha, l1_ratio = self.l1_ratio,
+    learning_rate = self.learning_rate, eta0 = self.eta0, power_t = self.power_t, max_iter = max_iter,
+    tol = tol, n_iter_no_change = self.n_iter_no_change, shuffle = self.shuffle,
+    fit_intercept = self.fit_intercept, seed = seed, t = t }
+end
+
+-- One binary/regression problem through the kernel; w, b in/out.
+local function sgd_run(self, X, y, sw, w, b, seed, t, max_iter, tol)
+  local o = sgd_opts(self, seed, t, max_iter, tol)
+  local b2, n_iter, loss, t2 = K.sgd(X, y, sw, w, b, o)
+  return b2, n_iter, loss, t2
+end
+
+-- Fits (or continues, for partial_fit) every binary problem of a classifier.
+local function sgd_classifier_run(self, who, X, y, sample_weight, max_iter, tol)
+  local n, d = X:size(1), X:size(2)
+  local classes = self.classes
+  local K_ = classes:size(1)
+  local codes = torch.LongTensor(n)
+  for i = 1, n do
+    local v = y[i]
+    local k
+    -- classes are sorted: binary search for the label
+    local lo, hi = 1, K_
+    while lo <= hi do
+      local mid = (lo + hi) // 2
+      if classes[mid] == v then k = mid; break elseif classes[mid] < v then lo = mid + 1 else hi = mid - 1 end
+    end
+    if not k then error(string.format("%s: label %g is not one of the classes given at the first call", who,
+      v), 3) end
+    codes[i] = k
+  end
+  local sw0 = sample_weight and base.vector(who, sample_weight, n, "sample_weight") or torch.ones(n)
+  local cw = {}
+  for k = 1, K_ do cw[k] = 1.0 end
+  if self.class_weight == "balanced" then
+    local counts = torch.zeros(K_)
+    for i = 1, n do counts[codes[i]] = counts[codes[i]] + 1 end
+    for k = 1, K_ do cw[k] = counts[k] > 0 and n / (K_ * counts[k]) or 1.0 end
+  elseif type(self.class_weight) == "table" then
+    for k = 1, K_ do cw[k] = self.class_weight[classes[k]] or 1.0 end
+  end
+  local R = K_ == 2 and 1 or K_
+  local seed = self._seed
+  local t0 = self.t
+  local n_iter_max, t_end = 0, t0
+  for r = 1, R do
+    local pos = K_ == 2 and 2 or r
+    local yb = codes:eq(pos):double():mul(2):add(-1)
+    -- class weights: the positive class's for +1 rows; binary: the negative class's for -1 rows
+    local wneg = K_ == 2 and cw[1] or 1.0
+    local sw = torch.DoubleTensor(n)
+    for i = 1, n do sw[i] = sw0[i] * (codes[i] == pos and cw[pos] or wneg) end
+    local w = self.coef[r]:clone()
+    local b, n_iter, _, t2 = sgd_run(self, X, yb, sw, w, self.intercept[r], seed, t0, max_iter, tol)
+    self.coef[r]:copy(w)
+    self.intercept[r] = b
+    n_iter_max = math.max(n_iter_max, n_iter)
+    t_end = t2
+  end
+  self.t = t_end
+  return n_iter_max
+end
+
+local function sgd_classifier_init(self, who, classes, d)
+  local R = classes:size(1) == 2 and 1 or classes:size(1)
+  self.classes = classes
+  self.coef = torch.zeros(R, d)
+  self.intercept = torch.zeros(R)
+  self.t = 1.0
+  self._seed = kernel_seed(self.seed)
+end
+
+--- m:fit(X, y [, sample_weight]) -> m.  max_iter epochs of SGD (fewer when
+-- the epoch loss stops improving by tol for n_iter_no_change epochs), one
+-- binary problem per class (one in all for two classes).
+function SGDClassifier:fit(X, y, sample_weight)
+  local who = "ml.SGDClassifier.fit"
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  local classes = base.encode(who, y, n)
+  if classes:size(1) < 2 then
+    error(string.format("%s: y needs at least 2 classes (got only %s)", who, tostring(classes[1])), 2)
+  end
+  local prev_coef, prev_b = rawget(self, "coef"), rawget(self, "intercept")
+  sgd_classifier_init(self, who, classes, d)
+  if self.warm_start and prev_coef and prev_coef:isSameSizeAs(self.coef) then
+    self.coef:copy(prev_coef); self.intercept:copy(prev_b)
+  end
+  self.n_iter = sgd_classifier_run(self, who, X, base.vector(who, y, n), sample_weight, self.max_iter,
+    self.tol == base.NONE and -1 or self.tol)
+  if self.n_iter == self.max_iter and self.tol ~= base.NONE then
+    warn(string.format("%s: SGD stopped at max_iter (%d epochs) before converging", who, self.max_iter))
+  end
+  return base.mark_fitted(self, d)
+end
+
+--- m:partial_fit(X, y [, classes [, sample_weight]]) -> m.  One epoch over
+-- (X, y), continuing from the current weights and learning rate; the first
+-- call needs classes (all the labels that will ever appear).
+function SGDClassifier:partial_fit(X, y, classes, sample_weight)
+  local who = "ml.SGDClassifier.partial_fit"
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  if not self:is_fitted() then
+    if classes == nil then
+      error(string.format("%s: the first call needs classes (the list of every label)", who), 2)
+    end
+    local cl = base.encode(who, classes)
+    if cl:size(1) < 2 then error(string.format("%s: classes needs at least 2 labels", who), 2) end
+    sgd_classifier_init(self, who, cl, d)
+    self.n_iter = 0
+    base.mark_fitted(self, d)
+  else
+    base.check_features(who, self, X)
+  end
+  sgd_classifier_run(self, who, X, base.vector(who, y, n), sample_weight, 1, -1)
+  self.n_iter = self.n_iter + 1
+  return self
+end
+
+--- m:decision_function(X) -> N scores (binary: positive means m.classes[2])
+-- or N x K (one column per class).
+function SGDClassifier:decision_function(X)
+  local who = "ml." .. self._class._name .. ".decision_function"
+  base.fitted(self, who)
+  X = base.matrix(who, X)
+  base.check_features(who, self, X)
+  local n, R = X:size(1), self.coef:size(1)
+  local Z = torch.mm(X, self.coef:t()):add(self.intercept:view(1, R):expand(n, R))
+  if R == 1 then return Z:select(2, 1):contiguous() end
+  return Z
+end
+
+--- m:predict(X) -> predicted labels.
+function SGDClassifier:predict(X)
+  local Z = self:decision_function(X)
+  local idx
+  if Z:dim() == 1 then idx = Z:gt(0):long():add(1) else idx = select(2, Z:max(2)):view(Z:size(1)) end
+  return self.classes:index(1, idx)
+end
+
+--- m:predict_proba(X) -> N x K probabilities, for loss "log_loss"
+-- (sigmoids) and "modified_huber" ((clip(score, -1, 1) + 1) / 2), normalized
+-- over the classes when there are more than two.
+function SGDClassifier:predict_proba(X)
+  local who = "ml.SGDClassifier.predict_proba"
+  if self.loss ~= "log_loss" and self.loss ~= "modified_huber" then
+    error(string.format('%s: probabilities need loss "log_loss" or "modified_huber" (got "%s")', who, self.loss), 2)
+  end
+  local Z = self:decision_function(X)
+  local function link(v)
+    if self.loss == "log_loss" then return v:sigmoid() end
+    return v:clamp(-1, 1):add(1):div(2)
+  end
+  if Z:dim() == 1 then
+    local p = link(Z)
+    return torch.cat((-p + 1):view(-1, 1), p:view(-1, 1), 2)
+  end
+  local n, K_ = Z:size(1), Z:size(2)
+  local P = link(Z)
+  local s = P:sum(2)
+  for i = 1, n do
+    if s[i][1] == 0 then P[i]:fill(1 / K_); s[i][1] = 1 end
+  end
+  return P:cdiv(s:expand(n, K_))
+end
+
+SGDRegressor.predict = regressor_predict
+
+local function sgd_regressor_init(self, d)
+  self.coef = torch.zeros(d)
+  self.intercept = 0.0
+  self.t = 1.0
+  self._seed = kernel_seed(self.seed)
+end
+
+--- m:fit(X, y [, sample_weight]) -> m.  max_iter epochs of SGD on the
+-- regression loss (fewer when the epoch loss stops improving).
+function SGDRegressor:fit(X, y, sample_weight)
+  local who = "ml.SGDRegressor.fit"
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  y = base.vector(who, y, n)
+  local prev_coef, prev_b = rawget(self, "coef"), rawget(self, "intercept")
+  sgd_regressor_init(self, d)
+  if self.warm_start and prev_coef and prev_coef:size(1) == d then
+    self.coef:copy(prev_coef); self.intercept = prev_b
+  end
+  local sw = sample_weight and base.vector(who, sample_weight, n, "sample_weight") or nil
+  local b, n_iter, _, t2 = sgd_run(self, X, y, sw, self.coef, self.intercept, self._seed, 1.0, self.max_iter,
+    self.tol == base.NONE and -1 or self.tol)
+  self.intercept, self.n_iter, self.t = b, n_iter, t2
+  if n_iter == self.max_iter and self.tol ~= base.NONE then
+    warn(string.format("%s: SGD stopped at max_iter (%d epochs) before converging", who, self.max_iter))
+  end
+  return base.mark_fitted(self, d)
+end
+
+--- m:partial_fit(X, y [, sample_weight]) -> m.  One epoch over (X, y),
+-- continuing from the current weights and learning rate.
+function SGDRegressor:partial_fit(X, y, sample_weight)
+  local who = "ml.SGDRegressor.partial_fit"
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  y = base.vector(who, y, n)
+  if not self:is_fitted() then
+    sgd_regressor_init(self, d)
+    self.n_iter = 0
+    base.mark_fitted(self, d)
+  else
+    base.check_features(who, self, X)
+  end
+  local sw = sample_weight and base.vector(who, sample_weight, n, "sample_weight") or nil
+  local b, _, _, t2 = sgd_run(self, X, y, sw, self.coef, self.intercept, self._seed, self.t, 1, -1)
+  self.intercept, self.t = b, t2
+  self.n_iter = self.n_iter + 1
+  return self
+end
+
+---------------------------------------------------------------------------
+-- LinearSVC (kernels/linear.c: liblinear's dual coordinate descent)
+---------------------------------------------------------------------------
+
+local LinearSVC = base.estimator("LinearSVC", { loss = "squared_hinge", C = 1.0, tol = 1e-4, fit_intercept = true,
+  intercept_scaling = 1.0, class_weight = base.NONE, max_iter = 1000, seed = base.NONE }, base.Classifier)
+M.LinearSVC = LinearSVC
+
+function LinearSVC._validate(self, who)
+  check_choice(who, "loss", self.loss, { "squared_hinge", "hinge" })
+  check_number(who, "C", self.C, 0, true)
+  check_number(who, "tol", self.tol, 0, true)
+  check_bool(who, "fit_intercept", self.fit_intercept)
+  check_number(who, "intercept_scaling", self.intercept_scaling, 0, true)
+  check_number(who, "max_iter", self.max_iter, 1)
+end
+
+--- m:fit(X, y) -> m.  One-vs-rest linear SVMs by dual coordinate descent
+-- (liblinear's solver).  As in liblinear (and scikit-learn), the intercept
+-- is a constant feature of value intercept_scaling and is penalized too.
+function LinearSVC:fit(X, y, sample_weight)
+  local who = "ml.LinearSVC.fit"
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  local classes, codes = base.encode(who, y, n)
+  local K_ = classes:size(1)
+  if K_ < 2 then error(string.format("%s: y needs at least 2 classes (got only %s)", who, tostring(classes[1])), 2) end
+  local fi = self.fit_intercept
+  local Xa = X
+  if fi then Xa = torch.cat(X, torch.DoubleTensor(n, 1):fill(self.intercept_scaling), 2) end
+  local sw0 = sample_weight and base.vector(who, sample_weight, n, "sample_weight") or torch.ones(n)
+  local cw = {}
+  for k = 1, K_ do cw[k] = 1.0 end
+  if self.class_weight == "balanced" then
+    local counts = torch.zeros(K_)
+    for i = 1, n do counts[codes[i]] = counts[codes[i]] + 1 end
+    for k = 1, K_ do cw[k] = n / (K_ * counts[k]) end
+  elseif type(self.class_weight) == "table" then
+    for k = 1, K_ do cw[k] = self.class_weight[classes[k]] or 1.0 end
+  end
+  local c = torch.DoubleTensor(n)
+  for i = 1, n do c[i] = self.C * sw0[i] * cw[codes[i]] end
+  local R = K_ == 2 and 1 or K_
+  self.coef, self.intercept, self.n_iter = torch.zeros(R, d), torch.zeros(R), {}
+  local seed = kernel_seed(self.seed)
+  local hinge = self.loss == "hinge"
+  for r = 1, R do
+    local pos = K_ == 2 and 2 or r
+    local yb = codes:eq(pos):double():mul(2):add(-1)
+    local w = torch.zeros(Xa:size(2))
+    local it = K.svc_dual(Xa, yb, c, w, hinge, self.tol, self.max_iter, seed)
+    self.coef[r]:copy(w:narrow(1, 1, d))
+    if fi then self.intercept[r] = w[d + 1] * self.intercept_scaling end
+    self.n_iter[r] = it
+    if it >= self.max_iter then
+      warn(string.format("%s: dual coordinate descent stopped at max_iter (%d) before converging", who, self.max_iter))
+    end
+  end
+  self.classes = classes
+  return base.mark_fitted(self, d)
+end
+
+LinearSVC.decision_function = SGDClassifier.decision_function
+LinearSVC.predict = SGDClassifier.predict
+
 return M
