@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "linear.h"
+#include "blas.h"
 #include "interrupt.h"
 
 /* ---- a small reproducible generator (splitmix64) ---- */
@@ -546,5 +547,124 @@ int ml_linear_svc_dual(const ml_tensor *x, const ml_tensor *y, const ml_tensor *
 	}
 	*n_iter = it;
 	free(idx);
+	return ML_OK;
+}
+
+/* ---- logistic losses and gradients ---- */
+
+int ml_linear_softmax_loss(const ml_tensor *x, const ml_tensor *y, const ml_tensor *sw, const ml_tensor *w,
+                           ml_tensor *g, double l2, int intercept, double *loss, ml_error *e)
+{
+	const char *who = "ml.linear.softmax_loss";
+	int rc;
+	if ((rc = check_matrix(x, who, "X", e)) != ML_OK || (rc = check_matrix(w, who, "W", e)) != ML_OK)
+		return rc;
+	int64_t n = x->size[0], d = x->size[1], k = w->size[0], d1 = d + (intercept ? 1 : 0);
+	if ((rc = check_arg(w, who, "W", 2, k, d1, e)) != ML_OK || (rc = check_arg(g, who, "G", 2, k, d1, e)) != ML_OK ||
+	    (rc = check_arg(sw, who, "sample_weight", 1, n, 0, e)) != ML_OK)
+		return rc;
+	if (y->dtype != ML_LONG || y->ndim != 1 || y->size[0] != n || !ml_tensor_is_contiguous(y))
+		return ml_fail(e, ML_ETYPE, "%s: y must be a contiguous LongTensor of %lld class indices", who,
+		               (long long)n);
+	const double *SW = ml_tensor_data(sw), *W = ml_tensor_data(w);
+	const int64_t *Y = ml_tensor_data(y);
+	double *G = ml_tensor_data(g);
+	for (int64_t i = 0; i < n; i++)
+		if (Y[i] < 0 || Y[i] >= k)
+			return ml_fail(e, ML_ERANGE, "%s: y[%lld] = %lld is not a class index in [0, %lld)", who,
+			               (long long)i + 1, (long long)Y[i], (long long)k);
+	/* Z = X W^T (N x K) and G = R^T X through BLAS; the softmax rows in between */
+	ml_tensor z, wv = *w, gv = *g;
+	int64_t zsize[2] = { n, k };
+	if ((rc = ml_tensor_init_sized(&z, ML_DOUBLE, 2, zsize, e)) != ML_OK)
+		return rc;
+	if (intercept) {
+		ml_tensor_narrow(&wv, 1, 0, d, e);
+		ml_tensor_narrow(&gv, 1, 0, d, e);
+	}
+	ml_tensor wt = wv;
+	ml_tensor_transpose(&wt, 0, 1, e);
+	if ((rc = ml_blas_gemm(&z, 0.0, 1.0, x, &wt, e)) != ML_OK) {
+		ml_tensor_release(&z);
+		return rc;
+	}
+	double *Z = ml_tensor_data(&z);
+	double total = 0.0;
+	if (intercept)
+		for (int64_t c = 0; c < k; c++)
+			G[c * d1 + d] = 0.0;
+	for (int64_t i = 0; i < n; i++) {
+		double *zi = Z + i * k;
+		if (intercept)
+			for (int64_t c = 0; c < k; c++)
+				zi[c] += W[c * d1 + d];
+		double zmax = zi[0];
+		for (int64_t c = 1; c < k; c++)
+			zmax = fmax(zmax, zi[c]);
+		double s = 0.0, zy = zi[Y[i]];
+		for (int64_t c = 0; c < k; c++) {
+			zi[c] = exp(zi[c] - zmax);
+			s += zi[c];
+		}
+		double wi = SW[i];
+		total += wi * (zmax + log(s) - zy);
+		for (int64_t c = 0; c < k; c++)
+			zi[c] = wi * (zi[c] / s);
+		zi[Y[i]] -= wi;
+		if (intercept)
+			for (int64_t c = 0; c < k; c++)
+				G[c * d1 + d] += zi[c];
+	}
+	ml_tensor rt = z;
+	ml_tensor_transpose(&rt, 0, 1, e);
+	rc = ml_blas_gemm(&gv, 0.0, 1.0, &rt, x, e);
+	ml_tensor_release(&z);
+	if (rc != ML_OK)
+		return rc;
+	double pen = 0.0;
+	for (int64_t c = 0; c < k; c++)
+		for (int64_t j = 0; j < d; j++) {
+			double wj = W[c * d1 + j];
+			G[c * d1 + j] += l2 * wj;
+			pen += wj * wj;
+		}
+	*loss = total + 0.5 * l2 * pen;
+	return ML_OK;
+}
+
+int ml_linear_binary_loss(const ml_tensor *x, const ml_tensor *y, const ml_tensor *sw, const ml_tensor *w,
+                          ml_tensor *g, double l2, int intercept, double *loss, ml_error *e)
+{
+	const char *who = "ml.linear.binary_loss";
+	int rc;
+	if ((rc = check_matrix(x, who, "X", e)) != ML_OK)
+		return rc;
+	int64_t n = x->size[0], d = x->size[1], d1 = d + (intercept ? 1 : 0);
+	if ((rc = check_arg(y, who, "y", 1, n, 0, e)) != ML_OK || (rc = check_arg(sw, who, "sample_weight", 1, n, 0, e)) != ML_OK ||
+	    (rc = check_arg(w, who, "w", 1, d1, 0, e)) != ML_OK || (rc = check_arg(g, who, "g", 1, d1, 0, e)) != ML_OK)
+		return rc;
+	const double *X = ml_tensor_data(x), *Y = ml_tensor_data(y), *SW = ml_tensor_data(sw), *W = ml_tensor_data(w);
+	double *G = ml_tensor_data(g);
+	double total = 0.0, gb = 0.0, b = intercept ? W[d] : 0.0;
+	memset(G, 0, (size_t)d1 * sizeof *G);
+	for (int64_t i = 0; i < n; i++) {
+		const double *xi = X + i * d;
+		double z = b + dot(xi, W, d);
+		/* softplus(z) = max(z, 0) + log1p(exp(-|z|)); its derivative is the sigmoid */
+		double ez = exp(-fabs(z));
+		total += SW[i] * (fmax(z, 0.0) + log1p(ez) - Y[i] * z);
+		double p = z >= 0 ? 1.0 / (1.0 + ez) : ez / (1.0 + ez);
+		double r = SW[i] * (p - Y[i]);
+		gb += r;
+		axpy(G, r, xi, d);
+	}
+	double pen = 0.0;
+	for (int64_t j = 0; j < d; j++) {
+		G[j] += l2 * W[j];
+		pen += W[j] * W[j];
+	}
+	if (intercept)
+		G[d] = gb;
+	*loss = total + 0.5 * l2 * pen;
 	return ML_OK;
 }

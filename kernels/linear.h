@@ -101,4 +101,21 @@ int ml_linear_sgd(const ml_tensor *x, const ml_tensor *y, const ml_tensor *sw, m
 int ml_linear_svc_dual(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, ml_tensor *w, int hinge,
                        double tol, int64_t max_iter, uint64_t seed, int64_t *n_iter, ml_error *e);
 
+/* Multinomial logistic loss and gradient (scikit-learn's objective):
+ *   L = sum_i sw_i (logsumexp_k z_ik - z_i,y_i) + l2 / 2 ||W[:, 0..D-1]||^2
+ * with z_ik = x_i . W[k, 0..D-1] (+ W[k, D] when intercept).  x (N, D)
+ * contiguous double; y (N) Long class indices in [0, K); sw (N) double
+ * weights; w (K, D1) with D1 = D + (intercept != 0); g (K, D1) gets dL/dW.
+ * Serial (small problems: threads cost more than they save).  Returns
+ * ML_OK and *loss, or an error: dtypes, shapes, contiguity, y out of range. */
+int ml_linear_softmax_loss(const ml_tensor *x, const ml_tensor *y, const ml_tensor *sw, const ml_tensor *w,
+                           ml_tensor *g, double l2, int intercept, double *loss, ml_error *e);
+
+/* Binary logistic loss and gradient, labels y (N) in {0, 1} (double):
+ *   L = sum_i sw_i (log(1 + exp(z_i)) - y_i z_i) + l2 / 2 ||w[0..D-1]||^2
+ * with z_i = x_i . w[0..D-1] (+ w[D] when intercept); w, g (D1).  Same
+ * contract as ml_linear_softmax_loss. */
+int ml_linear_binary_loss(const ml_tensor *x, const ml_tensor *y, const ml_tensor *sw, const ml_tensor *w,
+                          ml_tensor *g, double l2, int intercept, double *loss, ml_error *e);
+
 #endif

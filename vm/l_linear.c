@@ -5,6 +5,8 @@
  *   enet_cd_ref(...)        -> the same, through the naive reference
  *   sgd(x, y, sw|nil, w, intercept, opts) -> intercept, n_iter, loss, t
  *   svc_dual(x, y, c, w, hinge, tol, max_iter, seed) -> n_iter   (w filled)
+ *   softmax_loss(x, y0, sw, W, G, l2, intercept) -> loss          (G filled)
+ *   binary_loss(x, y01, sw, w, g, l2, intercept) -> loss          (g filled)
  * Options are read from a table by name; tensors must be contiguous
  * DoubleTensors (the kernel checks and names them).  No model logic here.
  */
@@ -130,7 +132,29 @@ static int l_linear_svc_dual(lua_State *L)
 	return 1;
 }
 
+typedef int (*loss_fn)(const ml_tensor *, const ml_tensor *, const ml_tensor *, const ml_tensor *, ml_tensor *,
+                       double, int, double *, ml_error *);
+
+static int logistic(lua_State *L, loss_fn fn)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1), *y = ml_l_checktensor(L, 2), *sw = ml_l_checktensor(L, 3);
+	ml_tensor *w = ml_l_checktensor(L, 4), *g = ml_l_checktensor(L, 5);
+	double l2 = luaL_checknumber(L, 6);
+	int intercept = lua_toboolean(L, 7);
+	double loss = 0.0;
+	ml_error e;
+	if (fn(x, y, sw, w, g, l2, intercept, &loss, &e))
+		return ml_l_error(L, &e);
+	lua_pushnumber(L, loss);
+	return 1;
+}
+
+static int l_linear_softmax_loss(lua_State *L) { return logistic(L, ml_linear_softmax_loss); }
+static int l_linear_binary_loss(lua_State *L) { return logistic(L, ml_linear_binary_loss); }
+
 static const luaL_Reg linear_functions[] = {
+	{"softmax_loss", l_linear_softmax_loss},
+	{"binary_loss", l_linear_binary_loss},
 	{"enet_cd", l_linear_enet_cd},
 	{"enet_cd_ref", l_linear_enet_cd_ref},
 	{"sgd", l_linear_sgd},

@@ -229,8 +229,98 @@ static void test_svc(void)
 	ml_tensor_release(&w);
 }
 
+/* Naive multinomial loss: logsumexp by definition, per row. */
+static double softmax_naive(const double *X, const int64_t *Y, const double *SW, const double *W, int64_t n, int64_t d,
+                            int64_t k, int intercept, double l2)
+{
+	int64_t d1 = d + (intercept ? 1 : 0);
+	double total = 0;
+	for (int64_t i = 0; i < n; i++) {
+		double s = 0, zy = 0;
+		for (int64_t c = 0; c < k; c++) {
+			double z = intercept ? W[c * d1 + d] : 0;
+			for (int64_t j = 0; j < d; j++)
+				z += X[i * d + j] * W[c * d1 + j];
+			s += exp(z);
+			if (c == Y[i])
+				zy = z;
+		}
+		total += SW[i] * (log(s) - zy);
+	}
+	for (int64_t c = 0; c < k; c++)
+		for (int64_t j = 0; j < d; j++)
+			total += 0.5 * l2 * W[c * d1 + j] * W[c * d1 + j];
+	return total;
+}
+
+static void test_logistic(void)
+{
+	static const int64_t shapes[][3] = { { 7, 3, 3 }, { 19, 5, 4 }, { 4, 1, 2 } };
+	uint64_t s = 11;
+	ml_error e;
+	for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
+		int64_t n = shapes[t][0], d = shapes[t][1], k = shapes[t][2];
+		for (int intercept = 0; intercept < 2; intercept++) {
+			int64_t d1 = d + intercept;
+			ml_tensor x = make(2, n, d), sw = make(1, n, 0), w = make(2, k, d1), g = make(2, k, d1), y;
+			int64_t ysize = n;
+			ml_tensor_init_sized(&y, ML_LONG, 1, &ysize, &e);
+			int64_t *Y = ml_tensor_data(&y);
+			for (int64_t i = 0; i < n * d; i++)
+				data(&x)[i] = 4 * urand(&s) - 2;
+			for (int64_t i = 0; i < n; i++) {
+				Y[i] = (int64_t)(urand(&s) * (double)k);
+				data(&sw)[i] = 0.5 + urand(&s);
+			}
+			for (int64_t i = 0; i < k * d1; i++)
+				data(&w)[i] = urand(&s) - 0.5;
+			double loss;
+			CHECK(ml_linear_softmax_loss(&x, &y, &sw, &w, &g, 0.3, intercept, &loss, &e) == ML_OK, "%s", e.msg);
+			CHECK_NEAR(loss, softmax_naive(data(&x), Y, data(&sw), data(&w), n, d, k, intercept, 0.3), 1e-12);
+			/* gradient by central differences */
+			for (int64_t p = 0; p < k * d1; p++) {
+				double keep = data(&w)[p], h = 1e-6;
+				data(&w)[p] = keep + h;
+				double fp = softmax_naive(data(&x), Y, data(&sw), data(&w), n, d, k, intercept, 0.3);
+				data(&w)[p] = keep - h;
+				double fm = softmax_naive(data(&x), Y, data(&sw), data(&w), n, d, k, intercept, 0.3);
+				data(&w)[p] = keep;
+				CHECK_NEAR(data(&g)[p], (fp - fm) / (2 * h), 1e-6);
+			}
+			/* binary: the two-class softmax with W[0] = 0 is the binary model of W[1] */
+			if (k == 2) {
+				ml_tensor y01 = make(1, n, 0), wb = make(1, d1, 0), gb = make(1, d1, 0);
+				for (int64_t i = 0; i < n; i++)
+					data(&y01)[i] = (double)Y[i];
+				for (int64_t j = 0; j < d1; j++) {
+					data(&w)[j] = 0;
+					data(&wb)[j] = data(&w)[d1 + j];
+				}
+				double lb;
+				CHECK(ml_linear_softmax_loss(&x, &y, &sw, &w, &g, 0.0, intercept, &loss, &e) == ML_OK, "%s", e.msg);
+				CHECK(ml_linear_binary_loss(&x, &y01, &sw, &wb, &gb, 0.0, intercept, &lb, &e) == ML_OK, "%s", e.msg);
+				CHECK_NEAR(lb, loss, 1e-12);
+				for (int64_t j = 0; j < d1; j++)
+					CHECK_NEAR(data(&gb)[j], data(&g)[d1 + j], 1e-12);
+				ml_tensor_release(&y01);
+				ml_tensor_release(&wb);
+				ml_tensor_release(&gb);
+			}
+			Y[0] = k;
+			CHECK(ml_linear_softmax_loss(&x, &y, &sw, &w, &g, 0.3, intercept, &loss, &e) == ML_ERANGE &&
+			      strstr(e.msg, "is not a class index"), "%s", e.msg);
+			ml_tensor_release(&x);
+			ml_tensor_release(&sw);
+			ml_tensor_release(&w);
+			ml_tensor_release(&g);
+			ml_tensor_release(&y);
+		}
+	}
+}
+
 int main(void)
 {
+	test_logistic();
 	test_enet();
 	test_enet_errors();
 	test_sgd();

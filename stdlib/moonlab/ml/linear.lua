@@ -9,7 +9,7 @@
 -- Dense inputs only (no sparse matrices); every model computes in double.
 local torch = require "torch"
 local base = require "moonlab.ml.base"
-local K = torch._linear
+local K_ = torch._linear
 
 local M = {}
 
@@ -391,7 +391,7 @@ end
 -- the duality gap (divided by N, as scikit-learn reports it), converged.
 local function enet_solve(xt, y, w, alpha, l1_ratio, opts)
   local n = xt:size(2)
-  local n_iter, gap, _, conv = K.enet_cd(xt, y, w, { l1 = alpha * l1_ratio * n,
+  local n_iter, gap, _, conv = K_.enet_cd(xt, y, w, { l1 = alpha * l1_ratio * n,
     l2 = alpha * (1 - l1_ratio) * n, max_iter = opts.max_iter, tol = opts.tol, positive = opts.positive,
     random = opts.selection == "random", seed = opts.seed })
   return w, n_iter, gap / n, conv
@@ -714,60 +714,25 @@ function LogisticRegression._validate(self, who)
 end
 
 -- Loss and gradient of the multinomial model with parameters W (K x D1,
--- D1 = D + 1 with an intercept in the last column):
+-- D1 = D + 1 with an intercept in the last column), in kernels/linear.c:
 --   sum_i sw_i (logsumexp(z_i) - z_i[y_i]) + l2 / 2 ||W[:, 1..D]||^2
-local function multinomial_fg(X, onehot, sw, l2, K, fit_intercept)
-  local n, d = X:size(1), X:size(2)
-  local Z, P = torch.DoubleTensor(n, K), torch.DoubleTensor(n, K)
-  local swc = sw:view(n, 1)
+local function multinomial_fg(X, codes, sw, l2, K, fit_intercept)
+  local y0 = (codes - 1):contiguous()
   return function(w, g)
-    local W = w:view(K, w:size(1) / K)
-    local coef = W:narrow(2, 1, d)
-    if fit_intercept then
-      Z:copy(W:select(2, d + 1):view(1, K):expand(n, K))
-      Z:addmm(X, coef:t())
-    else
-      Z:mm(X, coef:t())
-    end
-    local zmax = Z:max(2)
-    P:copy(Z):add(-1, zmax:expand(n, K)):exp()
-    local lse = P:sum(2):log():add(zmax)
-    local loss = torch.cmul(lse:view(n) - torch.cmul(Z, onehot):sum(2):view(n), sw):sum()
-    P:copy(Z):add(-1, lse:expand(n, K)):exp():add(-1, onehot):cmul(swc:expand(n, K))
-    local G = g:view(K, w:size(1) / K)
-    G:narrow(2, 1, d):mm(P:t(), X)
-    if fit_intercept then G:select(2, d + 1):copy(P:sum(1):view(K)) end
-    if l2 > 0 then
-      G:narrow(2, 1, d):add(l2, coef)
-      loss = loss + 0.5 * l2 * coef:dot(coef)
-    end
-    return loss
+    local d1 = w:size(1) // K
+    return K_.softmax_loss(X, y0, sw, w:view(K, d1), g:view(K, d1), l2, fit_intercept)
   end
 end
 
 -- Loss and gradient of the binary model (labels y01 in {0, 1}) with
--- parameters w (D, then the intercept when fitted):
+-- parameters w (D, then the intercept when fitted), in kernels/linear.c:
 --   sum_i sw_i (log(1 + exp(z_i)) - y_i z_i) + l2 / 2 ||w[1..D]||^2
 local function binary_fg(X, y01, sw, l2, fit_intercept)
-  local n, d = X:size(1), X:size(2)
-  local z, p = torch.DoubleTensor(n), torch.DoubleTensor(n)
   return function(w, g)
-    local coef = w:narrow(1, 1, d)
-    local b = fit_intercept and w[d + 1] or 0.0
-    z:mv(X, coef):add(b)
-    -- softplus(z) = max(z, 0) + log1p(exp(-|z|))
-    p:copy(z):abs():neg():exp():log1p():add(torch.clamp(z, 0, math.huge))
-    local loss = torch.cmul(p - torch.cmul(y01, z), sw):sum()
-    p:copy(z):sigmoid():add(-1, y01):cmul(sw)
-    g:narrow(1, 1, d):mv(X:t(), p)
-    if fit_intercept then g[d + 1] = p:sum() end
-    if l2 > 0 then
-      g:narrow(1, 1, d):add(l2, coef)
-      loss = loss + 0.5 * l2 * coef:dot(coef)
-    end
-    return loss
+    return K_.binary_loss(X, y01, sw, w, g, l2, fit_intercept)
   end
 end
+M._multinomial_fg, M._binary_fg = multinomial_fg, binary_fg
 
 -- Per-sample weights: sample_weight times class weights (class_weight
 -- "balanced": N / (K count_k); a table maps class labels to weights).
@@ -836,7 +801,6 @@ function LogisticRegression:fit(X, y, sample_weight)
   self.n_iter = {}
   if multinomial then
     local sw = class_sample_weight(who, self.class_weight, classes, codes, n, sample_weight)
-    local onehot = torch.zeros(n, K):scatter(2, codes:view(n, 1), 1)
     local mask = torch.ones(K, d1)
     if fi then mask:select(2, d1):zero() end
     local w0
@@ -846,7 +810,7 @@ function LogisticRegression:fit(X, y, sample_weight)
       if fi then w0:select(2, d1):copy(self.intercept) end
       w0 = w0:view(K * d1)
     end
-    local w, it = logistic_solve(self, who, multinomial_fg(X, onehot, sw, l2, K, fi), K * d1, mask:view(K * d1),
+    local w, it = logistic_solve(self, who, multinomial_fg(X, codes, sw, l2, K, fi), K * d1, mask:view(K * d1),
       l1, w0)
     local W = w:view(K, d1)
     self.coef = W:narrow(2, 1, d):contiguous()
@@ -993,7 +957,7 @@ end
 -- One binary/regression problem through the kernel; w, b in/out.
 local function sgd_run(self, X, y, sw, w, b, seed, t, max_iter, tol)
   local o = sgd_opts(self, seed, t, max_iter, tol)
-  local b2, n_iter, loss, t2 = K.sgd(X, y, sw, w, b, o)
+  local b2, n_iter, loss, t2 = K_.sgd(X, y, sw, w, b, o)
   return b2, n_iter, loss, t2
 end
 
@@ -1001,13 +965,13 @@ end
 local function sgd_classifier_run(self, who, X, y, sample_weight, max_iter, tol)
   local n, d = X:size(1), X:size(2)
   local classes = self.classes
-  local K_ = classes:size(1)
+  local nK = classes:size(1)
   local codes = torch.LongTensor(n)
   for i = 1, n do
     local v = y[i]
     local k
     -- classes are sorted: binary search for the label
-    local lo, hi = 1, K_
+    local lo, hi = 1, nK
     while lo <= hi do
       local mid = (lo + hi) // 2
       if classes[mid] == v then k = mid; break elseif classes[mid] < v then lo = mid + 1 else hi = mid - 1 end
@@ -1018,23 +982,23 @@ local function sgd_classifier_run(self, who, X, y, sample_weight, max_iter, tol)
   end
   local sw0 = sample_weight and base.vector(who, sample_weight, n, "sample_weight") or torch.ones(n)
   local cw = {}
-  for k = 1, K_ do cw[k] = 1.0 end
+  for k = 1, nK do cw[k] = 1.0 end
   if self.class_weight == "balanced" then
-    local counts = torch.zeros(K_)
+    local counts = torch.zeros(nK)
     for i = 1, n do counts[codes[i]] = counts[codes[i]] + 1 end
-    for k = 1, K_ do cw[k] = counts[k] > 0 and n / (K_ * counts[k]) or 1.0 end
+    for k = 1, nK do cw[k] = counts[k] > 0 and n / (nK * counts[k]) or 1.0 end
   elseif type(self.class_weight) == "table" then
-    for k = 1, K_ do cw[k] = self.class_weight[classes[k]] or 1.0 end
+    for k = 1, nK do cw[k] = self.class_weight[classes[k]] or 1.0 end
   end
-  local R = K_ == 2 and 1 or K_
+  local R = nK == 2 and 1 or nK
   local seed = self._seed
   local t0 = self.t
   local n_iter_max, t_end = 0, t0
   for r = 1, R do
-    local pos = K_ == 2 and 2 or r
+    local pos = nK == 2 and 2 or r
     local yb = codes:eq(pos):double():mul(2):add(-1)
     -- class weights: the positive class's for +1 rows; binary: the negative class's for -1 rows
-    local wneg = K_ == 2 and cw[1] or 1.0
+    local wneg = nK == 2 and cw[1] or 1.0
     local sw = torch.DoubleTensor(n)
     for i = 1, n do sw[i] = sw0[i] * (codes[i] == pos and cw[pos] or wneg) end
     local w = self.coef[r]:clone()
@@ -1143,13 +1107,13 @@ function SGDClassifier:predict_proba(X)
     local p = link(Z)
     return torch.cat((-p + 1):view(-1, 1), p:view(-1, 1), 2)
   end
-  local n, K_ = Z:size(1), Z:size(2)
+  local n, nK = Z:size(1), Z:size(2)
   local P = link(Z)
   local s = P:sum(2)
   for i = 1, n do
-    if s[i][1] == 0 then P[i]:fill(1 / K_); s[i][1] = 1 end
+    if s[i][1] == 0 then P[i]:fill(1 / nK); s[i][1] = 1 end
   end
-  return P:cdiv(s:expand(n, K_))
+  return P:cdiv(s:expand(n, nK))
 end
 
 SGDRegressor.predict = regressor_predict
@@ -1229,32 +1193,32 @@ function LinearSVC:fit(X, y, sample_weight)
   X = base.matrix(who, X)
   local n, d = X:size(1), X:size(2)
   local classes, codes = base.encode(who, y, n)
-  local K_ = classes:size(1)
-  if K_ < 2 then error(string.format("%s: y needs at least 2 classes (got only %s)", who, tostring(classes[1])), 2) end
+  local nK = classes:size(1)
+  if nK < 2 then error(string.format("%s: y needs at least 2 classes (got only %s)", who, tostring(classes[1])), 2) end
   local fi = self.fit_intercept
   local Xa = X
   if fi then Xa = torch.cat(X, torch.DoubleTensor(n, 1):fill(self.intercept_scaling), 2) end
   local sw0 = sample_weight and base.vector(who, sample_weight, n, "sample_weight") or torch.ones(n)
   local cw = {}
-  for k = 1, K_ do cw[k] = 1.0 end
+  for k = 1, nK do cw[k] = 1.0 end
   if self.class_weight == "balanced" then
-    local counts = torch.zeros(K_)
+    local counts = torch.zeros(nK)
     for i = 1, n do counts[codes[i]] = counts[codes[i]] + 1 end
-    for k = 1, K_ do cw[k] = n / (K_ * counts[k]) end
+    for k = 1, nK do cw[k] = n / (nK * counts[k]) end
   elseif type(self.class_weight) == "table" then
-    for k = 1, K_ do cw[k] = self.class_weight[classes[k]] or 1.0 end
+    for k = 1, nK do cw[k] = self.class_weight[classes[k]] or 1.0 end
   end
   local c = torch.DoubleTensor(n)
   for i = 1, n do c[i] = self.C * sw0[i] * cw[codes[i]] end
-  local R = K_ == 2 and 1 or K_
+  local R = nK == 2 and 1 or nK
   self.coef, self.intercept, self.n_iter = torch.zeros(R, d), torch.zeros(R), {}
   local seed = kernel_seed(self.seed)
   local hinge = self.loss == "hinge"
   for r = 1, R do
-    local pos = K_ == 2 and 2 or r
+    local pos = nK == 2 and 2 or r
     local yb = codes:eq(pos):double():mul(2):add(-1)
     local w = torch.zeros(Xa:size(2))
-    local it = K.svc_dual(Xa, yb, c, w, hinge, self.tol, self.max_iter, seed)
+    local it = K_.svc_dual(Xa, yb, c, w, hinge, self.tol, self.max_iter, seed)
     self.coef[r]:copy(w:narrow(1, 1, d))
     if fi then self.intercept[r] = w[d + 1] * self.intercept_scaling end
     self.n_iter[r] = it
