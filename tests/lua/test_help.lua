@@ -48,6 +48,14 @@ local plot = require "moonlab.plot"
 for _, k in ipairs(public(plot, true)) do required[#required + 1] = "moonlab.plot." .. k end
 local gnuplot = require "gnuplot"
 for _, k in ipairs(public(gnuplot, true)) do required[#required + 1] = "gnuplot." .. k end
+-- moonlab.ml's linear models: each public name, and the methods each class defines itself
+for _, k in ipairs(public(require "moonlab.ml.linear")) do
+  required[#required + 1] = "moonlab.ml." .. k
+  local cls = require("moonlab.ml.linear")[k]
+  if type(cls) == "table" then
+    for _, m in ipairs(public(cls, true)) do required[#required + 1] = "moonlab.ml." .. k .. ":" .. m end
+  end
+end
 
 H.test("every public function and method has a docstring", function()
   local missing = {}
@@ -80,6 +88,11 @@ H.test("every documented name exists", function()
     if name == "moonlab.csv" or name == "moonlab.plot" or name == "gnuplot" then return true end
     m = name:match("^gnuplot%.(.+)$")
     if m then return gnuplot[m] ~= nil end
+    local cls, meth = name:match("^moonlab%.ml%.([%w_]+):([%w_]+)$")
+    if cls then
+      local c = require("moonlab.ml")[cls]
+      return c ~= nil and c[meth] ~= nil
+    end
     local mod, fn = name:match("^(moonlab%.%a+)%.(.+)$")
     if mod then return require(mod)[fn] ~= nil end
     return false

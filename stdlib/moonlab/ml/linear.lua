@@ -293,7 +293,7 @@ function LinearRegression:summary(opts)
   lines[#lines + 1] = string.format("AIC: %.6g,  BIC: %.6g,  log-likelihood: %.6g,  observations: %d",
     r.aic, r.bic, r.llf, r.nobs)
   local s = table.concat(lines, "\n")
-  if opts.print ~= false then print(s) end
+  if opts.print ~= false then io.write(s, "\n") end
   return s
 end
 
