@@ -21,6 +21,7 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "random", "sys", "print", "class", "serialize", "npy", "file", "cmdline", "tester", "image", "csv", "repl", "plot",
   "notebook",
   "ml_select",
+  "ml_linear",
 }
 
 local docs      -- name -> docstring, once loaded

@@ -50,9 +50,9 @@ local gnuplot = require "gnuplot"
 for _, k in ipairs(public(gnuplot, true)) do required[#required + 1] = "gnuplot." .. k end
 for _, k in ipairs(public(require "moonlab.notebook", true)) do required[#required + 1] = "moonlab.notebook." .. k end
 for _, k in ipairs(public(require "moonlab.tutorial", true)) do required[#required + 1] = "moonlab.tutorial." .. k end
--- moonlab.ml areas: every public function and class, and every method a class
--- defines itself
-for _, area in ipairs({ "metrics", "preprocessing", "pipeline", "model_selection", "inspection" }) do
+-- moonlab.ml areas (all of them, as moonlab.ml lists them): every public
+-- function and class, and every method a class defines itself
+for _, area in ipairs(require("moonlab.ml")._areas) do
   local mod = require("moonlab.ml." .. area)
   for _, k in ipairs(public(mod)) do
     required[#required + 1] = "moonlab.ml." .. k

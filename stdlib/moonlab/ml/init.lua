@@ -20,7 +20,10 @@ local AREAS = {
   "cluster",
   "cluster_metrics",
   "decomposition",
+  "linear",
 }
+
+ml._areas = AREAS
 
 for _, area in ipairs(AREAS) do
   for k, v in pairs(require("moonlab.ml." .. area)) do
