@@ -115,6 +115,7 @@ install: all
 	install -m 755 $(MOONLAB_SO) $(DESTDIR)$(PREFIX)/lib/lua/5.4/moonlab.so
 	cp -R stdlib $(DESTDIR)$(PREFIX)/share/moonlab/
 	[ ! -d plot ] || cp -R plot $(DESTDIR)$(PREFIX)/share/moonlab/
+	[ ! -d data ] || cp -R data $(DESTDIR)$(PREFIX)/share/moonlab/
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/moonlab $(DESTDIR)$(PREFIX)/lib/lua/5.4/moonlab.so $(DESTDIR)$(PREFIX)/share/moonlab
