@@ -48,6 +48,17 @@ local plot = require "moonlab.plot"
 for _, k in ipairs(public(plot, true)) do required[#required + 1] = "moonlab.plot." .. k end
 local datasets = require "moonlab.datasets"
 for _, k in ipairs(public(datasets, true)) do required[#required + 1] = "moonlab.datasets." .. k end
+-- moonlab.ml: "moonlab.ml.Class" and "moonlab.ml.Class:method" for the
+-- classes of each area module and the methods it defines
+for _, area in ipairs { "naive_bayes" } do
+  for _, cls in ipairs(public(require("moonlab.ml." .. area))) do
+    required[#required + 1] = "moonlab.ml." .. cls
+    for _, meth in ipairs { "fit", "partial_fit", "predict", "predict_proba", "predict_log_proba",
+      "predict_joint_log_proba", "score", "transform", "fit_transform", "decision_function" } do
+      if require("moonlab.ml")[cls][meth] then required[#required + 1] = "moonlab.ml." .. cls .. ":" .. meth end
+    end
+  end
+end
 local gnuplot = require "gnuplot"
 for _, k in ipairs(public(gnuplot, true)) do required[#required + 1] = "gnuplot." .. k end
 
@@ -83,6 +94,11 @@ H.test("every documented name exists", function()
     if name == "moonlab.datasets" then return true end
     m = name:match("^gnuplot%.(.+)$")
     if m then return gnuplot[m] ~= nil end
+    local cls, meth = name:match("^moonlab%.ml%.([%w_]+):([%w_]+)$")
+    if cls then
+      local c = require("moonlab.ml")[cls]
+      return c ~= nil and c[meth] ~= nil
+    end
     local mod, fn = name:match("^(moonlab%.%a+)%.(.+)$")
     if mod then return require(mod)[fn] ~= nil end
     return false
