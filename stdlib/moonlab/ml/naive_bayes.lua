@@ -21,16 +21,36 @@ local M = {}
 -- Common parts --------------------------------------------------------------
 
 -- The methods all four classifiers share (predict, predict_proba ...); each
--- class supplies _jll(self, X) -> N x K joint log likelihood and _check_X.
+-- class supplies _jll(self, X) -> the joint log likelihood as a K x N tensor
+-- (one contiguous row per class: the per-class loops below then run over
+-- long contiguous rows, and matrix products give that layout directly) and
+-- _check_X.
 local NB = base.inherit(base.Classifier)
 
 local function who(self, method) return "ml." .. self._class._name .. "." .. method end
 
--- Row-wise log(sum(exp(a))) of an N x K tensor, shifted by the row maximum.
-local function logsumexp_rows(a)
-  local m = torch.max(a, 2)
-  local s = torch.exp(a - m):sum(2):log():add(m)
-  return s
+-- Normalizes a K x N joint log likelihood in place into log P(class | x)
+-- (log_space) or P(class | x): subtract the per-sample maximum, then the log
+-- of the sum of the exponentials.  Returns the tensor.
+local function normalize(jllT, log_space)
+  local k = jllT:size(1)
+  local m = jllT[1]:clone()
+  for c = 2, k do m:cmax(jllT[c]) end
+  local e = torch.DoubleTensor(jllT:size())
+  local s = torch.DoubleTensor(jllT:size(2)):zero()
+  for c = 1, k do
+    local ec = e[c]
+    torch.add(ec, jllT[c], -1, m)
+    ec:exp()
+    s:add(ec)
+  end
+  if log_space then
+    s:log():add(m)
+    for c = 1, k do jllT[c]:add(-1, s) end
+    return jllT
+  end
+  for c = 1, k do e[c]:cdiv(s) end
+  return e
 end
 
 -- A list, tensor or nil/NONE as a 1-D DoubleTensor (or nil).
@@ -124,26 +144,33 @@ end
 
 --- m:predict_joint_log_proba(X) -> N x K: log P(x, class) for every class (m.classes order).
 function NB:predict_joint_log_proba(X)
-  return self:_jll(predict_input(self, "predict_joint_log_proba", X))
+  return self:_jll(predict_input(self, "predict_joint_log_proba", X)):t():contiguous()
 end
 
 --- m:predict_log_proba(X) -> N x K: log P(class | x), normalized per row.
 function NB:predict_log_proba(X)
-  local jll = self:_jll(predict_input(self, "predict_log_proba", X))
-  return jll - logsumexp_rows(jll)
+  local jllT = self:_jll(predict_input(self, "predict_log_proba", X))
+  return normalize(jllT, true):t():contiguous()
 end
 
 --- m:predict_proba(X) -> N x K: P(class | x), rows summing to 1.
 function NB:predict_proba(X)
-  local jll = self:_jll(predict_input(self, "predict_proba", X))
-  return torch.exp(jll - logsumexp_rows(jll))
+  local jllT = self:_jll(predict_input(self, "predict_proba", X))
+  return normalize(jllT, false):t():contiguous()
 end
 
 --- m:predict(X) -> N labels (a DoubleTensor of m.classes values): the most probable class.
 function NB:predict(X)
-  local jll = self:_jll(predict_input(self, "predict", X))
-  local _, idx = torch.max(jll, 2)
-  return self.classes:index(1, idx:view(-1))
+  local jllT = self:_jll(predict_input(self, "predict", X))
+  -- argmax over classes, the first one on ties (as numpy's argmax)
+  local best = jllT[1]:clone()
+  local idx = torch.LongTensor(jllT:size(2)):fill(1)
+  for c = 2, jllT:size(1) do
+    local row = jllT[c]
+    idx:maskedFill(row:gt(best), c)
+    best:cmax(row)
+  end
+  return self.classes:index(1, idx)
 end
 
 --- m:fit(X, y [, sample_weight]) -> m: fits from scratch (forgets earlier fits).
@@ -258,18 +285,18 @@ end
 -- would cancel badly for features far from 0), summed by a matrix-vector product.
 function GaussianNB:_jll(X)
   local n, d, k = X:size(1), X:size(2), self.classes:size(1)
-  local jll = torch.DoubleTensor(n, k)
+  local jllT = torch.DoubleTensor(k, n)
   local dev = torch.DoubleTensor(n, d)
   for c = 1, k do
     local th, va = self.theta:narrow(1, c, 1), self.var:select(1, c)
     local norm = -0.5 * torch.log(torch.mul(va, 2 * math.pi)):sum()
     torch.add(dev, X, -1, th:expand(n, d))
     dev:cmul(dev)
-    local col = jll:select(2, c)
-    col:copy(torch.mv(dev, torch.pow(va, -1)))
-    col:mul(-0.5):add(math.log(self.class_prior[c]) + norm)
+    local row = jllT[c]
+    torch.mv(row, dev, torch.pow(va, -1))
+    row:mul(-0.5):add(math.log(self.class_prior[c]) + norm)
   end
-  return jll
+  return jllT
 end
 
 -- Discrete models (Multinomial, Bernoulli, Categorical) --------------------
@@ -313,7 +340,7 @@ end
 
 function Discrete:_update(X, codes, sw, method)
   local w = who(self, method)
-  X = self:_check_X(w, X)
+  X = self:_check_X(w, X, true)
   local k = self.classes:size(1)
   local Y = one_hot(codes, k, sw)
   self.feature_count:add(torch.mm(Y:t(), X))
@@ -335,8 +362,9 @@ end
 local MultinomialNB = base.estimator("MultinomialNB", discrete_defaults(), base.inherit(Discrete))
 M.MultinomialNB = MultinomialNB
 
-function MultinomialNB:_check_X(w, X)
-  if X:lt(0):sum() > 0 then error(string.format("%s: X must be non-negative (counts)", w), 4) end
+-- Negative counts are refused in fit (as scikit-learn does), not in predict.
+function MultinomialNB:_check_X(w, X, fitting)
+  if fitting and X:min() < 0 then error(string.format("%s: X must be non-negative (counts)", w), 4) end
   return X
 end
 
@@ -346,8 +374,14 @@ function MultinomialNB:_update_feature_log_prob(alpha)
   self.feature_log_prob = torch.log(smoothed) - torch.log(rows)
 end
 
+-- Adds v[c] to row c of a K x N tensor.
+local function add_per_class(jllT, v)
+  for c = 1, jllT:size(1) do jllT[c]:add(v[c]) end
+  return jllT
+end
+
 function MultinomialNB:_jll(X)
-  return torch.mm(X, self.feature_log_prob:t()):add(self.class_log_prior:view(1, -1))
+  return add_per_class(torch.mm(self.feature_log_prob, X:t()), self.class_log_prior)
 end
 
 -- BernoulliNB -----------------------------------------------------------------
@@ -373,8 +407,8 @@ end
 
 function BernoulliNB:_jll(X)
   local neg = torch.exp(self.feature_log_prob):mul(-1):add(1):log()
-  local jll = torch.mm(X, (self.feature_log_prob - neg):t())
-  return jll:add(self.class_log_prior:view(1, -1)):add(neg:sum(2):view(1, -1))
+  local jllT = torch.mm(self.feature_log_prob - neg, X:t())
+  return add_per_class(jllT, torch.add(self.class_log_prior, neg:sum(2):view(-1)))
 end
 
 -- CategoricalNB ---------------------------------------------------------------
@@ -389,7 +423,7 @@ end
 
 -- X must hold category codes 0, 1, 2 ... (as scikit-learn's OrdinalEncoder gives).
 function CategoricalNB:_check_X(w, X)
-  if X:lt(0):sum() > 0 or X:ne(torch.floor(X)):sum() > 0 then
+  if X:min() < 0 or X:ne(torch.floor(X)):sum() > 0 then
     error(string.format("%s: X must hold category codes 0, 1, 2, ... (non-negative integers)", w), 4)
   end
   return X
@@ -440,7 +474,7 @@ end
 
 function CategoricalNB:_jll(X)
   local n, k = X:size(1), self.classes:size(1)
-  local jll = torch.DoubleTensor(n, k):zero()
+  local jllT = torch.DoubleTensor(k, n):zero()
   for i, flp in ipairs(self.feature_log_prob) do
     local col = X:select(2, i)
     local top = col:max()
@@ -448,9 +482,9 @@ function CategoricalNB:_jll(X)
       error(string.format("ml.CategoricalNB: feature %d has category %d, unseen in fit (which saw 0..%d)",
         i, math.tointeger(top), flp:size(2) - 1), 4)
     end
-    jll:add(flp:index(2, col:long():add(1)):t())
+    jllT:add(flp:index(2, col:long():add(1)))
   end
-  return jll:add(self.class_log_prior:view(1, -1))
+  return add_per_class(jllT, self.class_log_prior)
 end
 
 return M
