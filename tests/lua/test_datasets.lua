@@ -97,6 +97,28 @@ H.test("frame comes from moonlab.data when it exists", function()
   end
 end)
 
+H.test("frame calls moonlab.data's DataFrame.from_columns(names, columns)", function()
+  -- a stand-in moonlab.data first on package.path records the call
+  local dir = torch._proc.mkdtemp("/tmp/moonlab_test_frame_")
+  assert(os.execute("mkdir -p '" .. dir .. "/moonlab'"))
+  H.spit(dir .. "/moonlab/data.lua", "return {DataFrame = {from_columns = function(names, columns) "
+    .. "return {stub = true, names = names, columns = columns} end}}")
+  local saved_path, saved_mod = package.path, package.loaded["moonlab.data"]
+  package.path = dir .. "/?.lua;" .. package.path
+  package.loaded["moonlab.data"] = nil
+  local ok, err = pcall(function()
+    local d = datasets.load("iris")
+    local f = d.frame
+    H.ok(f and f.stub, "frame built by the stand-in")
+    H.eq(f.names, d.names)
+    H.eq(f.columns, d.columns)
+    H.ok(rawequal(d.frame, f), "built once")
+  end)
+  package.path, package.loaded["moonlab.data"] = saved_path, saved_mod
+  os.execute("rm -rf '" .. dir .. "'")
+  if not ok then error(err, 0) end
+end)
+
 H.test("digits: images view and n_class", function()
   local d = datasets.load("digits")
   H.eq(d.images:dim(), 3)
