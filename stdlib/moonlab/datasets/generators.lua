@@ -375,8 +375,10 @@ function G.make_classification(opts)
   end
   if n_useless > 0 then X:narrow(2, d - n_useless + 1, n_useless):normal(g, 0, 1) end
   if flip_y > 0 then
-    for i = 1, n do
-      if torch.uniform(g) < flip_y then y[i] = torch.random(g, 0, nc - 1) end
+    local flip = torch.nonzero(torch.DoubleTensor(n):uniform(g):lt(flip_y))
+    if flip:nElement() > 0 then
+      flip = flip:view(-1)
+      y:indexCopy(1, flip, torch.LongTensor(flip:size(1)):random(g, 0, nc - 1))
     end
   end
   if o.shift == false then

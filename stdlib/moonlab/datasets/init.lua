@@ -39,7 +39,8 @@ local function read_text(who, path)
 end
 
 -- A CSV file of the data folder as moonlab.csv columns, every column forced
--- to `kind` ("float" or "integer") except those given in `types`.
+-- to `kind` ("float" or "integer"; nil: inferred) except those given in
+-- opts.types.
 local function read_table(who, file, opts, ncol, kind)
   local path = data_dir() .. "/" .. file
   local f = io.open(path, "rb")
@@ -48,9 +49,12 @@ local function read_table(who, file, opts, ncol, kind)
       who, path), 3)
   end
   f:close()
-  local types = {}
-  for j = 1, ncol do types[j] = kind end
-  for j, t in pairs(opts.types or {}) do types[j] = t end
+  local types
+  if kind then
+    types = {}
+    for j = 1, ncol do types[j] = kind end
+  end
+  for j, t in pairs(opts.types or {}) do types = types or {}; types[j] = t end
   local o = { sep = opts.sep, header = opts.header or false, skip = opts.skip, types = types }
   local ok, t = pcall(csv.read, path, o)
   if not ok then error(string.format("%s: cannot read %s: %s", who, path, tostring(t)), 3) end
@@ -121,7 +125,8 @@ function LOADERS.digits(who, opts)
   if math.type(n_class) ~= "integer" or n_class < 1 or n_class > 10 then
     error(string.format("%s: n_class must be an integer in 1..10 (got %s)", who, tostring(n_class)), 3)
   end
-  local t = read_table(who, "digits.csv", { sep = "," }, 65, "float")
+  -- every value is a small integer: inferred as such, converted by matrix()
+  local t = read_table(who, "digits.csv", { sep = "," }, 65, nil)
   local X = matrix(t, 1, 64)
   local y = t.columns[t.names[65]]:long()
   if n_class < 10 then

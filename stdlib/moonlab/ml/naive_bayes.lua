@@ -107,12 +107,14 @@ local function prepare(self, method, X, y, classes, sample_weight, first_require
   local yv = base.vector(w, y, n)
   local first = rawget(self, "_fitted") ~= true
   if first_required then first = true end
+  if yv:ne(yv):sum() > 0 then error(string.format("%s: y contains NaN", w), 3) end
+  local codes
   if first then
     if classes == nil or classes == NONE then
       if method == "partial_fit" then
         error(string.format("%s: classes must be given on the first call (every label y can take)", w), 3)
       end
-      classes = torch.unique(yv, true)
+      classes, codes = torch.unique(yv, true, true)   -- codes: 1-based, into classes
     else
       classes = opt_vector(w, "classes", classes)
       classes = torch.unique(classes, true)
@@ -127,8 +129,7 @@ local function prepare(self, method, X, y, classes, sample_weight, first_require
       end
     end
   end
-  if yv:ne(yv):sum() > 0 then error(string.format("%s: y contains NaN", w), 3) end
-  local codes = class_codes(w, self.classes, yv)
+  codes = codes or class_codes(w, self.classes, yv)
   local sw = opt_vector(w, "sample_weight", sample_weight, n)
   if sw and sw:lt(0):sum() > 0 then error(string.format("%s: sample_weight must be >= 0", w), 3) end
   return X, codes, sw, first, d
