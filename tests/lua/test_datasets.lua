@@ -92,6 +92,11 @@ H.test("frame comes from moonlab.data when it exists", function()
     local f = d.frame
     H.ok(f ~= nil, "frame built")
     H.ok(rawequal(d.frame, f), "frame built once")
+    if type(f.shape) == "function" then
+      local n, k = f:shape()
+      H.eq(n, 178)
+      H.eq(k, 14)
+    end
   else
     H.eq(d.frame, nil, "no data frame module: no frame")
   end
