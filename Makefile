@@ -124,6 +124,7 @@ install: all
 	cp -R stdlib $(DESTDIR)$(PREFIX)/share/moonlab/
 	[ ! -d plot ] || cp -R plot $(DESTDIR)$(PREFIX)/share/moonlab/
 	[ ! -d tutorials ] || cp -R tutorials $(DESTDIR)$(PREFIX)/share/moonlab/
+	[ ! -d data ] || cp -R data $(DESTDIR)$(PREFIX)/share/moonlab/
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/moonlab $(DESTDIR)$(PREFIX)/lib/lua/5.4/moonlab.so $(DESTDIR)$(PREFIX)/share/moonlab

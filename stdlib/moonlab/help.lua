@@ -22,6 +22,8 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "notebook",
   "ml_select",
   "ml_linear",
+  "datasets",
+  "ml_naive_bayes",
 }
 
 local docs      -- name -> docstring, once loaded

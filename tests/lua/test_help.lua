@@ -46,6 +46,8 @@ local csv = require "moonlab.csv"
 for _, k in ipairs(public(csv, true)) do required[#required + 1] = "moonlab.csv." .. k end
 local plot = require "moonlab.plot"
 for _, k in ipairs(public(plot, true)) do required[#required + 1] = "moonlab.plot." .. k end
+local datasets = require "moonlab.datasets"
+for _, k in ipairs(public(datasets, true)) do required[#required + 1] = "moonlab.datasets." .. k end
 local gnuplot = require "gnuplot"
 for _, k in ipairs(public(gnuplot, true)) do required[#required + 1] = "gnuplot." .. k end
 for _, k in ipairs(public(require "moonlab.notebook", true)) do required[#required + 1] = "moonlab.notebook." .. k end
@@ -92,6 +94,7 @@ H.test("every documented name exists", function()
     if name == "torch" or name == "image" or name == "help" or name == "apropos" then return true end
     if name == "moonlab.csv" or name == "moonlab.plot" or name == "gnuplot" then return true end
     if name == "moonlab.notebook" or name == "moonlab.tutorial" or name == "tutorial" then return true end
+    if name == "moonlab.datasets" or name == "moonlab.ml" then return true end
     m = name:match("^gnuplot%.(.+)$")
     if m then return gnuplot[m] ~= nil end
     local cls, meth = name:match("^moonlab%.ml%.([%w_]+):([%w_]+)$")

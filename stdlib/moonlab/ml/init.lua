@@ -21,6 +21,7 @@ local AREAS = {
   "cluster_metrics",
   "decomposition",
   "linear",
+  "naive_bayes",
 }
 
 ml._areas = AREAS
