@@ -257,11 +257,11 @@ typedef struct acc {
 	double *mn, *mx;       /* extremes (NaN: none yet) */
 } acc;
 
-static void accumulate(ml_groupby_op op, const double *x, const int64_t *codes, int64_t b,
-                       int64_t end, const acc *a)
+static void accumulate(ml_groupby_op op, const double *x, const int64_t *codes, int64_t base,
+                       int64_t b, int64_t end, const acc *a)
 {
 	for (int64_t i = b; i < end; i++) {
-		int64_t g = codes[i];
+		int64_t g = codes[i] - base;
 		if (g < 0)
 			continue;
 		double v = x[i];
@@ -287,8 +287,8 @@ static int cmp_f64(const void *p, const void *q)
 }
 
 /* Median per group: bucket the non-NaN values by group, sort each bucket. */
-static int reduce_median(const double *x, const int64_t *codes, int64_t n, int64_t ngroups,
-                         double *out, ml_error *e)
+static int reduce_median(const double *x, const int64_t *codes, int64_t base, int64_t n,
+                         int64_t ngroups, double *out, ml_error *e)
 {
 	int64_t *start = calloc((size_t)ngroups + 1, sizeof *start);
 	double *vals = malloc((n > 0 ? (size_t)n : 1) * sizeof *vals);
@@ -300,14 +300,14 @@ static int reduce_median(const double *x, const int64_t *codes, int64_t n, int64
 		return ml_fail(e, ML_ENOMEM, "groupby.reduce: out of memory (%lld rows)", (long long)n);
 	}
 	for (int64_t i = 0; i < n; i++)
-		if (codes[i] >= 0 && x[i] == x[i])
-			start[codes[i] + 1]++;
+		if (codes[i] - base >= 0 && x[i] == x[i])
+			start[codes[i] - base + 1]++;
 	for (int64_t g = 0; g < ngroups; g++)
 		start[g + 1] += start[g];
 	memcpy(pos, start, ((size_t)ngroups + 1) * sizeof *pos);
 	for (int64_t i = 0; i < n; i++)
-		if (codes[i] >= 0 && x[i] == x[i])
-			vals[pos[codes[i]]++] = x[i];
+		if (codes[i] - base >= 0 && x[i] == x[i])
+			vals[pos[codes[i] - base]++] = x[i];
 	for (int64_t g = 0; g < ngroups; g++) {
 		int64_t m = start[g + 1] - start[g];
 		double *v = vals + start[g];
@@ -324,17 +324,17 @@ static int reduce_median(const double *x, const int64_t *codes, int64_t n, int64
 	return ML_OK;
 }
 
-int ml_groupby_reduce(ml_groupby_op op, const double *x, const int64_t *codes, int64_t n,
-                      int64_t ngroups, double *out, ml_error *e)
+int ml_groupby_reduce(ml_groupby_op op, const double *x, const int64_t *codes, int64_t base,
+                      int64_t n, int64_t ngroups, double *out, ml_error *e)
 {
 	if ((int)op < 0 || op >= ML_GROUPBY_NOPS)
 		return ml_fail(e, ML_EINVAL, "groupby.reduce: unknown op %d", (int)op);
 	for (int64_t i = 0; i < n; i++)
-		if (codes[i] >= ngroups)
-			return ml_fail(e, ML_EINVAL, "groupby.reduce: code %lld out of range (%lld groups)",
-			               (long long)codes[i], (long long)ngroups);
+		if (codes[i] - base >= ngroups)
+			return ml_fail(e, ML_EINVAL, "groupby.reduce: group %lld out of range (%lld groups)",
+			               (long long)(codes[i] - base), (long long)ngroups);
 	if (op == ML_GROUPBY_MEDIAN)
-		return reduce_median(x, codes, n, ngroups, out, e);
+		return reduce_median(x, codes, base, n, ngroups, out, e);
 	/* threads only when each has many rows per group to amortize its own tables */
 	int nt = ml_threads_for(n, ML_GRAIN_CHEAP);
 	if (op == ML_GROUPBY_STD || op == ML_GROUPBY_VAR || ngroups * 16 > n / (nt > 0 ? nt : 1))
@@ -370,7 +370,7 @@ int ml_groupby_reduce(ml_groupby_op op, const double *x, const int64_t *codes, i
 		int t = 0;
 #endif
 		int64_t b = n * t / nt, end = n * (t + 1) / nt;
-		accumulate(op, x, codes, b, end, &parts[t]);
+		accumulate(op, x, codes, base, b, end, &parts[t]);
 	}
 	acc *a = &parts[0];
 	for (int t = 1; t < nt; t++)
@@ -401,7 +401,7 @@ int ml_groupby_reduce(ml_groupby_op op, const double *x, const int64_t *codes, i
 		for (int64_t g = 0; g < ngroups; g++)
 			ss[g] = 0;
 		for (int64_t i = 0; i < n; i++) {
-			int64_t g = codes[i];
+			int64_t g = codes[i] - base;
 			if (g >= 0 && x[i] == x[i]) {
 				double d = x[i] - out[g];
 				ss[g] += d * d;

@@ -59,12 +59,13 @@ extern const char *const ml_groupby_op_name[ML_GROUPBY_NOPS];
 /* The op named s, or -1. */
 int ml_groupby_op_parse(const char *s);
 
-/* out[g] = op over the values x[i] of the rows with codes[i] == g (x and
- * codes: n elements; rows with code -1 are skipped; out: ngroups).  Large
+/* out[g] = op over the values x[i] of the rows with codes[i] - base == g (x
+ * and codes: n elements; rows whose group is negative are skipped; out:
+ * ngroups).  base lets 1-based group ids (0: no group) be used as they are.  Large
  * inputs with few groups are split between threads (sum, mean, count, size,
  * min, max).  Errors: ML_ENOMEM, ML_EINVAL for a bad op or a code >= ngroups. */
-int ml_groupby_reduce(ml_groupby_op op, const double *x, const int64_t *codes, int64_t n,
-                      int64_t ngroups, double *out, ml_error *e);
+int ml_groupby_reduce(ml_groupby_op op, const double *x, const int64_t *codes, int64_t base,
+                      int64_t n, int64_t ngroups, double *out, ml_error *e);
 
 /* Stable order of rows sorted by nkeys factorized keys (codes[j]: n elements,
  * -1 missing, card[j] distinct values), ascending unless desc[j]; missing

@@ -7,7 +7,8 @@
  *   join(lgid, rgid, ngroups, how)      -> li, ri (1-based, 0: no row)
  * keys: a list of contiguous 1-D LongTensor (integers, codes) or DoubleTensor
  * (NaN is missing) of one length; misses: a parallel list of ByteTensor masks
- * or false.  Group ids are 1-based in key order, 0 for rows with a missing
+ * or false, or for categorical codes a LongTensor rank map: map[c + 1] orders
+ * code c (its level's rank); a negative rank makes the row missing.  Group ids are 1-based in key order, 0 for rows with a missing
  * key.  moonlab.data (stdlib/moonlab/data) is the public face; these calls
  * check their arguments but assume the frame's invariants.
  */
@@ -73,8 +74,15 @@ static int64_t *factorize_keys(lua_State *L, int keys, int misses, int64_t *n_ou
 			luaL_error(L, "%s: key %d has %d rows, key 1 has %d", who, j + 1, (int)m, (int)n);
 		check_vec(L, ti, t->dtype == ML_DOUBLE ? ML_DOUBLE : ML_LONG, who, "a key");
 		const uint8_t *miss = NULL;
-		if (misses && lua_rawgeti(L, misses, j + 1) != LUA_TNIL &&
-		    lua_toboolean(L, -1)) {
+		const int64_t *map = NULL;
+		int64_t nmap = 0;
+		if (misses && lua_rawgeti(L, misses, j + 1) != LUA_TNIL && ml_l_totensor(L, -1) &&
+		    ml_l_totensor(L, -1)->dtype == ML_LONG) {
+			/* a rank map: the key is a categorical code c (0: missing), its rank map[c] */
+			const ml_tensor *mt = check_vec(L, lua_gettop(L), ML_LONG, who, "a rank map");
+			nmap = ml_tensor_numel(mt);
+			map = nmap ? ml_tensor_data(mt) : NULL;
+		} else if (misses && lua_toboolean(L, -1)) {
 			const ml_tensor *mt = check_vec(L, lua_gettop(L), ML_BYTE, who, "a missing mask");
 			if (ml_tensor_numel(mt) != n)
 				luaL_error(L, "%s: the mask of key %d has %d rows, expected %d", who, j + 1,
@@ -85,7 +93,21 @@ static int64_t *factorize_keys(lua_State *L, int keys, int misses, int64_t *n_ou
 		int64_t *c = scratch(L, sizeof *c * rows);
 		ml_error e;
 		int rc;
-		if (t->dtype == ML_DOUBLE) {
+		if (map) {
+			if (t->dtype != ML_LONG)
+				luaL_error(L, "%s: a key with a rank map must hold LongTensor codes", who);
+			uint8_t *m2 = scratch(L, rows);
+			const int64_t *code = n ? ml_tensor_data(t) : NULL;
+			for (int64_t i = 0; i < n; i++) {
+				int64_t v = code[i];
+				if (v < 0 || v >= nmap)
+					luaL_error(L, "%s: code %d out of range for %d levels (row %d)", who,
+					           (int)v, (int)nmap - 1, (int)i + 1);
+				c[i] = map[v];
+				m2[i] = c[i] < 0; /* map[0] < 0: code 0 is missing */
+			}
+			rc = ml_groupby_factorize(c, m2, n, c, &card[j], &e);
+		} else if (t->dtype == ML_DOUBLE) {
 			uint8_t *m2 = scratch(L, rows);
 			if (n)
 				ml_groupby_key_f64(ml_tensor_data(t), n, c, m2);
@@ -99,6 +121,11 @@ static int64_t *factorize_keys(lua_State *L, int keys, int misses, int64_t *n_ou
 		if (rc)
 			ml_l_error(L, &e);
 		codes[j] = c;
+	}
+	if (nk == 1) {
+		*n_out = n;
+		*k_out = card[0];
+		return codes[0];
 	}
 	int64_t *out = scratch(L, sizeof *out * (size_t)(n > 0 ? n : 1));
 	ml_error e;
@@ -180,8 +207,9 @@ static int l_frame_reduce(lua_State *L)
 		                  "median, size)", who, name);
 	const ml_tensor *x = check_vec(L, 2, ML_DOUBLE, who, "the values");
 	int64_t k = (int64_t)luaL_checkinteger(L, 4);
-	int64_t n;
-	int64_t *c = codes_of(L, 3, k, &n, 1, who);
+	const ml_tensor *gt = check_vec(L, 3, ML_LONG, who, "group ids");
+	int64_t n = ml_tensor_numel(gt);
+	const int64_t *c = n ? ml_tensor_data(gt) : NULL;
 	if (ml_tensor_numel(x) != n)
 		return luaL_error(L, "%s: %d values for %d group ids", who, (int)ml_tensor_numel(x), (int)n);
 	ml_tensor *out = ml_l_pushtensor(L, ML_DOUBLE);
@@ -189,7 +217,7 @@ static int l_frame_reduce(lua_State *L)
 	if (k > 0 && ml_tensor_resize(out, 1, &k, &e))
 		return ml_l_error(L, &e);
 	ml_l_account(L, out);
-	if (k > 0 && ml_groupby_reduce((ml_groupby_op)op, n ? ml_tensor_data(x) : NULL, c, n, k,
+	if (k > 0 && ml_groupby_reduce((ml_groupby_op)op, n ? ml_tensor_data(x) : NULL, c, 1, n, k,
 	                               ml_tensor_data(out), &e))
 		return ml_l_error(L, &e);
 	return 1;

@@ -51,12 +51,12 @@ local function key_of(col, keep_missing, extra)
     end
     return key, false
   elseif k == "categorical" then
+    -- the codes with a rank map (C reads map[code + 1]; code 0 is missing)
     local rank = rank_strings(col.levels)
     local map = torch.LongTensor(#col.levels + 1)
-    map[1] = 0
+    map[1] = keep_missing and #col.levels + 1 or -1 -- missing: a last key of its own, or left out
     for i, l in ipairs(col.levels) do map[i + 1] = rank[l] end
-    key = col.values:nElement() > 0 and map:index(1, col.values + 1) or torch.LongTensor()
-    miss = key:nElement() > 0 and key:eq(0) or false
+    return col.values:contiguous(), map
   elseif k == "string" then
     local rank = rank_strings(col.values)
     key = torch.LongTensor(#col.values)
