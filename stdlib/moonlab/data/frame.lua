@@ -519,7 +519,7 @@ end
 DataFrame.__tostring = function(df) return methods.tostring(df) end
 
 --- df:print([opts]) prints the frame (all rows with opts.rows = math.huge)
-function methods.print(df, opts) print(methods.tostring(df, opts)) end
+function methods.print(df, opts) io.write(methods.tostring(df, opts), "\n") end
 
 --- df:info() -> text (also printed): rows, each column's kind, non-missing count, memory
 function methods.info(df, quiet)
@@ -548,7 +548,7 @@ function methods.info(df, quiet)
   end
   lines[#lines + 1] = "memory: " .. human(total)
   local s = table.concat(lines, "\n")
-  if not quiet then print(s) end
+  if not quiet then io.write(s, "\n") end
   return s
 end
 

@@ -158,9 +158,6 @@ function methods.group_by(df, keys, opts)
 end
 methods.groupby = methods.group_by
 
---- gb:ngroups() -> the number of groups
-function GroupBy:size_of() return self.ngroups end
-
 -- The key columns of the result: the first row of each group.
 local function key_frame(gb)
   local names, cols = {}, {}
