@@ -200,7 +200,7 @@ int ml_groupby_factorize(const int64_t *key, const uint8_t *miss, int64_t n, int
 		rank[s] = k;
 		k += p;
 	}
-	int nt = ml_threads_for(n, ML_GRAIN_CHEAP);
+	int nt = ml_threads_for(n, (int64_t)1 << 21);
 #pragma omp parallel for num_threads(nt) schedule(static)
 	for (int64_t i = 0; i < n; i++)
 		codes[i] = (miss && miss[i]) ? -1 : rank[(uint64_t)key[i] - (uint64_t)lo];
@@ -239,15 +239,52 @@ int ml_groupby_combine(int nkeys, const int64_t *const *codes, const int64_t *ca
 	return ML_OK;
 }
 
-void ml_groupby_first(const int64_t *codes, int64_t n, int64_t ngroups, int64_t *first)
+void ml_groupby_first(const int64_t *codes, int64_t base, int64_t n, int64_t ngroups,
+                      int64_t *first)
 {
 	for (int64_t g = 0; g < ngroups; g++)
 		first[g] = -1;
-	for (int64_t i = 0; i < n; i++) {
-		int64_t g = codes[i];
-		if (g >= 0 && first[g] < 0)
+	int64_t seen = 0;
+	for (int64_t i = 0; i < n && seen < ngroups; i++) {
+		int64_t g = codes[i] - base;
+		if (g >= 0 && g < ngroups && first[g] < 0) {
 			first[g] = i;
+			seen++;
+		}
 	}
+}
+
+int ml_groupby_codes(const int64_t *code, int64_t n, const int64_t *map, int64_t nmap,
+                     int64_t *gid, int64_t *ngroups, ml_error *e)
+{
+	int64_t *dense = calloc((size_t)(nmap > 0 ? nmap : 1) + 1, sizeof *dense);
+	if (!dense)
+		return ml_fail(e, ML_ENOMEM, "groupby.codes: out of memory (%lld levels)", (long long)nmap);
+	/* pass 1: each row's key (gid holds it for now) and which keys occur */
+	for (int64_t i = 0; i < n; i++) {
+		int64_t c = code[i];
+		if (c < 0 || c >= nmap) {
+			free(dense);
+			return ml_fail(e, ML_EINVAL, "groupby.codes: code %lld out of range for %lld levels (row %lld)",
+			               (long long)c, (long long)nmap - 1, (long long)i + 1);
+		}
+		int64_t k = map[c] < nmap ? map[c] : -1;
+		gid[i] = k;
+		if (k >= 0)
+			dense[k] = 1;
+	}
+	int64_t k = 0;
+	for (int64_t j = 0; j < nmap; j++) {
+		int64_t p = dense[j];
+		dense[j] = k + 1;
+		k += p;
+	}
+	/* pass 2: ranks among the present keys, 1-based */
+	for (int64_t i = 0; i < n; i++)
+		gid[i] = gid[i] < 0 ? 0 : dense[gid[i]];
+	free(dense);
+	*ngroups = k;
+	return ML_OK;
 }
 
 /* Accumulators of one part of the rows: sum, count, min, max per group. */
@@ -257,27 +294,60 @@ typedef struct acc {
 	double *mn, *mx;       /* extremes (NaN: none yet) */
 } acc;
 
-static void accumulate(ml_groupby_op op, const double *x, const int64_t *codes, int64_t base,
-                       int64_t b, int64_t end, const acc *a)
+/* Returns the first row of [b, end) whose group is >= ngroups, or -1.  One
+ * loop per kind of op, so that each stays a tight loop. */
+static int64_t accumulate(ml_groupby_op op, const double *restrict x, const int64_t *restrict codes,
+                          int64_t base, int64_t ngroups, int64_t b, int64_t end, const acc *a)
 {
-	for (int64_t i = b; i < end; i++) {
-		int64_t g = codes[i] - base;
-		if (g < 0)
-			continue;
-		double v = x[i];
-		if (op == ML_GROUPBY_SIZE) {
-			a->cnt[g]++;
-			continue;
+	double *restrict sum = a->sum, *restrict mn = a->mn, *restrict mx = a->mx;
+	int64_t *restrict cnt = a->cnt;
+	uint64_t k = (uint64_t)ngroups;
+	int64_t i;
+	switch (op) {
+	case ML_GROUPBY_SIZE:
+		for (i = b; i < end; i++) {
+			int64_t g = codes[i] - base;
+			if (g < 0)
+				continue;
+			if ((uint64_t)g >= k)
+				return i;
+			cnt[g]++;
 		}
-		if (v != v)
-			continue;
-		a->cnt[g]++;
-		a->sum[g] += v;
-		if (op == ML_GROUPBY_MIN && !(a->mn[g] <= v))
-			a->mn[g] = v;
-		if (op == ML_GROUPBY_MAX && !(a->mx[g] >= v))
-			a->mx[g] = v;
+		break;
+	case ML_GROUPBY_MIN:
+	case ML_GROUPBY_MAX:
+		for (i = b; i < end; i++) {
+			int64_t g = codes[i] - base;
+			double v = x[i];
+			if (g < 0)
+				continue;
+			if ((uint64_t)g >= k)
+				return i;
+			if (v != v)
+				continue;
+			cnt[g]++;
+			if (op == ML_GROUPBY_MIN ? !(mn[g] <= v) : !(mx[g] >= v)) {
+				mn[g] = op == ML_GROUPBY_MIN ? v : mn[g];
+				mx[g] = op == ML_GROUPBY_MAX ? v : mx[g];
+			}
+		}
+		break;
+	default: /* sum, mean, count, std, var */
+		for (i = b; i < end; i++) {
+			int64_t g = codes[i] - base;
+			double v = x[i];
+			if (g < 0)
+				continue;
+			if ((uint64_t)g >= k)
+				return i;
+			if (v == v) {
+				sum[g] += v;
+				cnt[g]++;
+			}
+		}
+		break;
 	}
+	return -1;
 }
 
 static int cmp_f64(const void *p, const void *q)
@@ -329,14 +399,17 @@ int ml_groupby_reduce(ml_groupby_op op, const double *x, const int64_t *codes, i
 {
 	if ((int)op < 0 || op >= ML_GROUPBY_NOPS)
 		return ml_fail(e, ML_EINVAL, "groupby.reduce: unknown op %d", (int)op);
-	for (int64_t i = 0; i < n; i++)
-		if (codes[i] - base >= ngroups)
-			return ml_fail(e, ML_EINVAL, "groupby.reduce: group %lld out of range (%lld groups)",
-			               (long long)(codes[i] - base), (long long)ngroups);
+	if (op == ML_GROUPBY_MEDIAN || op == ML_GROUPBY_STD || op == ML_GROUPBY_VAR)
+		for (int64_t i = 0; i < n; i++)
+			if (codes[i] - base >= ngroups)
+				return ml_fail(e, ML_EINVAL, "groupby.reduce: group %lld out of range (%lld groups)",
+				               (long long)(codes[i] - base), (long long)ngroups);
 	if (op == ML_GROUPBY_MEDIAN)
 		return reduce_median(x, codes, base, n, ngroups, out, e);
-	/* threads only when each has many rows per group to amortize its own tables */
-	int nt = ml_threads_for(n, ML_GRAIN_CHEAP);
+	/* threads only for long inputs: the serial loop runs at about 1 ns a row, so
+	 * below some millions of rows a thread team costs more than it saves; and
+	 * only with many rows per group, to amortize each thread's own tables */
+	int nt = ml_threads_for(n, (int64_t)1 << 21);
 	if (op == ML_GROUPBY_STD || op == ML_GROUPBY_VAR || ngroups * 16 > n / (nt > 0 ? nt : 1))
 		nt = 1;
 	size_t g1 = (size_t)(ngroups ? ngroups : 1);
@@ -345,7 +418,10 @@ int ml_groupby_reduce(ml_groupby_op op, const double *x, const int64_t *codes, i
 	if (!mem)
 		return ml_fail(e, ML_ENOMEM, "groupby.reduce: out of memory (%lld groups)", (long long)ngroups);
 	acc *parts = malloc(sizeof *parts * (size_t)nt);
-	if (!parts) {
+	int64_t *bad = malloc(sizeof *bad * (size_t)nt);
+	if (!parts || !bad) {
+		free(parts);
+		free(bad);
 		free(mem);
 		return ml_fail(e, ML_ENOMEM, "groupby.reduce: out of memory (%lld groups)", (long long)ngroups);
 	}
@@ -370,8 +446,17 @@ int ml_groupby_reduce(ml_groupby_op op, const double *x, const int64_t *codes, i
 		int t = 0;
 #endif
 		int64_t b = n * t / nt, end = n * (t + 1) / nt;
-		accumulate(op, x, codes, base, b, end, &parts[t]);
+		bad[t] = accumulate(op, x, codes, base, ngroups, b, end, &parts[t]);
 	}
+	for (int t = 0; t < nt; t++)
+		if (bad[t] >= 0) {
+			int64_t i = bad[t];
+			free(parts);
+			free(bad);
+			free(mem);
+			return ml_fail(e, ML_EINVAL, "groupby.reduce: group %lld out of range (%lld groups, row %lld)",
+			               (long long)(codes[i] - base), (long long)ngroups, (long long)i + 1);
+		}
 	acc *a = &parts[0];
 	for (int t = 1; t < nt; t++)
 		for (int64_t g = 0; g < ngroups; g++) {
@@ -413,6 +498,7 @@ int ml_groupby_reduce(ml_groupby_op op, const double *x, const int64_t *codes, i
 		}
 	}
 	free(parts);
+	free(bad);
 	free(mem);
 	return ML_OK;
 }

@@ -36,9 +36,19 @@ int ml_groupby_factorize(const int64_t *key, const uint8_t *miss, int64_t n, int
 int ml_groupby_combine(int nkeys, const int64_t *const *codes, const int64_t *card, int64_t n,
                        int64_t *out, int64_t *ngroups, ml_error *e);
 
-/* The first row (0-based) of each group: first[g] for g < ngroups, from codes
- * (n elements, -1 ignored). */
-void ml_groupby_first(const int64_t *codes, int64_t n, int64_t ngroups, int64_t *first);
+/* Group ids of categorical codes in one pass: the key of row i is
+ * map[code[i]] (code in 0 .. nmap-1; a negative key is missing), and gid[i]
+ * = 1 + the rank of that key among the keys present, 0 when missing.  map
+ * values must be < nmap.  *ngroups receives the number of keys present.
+ * Errors: ML_EINVAL naming the row of a code out of range, ML_ENOMEM. */
+int ml_groupby_codes(const int64_t *code, int64_t n, const int64_t *map, int64_t nmap,
+                     int64_t *gid, int64_t *ngroups, ml_error *e);
+
+/* The first row (0-based) of each group: first[g] for g < ngroups, from
+ * codes (n elements; group of row i: codes[i] - base; negative ignored).
+ * Stops as soon as every group has been seen. */
+void ml_groupby_first(const int64_t *codes, int64_t base, int64_t n, int64_t ngroups,
+                      int64_t *first);
 
 /* Reductions of a value column by group. */
 typedef enum ml_groupby_op {

@@ -161,8 +161,38 @@ static int64_t **factorize_each(lua_State *L, int keys, int misses, int nk, int6
 /* torch._frame.factorize(keys [, misses]) -> gid (1-based, 0 missing), ngroups, first (1-based) */
 static int l_frame_factorize(lua_State *L)
 {
+	const char *who = "data.group_by";
 	int64_t n, k;
-	int64_t *codes = factorize_keys(L, 1, 2, &n, &k, "data.group_by");
+	ml_error e;
+	/* one categorical key: the one-pass path straight into the result */
+	if (lua_type(L, 1) == LUA_TTABLE && lua_rawlen(L, 1) == 1 && lua_type(L, 2) == LUA_TTABLE) {
+		lua_rawgeti(L, 1, 1);
+		lua_rawgeti(L, 2, 1);
+		const ml_tensor *kt = ml_l_totensor(L, -2), *mt = ml_l_totensor(L, -1);
+		if (kt && mt && kt->dtype == ML_LONG && mt->dtype == ML_LONG) {
+			check_vec(L, lua_gettop(L) - 1, ML_LONG, who, "a key");
+			check_vec(L, lua_gettop(L), ML_LONG, who, "a rank map");
+			n = ml_tensor_numel(kt);
+			int64_t nmap = ml_tensor_numel(mt);
+			ml_tensor *gid = push_long(L, n);
+			if (n > 0 && ml_groupby_codes(ml_tensor_data(kt), n, nmap ? ml_tensor_data(mt) : NULL, nmap,
+			                              ml_tensor_data(gid), &k, &e))
+				return ml_l_error(L, &e);
+			if (n == 0)
+				k = 0;
+			lua_pushinteger(L, (lua_Integer)k);
+			ml_tensor *first = push_long(L, k);
+			if (k) {
+				int64_t *f = ml_tensor_data(first);
+				ml_groupby_first(ml_tensor_data(gid), 1, n, k, f);
+				for (int64_t j = 0; j < k; j++)
+					f[j]++;
+			}
+			return 3;
+		}
+		lua_pop(L, 2);
+	}
+	int64_t *codes = factorize_keys(L, 1, 2, &n, &k, who);
 	ml_tensor *gid = push_long(L, n);
 	int64_t *g = n ? ml_tensor_data(gid) : NULL;
 	for (int64_t i = 0; i < n; i++)
@@ -171,7 +201,7 @@ static int l_frame_factorize(lua_State *L)
 	ml_tensor *first = push_long(L, k);
 	if (k) {
 		int64_t *f = ml_tensor_data(first);
-		ml_groupby_first(codes, n, k, f);
+		ml_groupby_first(codes, 0, n, k, f);
 		for (int64_t j = 0; j < k; j++)
 			f[j]++;
 	}

@@ -329,8 +329,28 @@ static void test_join(int64_t nl, int64_t nr, int64_t k)
 	free(wr);
 }
 
+static void test_codes(void)
+{
+	/* levels 0..4 ranked by map (code 0: missing); level 3 unused */
+	int64_t map[6] = {-1, 2, 0, 4, 1, 3};
+	int64_t code[9] = {1, 2, 0, 4, 2, 5, 1, 0, 4}, gid[9], k, first[4];
+	ml_error e;
+	CHECK(ml_groupby_codes(code, 9, map, 6, gid, &k, &e) == ML_OK, "%s", e.msg);
+	/* present keys: 2, 0, 1, 3 -> ranks 0->1, 1->2, 2->3, 3->4 */
+	int64_t want[9] = {3, 1, 0, 2, 1, 4, 3, 0, 2};
+	int ok = k == 4;
+	for (int i = 0; i < 9; i++)
+		ok &= gid[i] == want[i];
+	CHECK(ok, "categorical codes ranked among present levels (k=%lld)", (long long)k);
+	ml_groupby_first(gid, 1, 9, k, first);
+	CHECK(first[0] == 1 && first[1] == 3 && first[2] == 0 && first[3] == 5, "first rows");
+	code[4] = 6;
+	CHECK(ml_groupby_codes(code, 9, map, 6, gid, &k, &e) == ML_EINVAL && strstr(e.msg, "row 5"), "%s", e.msg);
+}
+
 int main(void)
 {
+	test_codes();
 	int64_t sizes[] = {0, 1, 2, 7, 33, 257};
 	for (int s = 0; s < 6; s++) {
 		test_factorize(sizes[s], 5, 0);
@@ -346,7 +366,7 @@ int main(void)
 	}
 	test_f64_keys();
 	/* a large input with few groups takes the threaded path of reduce */
-	int64_t n = 300000, ng = 5;
+	int64_t n = ((int64_t)1 << 22) + 5, ng = 5; /* past the threading threshold */
 	double *x = malloc(sizeof *x * (size_t)n), out[5];
 	int64_t *g = malloc(sizeof *g * (size_t)n);
 	double want[5] = {0};
