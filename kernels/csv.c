@@ -554,6 +554,8 @@ static int setup(csv_ctx *c, const ml_csv_options *o, const char *buf, size_t le
 	c->parallel_bytes = o->parallel_bytes < 0 ? DEFAULT_PARALLEL : o->parallel_bytes;
 	c->max_levels = o->max_levels;
 	c->level_ratio = o->level_ratio;
+	c->progress = o->progress;
+	c->progress_arg = o->progress_arg;
 	if (o->sep == '\n' || o->sep == '\r' || (o->sep >= 0 && o->sep == o->quote) || o->sep > 255 ||
 	    o->quote == '\n' || o->quote == '\r' || o->quote > 255 || o->comment > 255 ||
 	    (o->comment >= 0 && (o->comment == o->quote || o->comment == o->sep))) {

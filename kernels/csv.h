@@ -91,6 +91,10 @@ typedef struct ml_csv_options {
 	int64_t max_levels;             /* a string column with at most this many distinct */
 	double level_ratio;             /*   values, at most level_ratio * its non-missing
 	                                 *   count, becomes categorical (defaults 1000, 0.5) */
+	void (*progress)(void *arg, double done); /* NULL, or called now and then while a whole
+	                                 *   input is parsed (not by the chunked reader), from one
+	                                 *   thread, with the fraction done in [0, 1] */
+	void *progress_arg;             /* handed to progress */
 } ml_csv_options;
 
 /* Fills o with the defaults: sniffed separator, '"' quotes, no comments,
