@@ -79,6 +79,8 @@ static void set_classes(csv_ctx *c)
 	c->cls[(uint8_t)c->sep] = 1;
 	c->cls['\n'] = 2;
 	c->cls['\r'] = 2;
+	if (c->comment >= 0)
+		c->cls[(uint8_t)c->comment] = 3; /* ends a field; the rest of the line is a comment */
 }
 
 /* ---- tokenizer ---- */
@@ -110,13 +112,26 @@ static const char *scan_plain(const csv_ctx *c, const char *p, const char *end)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	const uint64_t sep = ONES * (uint8_t)c->sep, lf = ONES * '\n', cr = ONES * '\r';
-	while (end - p >= 8) {
-		uint64_t w;
-		memcpy(&w, p, 8);
-		uint64_t m = bytes_equal(w, sep) | bytes_equal(w, lf) | bytes_equal(w, cr);
-		if (m)
-			return p + (__builtin_ctzll(m) >> 3);
-		p += 8;
+	if (c->comment < 0) {
+		while (end - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			uint64_t m = bytes_equal(w, sep) | bytes_equal(w, lf) | bytes_equal(w, cr);
+			if (m)
+				return p + (__builtin_ctzll(m) >> 3);
+			p += 8;
+		}
+	} else {
+		const uint64_t cm = ONES * (uint8_t)c->comment;
+		while (end - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			uint64_t m = bytes_equal(w, sep) | bytes_equal(w, lf) | bytes_equal(w, cr) |
+			             bytes_equal(w, cm);
+			if (m)
+				return p + (__builtin_ctzll(m) >> 3);
+			p += 8;
+		}
 	}
 #endif
 	while (p < end && !c->cls[(uint8_t)*p])
@@ -225,6 +240,9 @@ int ml_csv_next_record(const csv_ctx *c, csv_cursor *k, csv_field *f, int64_t ro
 			f[nf].quoted = quoted;
 		}
 		nf++;
+		if (p < end && cls[(uint8_t)*p] == 3) /* a trailing comment: skip to the line end */
+			while (p < end && *p != '\n' && *p != '\r')
+				p++;
 		if (p == end) {
 			if (!k->final)
 				return REC_MORE;
@@ -536,6 +554,8 @@ static int setup(csv_ctx *c, const ml_csv_options *o, const char *buf, size_t le
 	c->parallel_bytes = o->parallel_bytes < 0 ? DEFAULT_PARALLEL : o->parallel_bytes;
 	c->max_levels = o->max_levels;
 	c->level_ratio = o->level_ratio;
+	c->progress = o->progress;
+	c->progress_arg = o->progress_arg;
 	if (o->sep == '\n' || o->sep == '\r' || (o->sep >= 0 && o->sep == o->quote) || o->sep > 255 ||
 	    o->quote == '\n' || o->quote == '\r' || o->quote > 255 || o->comment > 255 ||
 	    (o->comment >= 0 && (o->comment == o->quote || o->comment == o->sep))) {

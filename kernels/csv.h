@@ -16,7 +16,7 @@
  * exactly.
  *
  * Not here: Lua (vm/l_csv.c binds this), the data frame (stdlib), encodings
- * other than UTF-8/bytes, inline comments after data, multi-byte separators.
+ * other than UTF-8/bytes, multi-byte separators.
  */
 #ifndef ML_CSV_H
 #define ML_CSV_H
@@ -72,7 +72,8 @@ typedef struct ml_csv_options {
 	const char *who;                /* names the caller in messages; NULL: "csv.read" */
 	int sep;                        /* separator byte, or -1: sniff among , tab ; | */
 	int quote;                      /* quote byte (default '"'), or -1: no quoting */
-	int comment;                    /* lines starting with this byte are skipped; -1: none */
+	int comment;                    /* starts a comment: the rest of the line is skipped
+	                                 * (outside quotes), whole lines too; -1: none */
 	int header;                     /* 1: first row has names, 0: no header, -1: detect */
 	int64_t skip;                   /* lines skipped before anything else */
 	int64_t max_rows;               /* most data rows read; -1: all */
@@ -90,6 +91,10 @@ typedef struct ml_csv_options {
 	int64_t max_levels;             /* a string column with at most this many distinct */
 	double level_ratio;             /*   values, at most level_ratio * its non-missing
 	                                 *   count, becomes categorical (defaults 1000, 0.5) */
+	void (*progress)(void *arg, double done); /* NULL, or called now and then while a whole
+	                                 *   input is parsed (not by the chunked reader), from one
+	                                 *   thread, with the fraction done in [0, 1] */
+	void *progress_arg;             /* handed to progress */
 } ml_csv_options;
 
 /* Fills o with the defaults: sniffed separator, '"' quotes, no comments,

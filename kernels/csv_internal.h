@@ -40,7 +40,10 @@ typedef struct csv_ctx {
 	int64_t parallel_bytes;   /* inputs at least this long are split */
 	int64_t max_levels;       /* categorical rule, see ml_csv_options */
 	double level_ratio;       /* same */
-	uint8_t cls[256];         /* tokenizer byte classes: nonzero for separator, CR, LF */
+	uint8_t cls[256];         /* tokenizer byte classes: nonzero for separator, CR, LF,
+	                             comment */
+	void (*progress)(void *arg, double done); /* see ml_csv_options; NULL: none */
+	void *progress_arg;       /* handed to progress */
 } csv_ctx;
 
 /* Frees what c owns and zeroes it. */

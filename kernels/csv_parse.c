@@ -72,6 +72,7 @@ typedef struct part {
 	note err;              /* the error */
 	char *scratch;         /* unescaped field */
 	size_t scap;           /* its room */
+	int report;            /* this part reports progress (the first part of a whole input) */
 } part;
 
 static void part_free(part *pt, int64_t nout)
@@ -332,6 +333,9 @@ static void pass1(const csv_ctx *c, part *pt, const char *end, int final, int64_
 		if (pt->nomem)
 			break;
 		pt->rows++;
+		if (pt->report && (pt->rows & 16383) == 0)
+			c->progress(c->progress_arg, (double)(k.pos - pt->begin) /
+			                             (double)(pt->end - pt->begin + 1));
 	}
 	pt->stop = k.pos;
 	pt->lines = k.line;
@@ -739,6 +743,8 @@ again:
 			rc = fail_nomem(c, e);
 			goto done;
 		}
+	/* the first part stands for all: the parts are of equal size */
+	parts[0].report = c->progress != NULL && final;
 #pragma omp parallel for num_threads(ml_csv_workers(np)) schedule(dynamic, 1)
 	for (int k = 0; k < np; k++)
 		pass1(c, &parts[k], end, final, limit);

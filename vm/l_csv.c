@@ -11,7 +11,11 @@
  * chunk iterator; the data frame is later work.  Kernel results are held in a
  * userdata box until converted, so a Lua error never leaks them.
  */
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "lmoon.h"
 #include "../kernels/csv.h"
@@ -23,7 +27,8 @@
 
 static const char *const option_keys[] = {
 	"sep", "quote", "comment", "header", "skip", "nrows", "on_bad_lines", "na", "names",
-	"columns", "types", "threads", "parallel_bytes", "max_levels", "level_ratio", "path", NULL,
+	"columns", "types", "threads", "parallel_bytes", "max_levels", "level_ratio", "path",
+	"progress", NULL,
 };
 
 /* A one-byte string option (or nil: dflt; false: -1 when allowed) */
@@ -310,15 +315,81 @@ static void push_result(lua_State *L, const ml_csv_table *t)
 	lua_setfield(L, res, "warnings");
 }
 
-/* torch._csv.read(path [, opts]) */
+/* ---- the progress bar of long reads ---- */
+
+typedef struct progress_bar {
+	double t0;             /* when the read started (seconds, monotonic) */
+	double after;          /* seconds before the bar appears */
+	double mb;             /* file size in MB */
+	int shown;             /* the bar is on the screen */
+	int pct;               /* the percentage drawn last */
+} progress_bar;
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The kernel's progress callback: draws "csv.read [#####     ]  45% of 96 MB" on
+ * stderr once the read has taken a second (one thread calls it). */
+static void draw_progress(void *arg, double done)
+{
+	progress_bar *b = arg;
+	int pct = (int)(done * 100 + 0.5);
+	if (pct == b->pct || now_seconds() - b->t0 < b->after)
+		return;
+	b->pct = pct;
+	char bar[31];
+	int full = (int)(done * 30 + 0.5);
+	full = full < 0 ? 0 : full > 30 ? 30 : full;
+	memset(bar, '#', (size_t)full);
+	memset(bar + full, ' ', (size_t)(30 - full));
+	bar[30] = 0;
+	fprintf(stderr, "\rcsv.read [%s] %3d%% of %.0f MB", bar, pct, b->mb);
+	fflush(stderr);
+	b->shown = 1;
+}
+
+static void clear_progress(const progress_bar *b)
+{
+	if (b->shown) {
+		fprintf(stderr, "\r%60s\r", "");
+		fflush(stderr);
+	}
+}
+
+/* torch._csv.read(path [, opts]): on a terminal, a progress bar on stderr
+ * after opts.progress seconds (default 1; false: never) */
 static int l_csv_read(lua_State *L)
 {
 	const char *path = luaL_checkstring(L, 1);
 	ml_csv_options o;
 	check_options(L, 2, "csv.read", &o);
+	progress_bar bar = {now_seconds(), 1.0, 0, 0, -1};
+	int want = 1;
+	if (lua_istable(L, 2)) {
+		int tp = lua_getfield(L, 2, "progress");
+		if (tp == LUA_TNUMBER)
+			bar.after = lua_tonumber(L, -1);
+		else if (tp == LUA_TBOOLEAN)
+			want = lua_toboolean(L, -1);
+		else if (tp != LUA_TNIL)
+			return luaL_error(L, "csv.read: option progress must be a number of seconds or a boolean");
+		lua_pop(L, 1);
+	}
+	struct stat st;
+	if (want && isatty(2) && stat(path, &st) == 0) {
+		bar.mb = (double)st.st_size / 1e6;
+		o.progress = draw_progress;
+		o.progress_arg = &bar;
+	}
 	ml_csv_table *t = push_box(L);
 	ml_error e;
-	if (ml_csv_read_file(path, &o, t, &e))
+	int rc = ml_csv_read_file(path, &o, t, &e);
+	clear_progress(&bar);
+	if (rc)
 		return ml_l_error(L, &e);
 	push_result(L, t);
 	ml_csv_table_free(t);

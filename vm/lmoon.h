@@ -101,6 +101,7 @@ void ml_l_open_image(lua_State *L, int methods, int torch);
 void ml_l_open_npy(lua_State *L, int methods, int torch);
 void ml_l_open_proc(lua_State *L, int methods, int torch);
 void ml_l_open_csv(lua_State *L, int methods, int torch);
+void ml_l_open_frame(lua_State *L, int methods, int torch);
 void ml_l_open_index_ops(lua_State *L, int methods, int torch);
 void ml_l_open_shape(lua_State *L, int methods, int torch);
 void ml_l_open_sort(lua_State *L, int methods, int torch);

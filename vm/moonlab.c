@@ -35,6 +35,7 @@ int luaopen_moonlab_core(lua_State *L)
 	ml_l_open_npy(L, methods, torch);
 	ml_l_open_proc(L, methods, torch);
 	ml_l_open_csv(L, methods, torch);
+	ml_l_open_frame(L, methods, torch);
 	ml_l_open_index_ops(L, methods, torch);
 	ml_l_open_shape(L, methods, torch);
 	ml_l_open_sort(L, methods, torch);

@@ -18,7 +18,8 @@ local M = {}
 
 --- The docs areas: moonlab/docs/<area>.lua, in the order help(torch) lists them.
 M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linalg", "conv",
-  "random", "sys", "print", "class", "serialize", "npy", "file", "cmdline", "tester", "image", "csv", "repl", "plot",
+  "random", "sys", "print", "class", "serialize", "npy", "file", "cmdline", "tester", "image", "csv", "data", "repl",
+  "plot",
   "notebook",
   "ml_select",
   "ml_linear",
@@ -131,6 +132,9 @@ local function reverse_index()
   class_methods("CmdLine:", dbg["torch.CmdLine"])
   local pf = package.loaded["moonlab.plot.figure"]
   if type(pf) == "table" then class_methods("Figure:", pf.Figure) end
+  local dfm, dfo = package.loaded["moonlab.data.frame"], package.loaded["moonlab.data.ops"]
+  if type(dfm) == "table" then class_methods("DataFrame:", dfm.methods) end
+  if type(dfo) == "table" then class_methods("GroupBy:", dfo.GroupBy) end
   for _, g in ipairs { "help", "apropos" } do add(rawget(_G, g), g) end
   for name, mod in pairs(package.loaded) do
     if type(mod) == "table" and mod ~= _G and mod ~= torch then
@@ -196,7 +200,7 @@ local function name_for_string(s)
     if sep == ":" then return nil end
   end
   -- a bare name: torch.f, a method, or any entry ending in it
-  if s:match("^[%w_]+$") then
+  if s:match("^[%w_]+$") and not std_name(s) then -- Lua's print/select before any method
     for _, cand in ipairs { "torch." .. s, "Tensor:" .. s } do
       if M.get(cand) then return cand end
     end

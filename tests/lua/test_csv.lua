@@ -95,6 +95,25 @@ H.test("comments, skipped lines, tabs, blank lines", function()
   H.eq(t.columns.v[3], 30)
 end)
 
+H.test("trailing comments end a line, outside quotes only", function()
+  local text = "k,v\n1,2 # two\n\"x#y\",4#\n# a whole line\n5,#6\n7,8\n# the end"
+  local t = csv.parse(text, { comment = "#", types = { k = "string" } })
+  H.eq(t.nrows, 4)
+  H.eq(t.types.v, "float", "a missing value makes the integers floats")
+  H.eq(t.columns.v[4], 8)
+  H.eq(t.columns.k[2], "x#y", "a comment byte inside quotes is data")
+  H.eq(t.columns.v[1], 2); H.eq(t.columns.v[2], 4)
+  H.eq(t.missing.v[3], 1, "a comment right after a separator leaves an empty field")
+  local h = csv.parse("a,b # names\n1,2\n", { comment = "#" })
+  H.eq(table.concat(h.names, ","), "a,b ", "a comment after the header (names keep their blanks, as in pandas)")
+  local big = {}
+  for i = 1, 20000 do big[i] = i .. "," .. (i * 2) .. " # row " .. i end
+  local p = csv.parse("a,b\n" .. table.concat(big, "\n"), { comment = "#", parallel_bytes = 1000, threads = 2 })
+  H.eq(p.nrows, 20000); H.eq(p.columns.b[20000], 40000)
+  local q = csv.parse("a,b\n1,2#x\n", {})
+  H.eq(q.columns.b[1], "2#x", "without the option # is data")
+end)
+
 H.test("missing values: NaN in numbers, masks everywhere", function()
   local t = csv.read(FIX .. "missing.csv")
   H.eq(t.types.x, "float", "integers with missing values are floats")

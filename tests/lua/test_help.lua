@@ -63,6 +63,11 @@ for _, area in ipairs(require("moonlab.ml")._areas) do
     end
   end
 end
+local data = require "moonlab.data"
+for _, k in ipairs(public(data, true)) do required[#required + 1] = "moonlab.data." .. k end
+for _, k in ipairs(public(data.DataFrame.methods, true)) do required[#required + 1] = "DataFrame:" .. k end
+for _, k in ipairs(methods(data.GroupBy)) do required[#required + 1] = "GroupBy:" .. k end
+required[#required + 1] = "moonlab.data.DataFrame.from_columns"
 
 H.test("every public function and method has a docstring", function()
   local missing = {}
@@ -94,7 +99,12 @@ H.test("every documented name exists", function()
     if name == "torch" or name == "image" or name == "help" or name == "apropos" then return true end
     if name == "moonlab.csv" or name == "moonlab.plot" or name == "gnuplot" then return true end
     if name == "moonlab.notebook" or name == "moonlab.tutorial" or name == "tutorial" then return true end
-    if name == "moonlab.datasets" or name == "moonlab.ml" then return true end
+    if name == "moonlab.datasets" or name == "moonlab.ml" or name == "moonlab.data" then return true end
+    m = name:match("^DataFrame:(.+)$")
+    if m then return data.DataFrame.methods[m] ~= nil end
+    m = name:match("^GroupBy:(.+)$")
+    if m then return data.GroupBy[m] ~= nil end
+    if name == "moonlab.data.DataFrame.from_columns" then return true end
     m = name:match("^gnuplot%.(.+)$")
     if m then return gnuplot[m] ~= nil end
     local cls, meth = name:match("^moonlab%.ml%.([%w_]+):([%w_]+)$")
