@@ -12,6 +12,7 @@ local ml = {
 -- Area modules, each returning a table of public names (classes, functions).
 -- Add a module here when it lands; a name defined twice is an error.
 local AREAS = {
+  "tree",
 }
 
 for _, area in ipairs(AREAS) do
