@@ -13,6 +13,7 @@ local ml = {
 -- Add a module here when it lands; a name defined twice is an error.
 local AREAS = {
   "tree",
+  "ensemble",
 }
 
 for _, area in ipairs(AREAS) do

@@ -1,0 +1,211 @@
+-- moonlab.ml.ensemble: tree ensembles with scikit-learn's parameters:
+-- RandomForestClassifier/Regressor, ExtraTreesClassifier/Regressor,
+-- HistGradientBoostingClassifier/Regressor and IsolationForest.  Trees are
+-- grown in C (torch._tree): a forest's trees in parallel with OpenMP, each
+-- from its own seeded random stream, so results depend on the seed only, not
+-- on the thread count.  This file draws the seeds, averages the trees'
+-- predictions, and computes out-of-bag scores and importances.
+-- Not here: warm_start, class_weight, multi-output targets, categorical
+-- features in boosting, monotonic constraints.
+local torch = require "torch"
+local base = require "moonlab.ml.base"
+local C = require "moonlab.ml.tree_core"
+local tree = require "moonlab.ml.tree"
+
+local M = {}
+
+-- ---------------------------------------------------------------------------
+-- Forests
+
+local Forest = {} -- methods shared by the four forest classes
+
+local function n_jobs(who, v)
+  if v == nil or v == base.NONE or v == -1 then return 0 end
+  if math.type(v) ~= "integer" or v < 1 then
+    error(string.format("%s: n_jobs must be none, -1 or an integer >= 1 (got %s)", who, tostring(v)), 3)
+  end
+  return v
+end
+
+local function max_samples(who, v, n)
+  if v == nil or v == base.NONE then return n end
+  if math.type(v) == "integer" then
+    if v < 1 or v > n then error(string.format("%s: max_samples must be in 1..%d (got %d)", who, n, v), 3) end
+    return v
+  end
+  if math.type(v) == "float" and v > 0 and v <= 1 then return math.max(1, math.floor(n * v + 0.5)) end
+  error(string.format("%s: max_samples must be none, an integer or a fraction in (0, 1] (got %s)", who,
+    tostring(v)), 3)
+end
+
+-- Wraps a kernel tree as a fitted single-tree estimator (m.estimators[i]).
+local function as_estimator(Cls, t, classes, d)
+  local m = Cls{}
+  m.tree = t
+  m.classes = classes
+  if classes then m.n_classes = classes:size(1) end
+  m.feature_importances = C.importances(t)
+  return base.mark_fitted(m, d)
+end
+
+local function forest_fit(self, X, y, sample_weight, classify, splitter)
+  local name = self._class._name
+  local who = "ml." .. name .. ".fit"
+  local n, d
+  X, n, d = base.matrix(who, X)
+  local codes
+  if classify then
+    local classes
+    classes, codes = base.encode(who, y, n)
+    self.classes, self.n_classes = classes, classes:size(1)
+    codes = codes:double():add(-1)
+  else
+    codes = base.vector(who, y, n)
+  end
+  if math.type(self.n_estimators) ~= "integer" or self.n_estimators < 1 then
+    error(string.format("%s: n_estimators must be an integer >= 1 (got %s)", who, tostring(self.n_estimators)), 2)
+  end
+  -- m.oob_score is the fitted score after fit (scikit-learn's oob_score_), so
+  -- the parameter is read from the parameter table
+  local want_oob = self._params.oob_score
+  rawset(self, "oob_score", nil)
+  if want_oob and not self.bootstrap then
+    error(who .. ": oob_score needs bootstrap = true", 2)
+  end
+  local w = C.weights(who, sample_weight, n)
+  local opts = {
+    criterion = C.criterion(who, self.criterion, classify),
+    splitter = splitter,
+    max_depth = C.depth(who, self.max_depth),
+    min_samples_split = C.count(who, "min_samples_split", self.min_samples_split, n, 2),
+    min_samples_leaf = C.count(who, "min_samples_leaf", self.min_samples_leaf, n, 1),
+    max_features = C.max_features(who, self.max_features, d),
+    min_impurity_decrease = self.min_impurity_decrease,
+    k = classify and self.n_classes or 1,
+    seeds = C.seeds(self.seed, self.n_estimators),
+    sampling = self.bootstrap and "bootstrap" or "all",
+    max_samples = self.bootstrap and max_samples(who, self.max_samples, n) or n,
+    counts = want_oob and true or false,
+    threads = n_jobs(who, self.n_jobs),
+  }
+  local trees, counts = torch._tree.fit_forest(C.transposed(X), codes, w, opts)
+  local Single = classify and tree.DecisionTreeClassifier or tree.DecisionTreeRegressor
+  if splitter == "random" then Single = classify and tree.ExtraTreeClassifier or tree.ExtraTreeRegressor end
+  self.estimators = {}
+  local imp, used = torch.zeros(d), 0
+  for i, t in ipairs(trees) do
+    self.estimators[i] = as_estimator(Single, t, self.classes, d)
+    if t.node_count > 1 then
+      imp:add(self.estimators[i].feature_importances)
+      used = used + 1
+    end
+  end
+  if used > 0 and imp:sum() > 0 then imp:div(imp:sum()) end
+  self.feature_importances = imp
+  base.mark_fitted(self, d)
+  if want_oob then
+    local Xs = C.single(X)
+    local k = classify and self.n_classes or 1
+    local acc, hits = torch.zeros(n, k), torch.zeros(n)
+    for i, t in ipairs(trees) do
+      local out = counts[i]:eq(0):double()
+      local v = C.leaf_values(t, Xs)
+      if classify then v = C.normalized(v) end
+      acc:add(v:cmul(out:view(n, 1):expandAs(v)))
+      hits:add(out)
+    end
+    local seen = hits:gt(0)
+    local nseen = seen:sum()
+    if nseen == 0 then error(who .. ": no sample is out of bag; use more estimators", 2) end
+    hits[hits:eq(0)] = 1
+    acc:cdiv(hits:view(n, 1):expandAs(acc))
+    local idx = torch.range(1, n):long():maskedSelect(seen)
+    if classify then
+      self.oob_decision_function = acc
+      local pred = C.argmax_classes(self.classes, acc:index(1, idx))
+      self.oob_score = pred:eq(self.classes:index(1, (codes:index(1, idx) + 1):long())):double():mean()
+    else
+      self.oob_prediction = acc:select(2, 1):contiguous()
+      local yt, p = codes:index(1, idx), self.oob_prediction:index(1, idx)
+      local ss_res, ss_tot = (yt - p):pow(2):sum(), (yt - yt:mean()):pow(2):sum()
+      self.oob_score = ss_tot > 0 and 1 - ss_res / ss_tot or (ss_res == 0 and 1 or 0)
+    end
+  end
+  return self
+end
+
+local function forest_input(self, X, method)
+  local who = "ml." .. self._class._name .. "." .. method
+  base.fitted(self, who)
+  X = base.matrix(who, X)
+  base.check_features(who, self, X)
+  return C.single(X)
+end
+
+-- Mean over the trees of their (N x K) leaf values (probabilities for classifiers).
+local function forest_mean(self, X, classify)
+  local acc
+  for _, e in ipairs(self.estimators) do
+    local v = C.leaf_values(e.tree, X)
+    if classify then v = C.normalized(v) end
+    if acc then acc:add(v) else acc = v end
+  end
+  return acc:div(#self.estimators)
+end
+
+--- m:apply(X) -> LongTensor (N x n_estimators): the leaf each row reaches in each tree.
+function Forest:apply(X)
+  X = forest_input(self, X, "apply")
+  local out = torch.LongTensor(X:size(1), #self.estimators)
+  for i, e in ipairs(self.estimators) do out:select(2, i):copy(torch._tree.apply(e.tree, X)) end
+  return out
+end
+
+local ForestClassifier = base.inherit(base.Classifier)
+local ForestRegressor = base.inherit(base.Regressor)
+for k, v in pairs(Forest) do ForestClassifier[k], ForestRegressor[k] = v, v end
+
+--- m:fit(X, y [, sample_weight]) -> m.  Grows n_estimators trees, on both cores.
+function ForestClassifier:fit(X, y, sample_weight)
+  return forest_fit(self, X, y, sample_weight, true, self._class._splitter)
+end
+--- m:predict_proba(X) -> (N x K) the mean of the trees' class probabilities.
+function ForestClassifier:predict_proba(X)
+  return forest_mean(self, forest_input(self, X, "predict_proba"), true)
+end
+--- m:predict(X) -> (N) the class of largest mean probability.
+function ForestClassifier:predict(X)
+  return C.argmax_classes(self.classes, forest_mean(self, forest_input(self, X, "predict"), true))
+end
+
+--- m:fit(X, y [, sample_weight]) -> m.
+function ForestRegressor:fit(X, y, sample_weight)
+  return forest_fit(self, X, y, sample_weight, false, self._class._splitter)
+end
+--- m:predict(X) -> (N) the mean of the trees' predictions.
+function ForestRegressor:predict(X)
+  return forest_mean(self, forest_input(self, X, "predict"), false):select(2, 1):contiguous()
+end
+
+local function forest_defaults(classify, extra)
+  return {
+    n_estimators = 100, criterion = classify and "gini" or "squared_error", max_depth = base.NONE,
+    min_samples_split = 2, min_samples_leaf = 1, max_features = classify and "sqrt" or 1.0,
+    min_impurity_decrease = 0.0, bootstrap = not extra, oob_score = false, n_jobs = base.NONE,
+    seed = base.NONE, max_samples = base.NONE,
+  }
+end
+
+local function forest_class(name, classify, extra)
+  local cls = base.estimator(name, forest_defaults(classify, extra),
+    classify and ForestClassifier or ForestRegressor)
+  rawset(cls, "_splitter", extra and "random" or "best")
+  return cls
+end
+
+M.RandomForestClassifier = forest_class("RandomForestClassifier", true, false)
+M.RandomForestRegressor = forest_class("RandomForestRegressor", false, false)
+M.ExtraTreesClassifier = forest_class("ExtraTreesClassifier", true, true)
+M.ExtraTreesRegressor = forest_class("ExtraTreesRegressor", false, true)
+
+return M

@@ -1,0 +1,104 @@
+-- test_ml_ensemble.lua: moonlab.ml's tree ensembles against scikit-learn 1.2
+-- (tests/fixtures/ml/forests.lua, written by forests.py next to it): mean
+-- test scores over 5 seeds within 2 points of scikit-learn's on the same
+-- splits; importances sum to 1; seeds reproduce; the thread count does not
+-- change a forest; parameters and errors.
+local H = dofile("tests/lua/harness.lua")
+local ml = require "moonlab.ml"
+local F = dofile("tests/fixtures/ml/forests.lua")
+
+local function data(d)
+  return torch.Tensor(d.X), torch.Tensor(d.y), torch.Tensor(d.Xt), torch.Tensor(d.yt)
+end
+
+local function mean_scores(Cls, d, params)
+  local X, y, Xt, yt = data(d)
+  local test, oob = 0, 0
+  for s = 0, 4 do
+    params.seed = s
+    local m = Cls(params):fit(X, y)
+    test = test + m:score(Xt, yt) / 5
+    if params.oob_score then oob = oob + m.oob_score / 5 end
+    H.near(m.feature_importances:sum(), 1, 1e-12, "importances sum to 1")
+  end
+  return test, oob
+end
+
+local function within(name, got, want, tol)
+  H.ok(math.abs(got - want) <= tol, string.format("%s: moonlab %.4f, scikit-learn %.4f", name, got, want))
+end
+
+H.test("forests score like scikit-learn's (within 2 points)", function()
+  local S = F.scores
+  local t, o = mean_scores(ml.RandomForestClassifier, F.clf, { n_estimators = 50, oob_score = true })
+  within("rf_clf test", t, S.rf_clf.test, 0.02)
+  within("rf_clf oob", o, S.rf_clf.oob, 0.02)
+  within("rf_wine", mean_scores(ml.RandomForestClassifier, F.wine, { n_estimators = 50, criterion = "entropy" }),
+    S.rf_wine.test, 0.02)
+  within("et_clf", mean_scores(ml.ExtraTreesClassifier, F.clf, { n_estimators = 50 }), S.et_clf.test, 0.02)
+  t, o = mean_scores(ml.RandomForestRegressor, F.reg, { n_estimators = 50, oob_score = true })
+  within("rf_reg R2", t, S.rf_reg.test, 0.02)
+  within("rf_reg oob R2", o, S.rf_reg.oob, 0.02)
+  within("et_reg R2", mean_scores(ml.ExtraTreesRegressor, F.reg, { n_estimators = 50 }), S.et_reg.test, 0.02)
+  within("rf_reg_sqrt R2", mean_scores(ml.RandomForestRegressor, F.reg,
+    { n_estimators = 50, max_features = "sqrt", min_samples_leaf = 3 }), S.rf_reg_sqrt.test, 0.02)
+end)
+
+H.test("seeds reproduce; thread count does not matter", function()
+  local X, y, Xt = data(F.clf)
+  local a = ml.RandomForestClassifier{ n_estimators = 12, seed = 7, n_jobs = 1 }:fit(X, y)
+  local b = ml.RandomForestClassifier{ n_estimators = 12, seed = 7, n_jobs = 2 }:fit(X, y)
+  local c = ml.RandomForestClassifier{ n_estimators = 12, seed = 7 }:fit(X, y)
+  for i = 1, 12 do
+    H.eq(a.estimators[i]:export_text(), b.estimators[i]:export_text(), "tree " .. i)
+    H.eq(a.estimators[i]:export_text(), c.estimators[i]:export_text(), "tree " .. i)
+  end
+  H.eq((a:predict_proba(Xt) - b:predict_proba(Xt)):abs():max(), 0)
+  local d = ml.RandomForestClassifier{ n_estimators = 12, seed = 8 }:fit(X, y)
+  H.ok((a:predict_proba(Xt) - d:predict_proba(Xt)):abs():max() > 0, "another seed, another forest")
+  local r1 = ml.ExtraTreesRegressor{ n_estimators = 5, seed = 1, n_jobs = 1 }:fit(torch.Tensor(F.reg.X), torch.Tensor(F.reg.y))
+  local r2 = ml.ExtraTreesRegressor{ n_estimators = 5, seed = 1, n_jobs = 2 }:fit(torch.Tensor(F.reg.X), torch.Tensor(F.reg.y))
+  H.eq((r1:predict(torch.Tensor(F.reg.Xt)) - r2:predict(torch.Tensor(F.reg.Xt))):abs():max(), 0)
+end)
+
+H.test("forest predictions are the mean of its trees", function()
+  local X, y, Xt = data(F.clf)
+  local m = ml.RandomForestClassifier{ n_estimators = 7, seed = 1, max_depth = 4 }:fit(X, y)
+  local P = torch.zeros(Xt:size(1), 3)
+  for _, e in ipairs(m.estimators) do P:add(e:predict_proba(Xt)) end
+  P:div(7)
+  H.ok((m:predict_proba(Xt) - P):abs():max() < 1e-15)
+  H.eq(m:apply(Xt):size(2), 7)
+  H.eq(m:apply(Xt)[3][2], m.estimators[2]:apply(Xt)[3])
+  local Xr, yr, Xrt = data(F.reg)
+  local r = ml.RandomForestRegressor{ n_estimators = 4, seed = 1 }:fit(Xr, yr)
+  local p = torch.zeros(Xrt:size(1))
+  for _, e in ipairs(r.estimators) do p:add(e:predict(Xrt)) end
+  H.ok((r:predict(Xrt) - p:div(4)):abs():max() < 1e-12)
+  -- no bootstrap and all features: every tree is the same full tree
+  local full = ml.RandomForestRegressor{ n_estimators = 3, bootstrap = false, max_features = 1.0, seed = 1 }:fit(Xr, yr)
+  H.near(full:score(Xr, yr), 1, 1e-12)
+  -- max_samples draws fewer samples per tree
+  local small = ml.RandomForestRegressor{ n_estimators = 3, max_samples = 50, seed = 1 }:fit(Xr, yr)
+  H.ok(small.estimators[1].tree.weighted_n_node_samples[1] == 50)
+  H.ok(small.estimators[1].tree.n_node_samples[1] <= 50)
+end)
+
+H.test("forest errors", function()
+  local X, y = data(F.clf)
+  H.check_error("ml.RandomForestClassifier.fit: oob_score needs bootstrap = true",
+    function() ml.RandomForestClassifier{ bootstrap = false, oob_score = true }:fit(X, y) end)
+  H.check_error("n_estimators must be an integer >= 1 (got 0)",
+    function() ml.RandomForestClassifier{ n_estimators = 0 }:fit(X, y) end)
+  H.check_error("n_jobs must be none, -1 or an integer >= 1",
+    function() ml.RandomForestClassifier{ n_jobs = 0 }:fit(X, y) end)
+  H.check_error("max_samples must be in 1..400 (got 500)",
+    function() ml.RandomForestClassifier{ max_samples = 500 }:fit(X, y) end)
+  H.check_error("ml.ExtraTreesRegressor.predict: this ml.ExtraTreesRegressor is not fitted yet",
+    function() ml.ExtraTreesRegressor{}:predict(X) end)
+  local m = ml.ExtraTreesClassifier{ n_estimators = 2 }:fit(X, y)
+  H.check_error("X has 3 features, but this ml.ExtraTreesClassifier was fitted with 10",
+    function() m:predict(torch.zeros(1, 3)) end)
+end)
+
+H.done()
