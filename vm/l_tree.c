@@ -3,7 +3,10 @@
  *   fit(Xt, y, w, opts) -> tree          one CART tree
  *   fit_forest(Xt, y, w, opts) -> {tree...}, counts
  *   apply(tree, X) -> LongTensor of leaves
- *   (histogram boosting: see the hgb_ functions below)
+ *   hgb_bin(X, max_bins) -> bins, thresholds, nthr, has_missing
+ *   hgb_grow(bins, nthr, thresholds, has_missing, g, h, raw, opts) -> tree
+ *   hgb_predict(tree, X, out)           adds the tree's values to out
+ *   hgb_gradients(loss, y, raw, g, h), hgb_loss(loss, y, raw) -> number
  *
  * Xt is the training data transposed (D x N, contiguous DoubleTensor) so that
  * a feature's values are contiguous; X for apply is N x D.  A tree comes back
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../kernels/histgbm.h"
 #include "../kernels/tree.h"
 #include "lmoon.h"
 
@@ -321,6 +325,163 @@ static int l_tree_apply(lua_State *L)
 	return 1;
 }
 
+/* ---- histogram gradient boosting ---- */
+
+#define HGB_BOX_MT "moonlab.hgb.box"
+
+static int l_hgb_box_gc(lua_State *L)
+{
+	ml_hgb_tree *t = luaL_checkudata(L, 1, HGB_BOX_MT);
+	ml_hgb_tree_free(t);
+	return 0;
+}
+
+static void *new_tensor(lua_State *L, ml_dtype dt, int ndim, int64_t a, int64_t b)
+{
+	ml_tensor *t = ml_l_pushtensor(L, dt);
+	int64_t size[2] = { a, b };
+	ml_error e;
+	if (ml_tensor_resize(t, ndim, size, &e) != ML_OK)
+		ml_l_error(L, &e);
+	return ml_tensor_data(t);
+}
+
+/* hgb_bin(X, max_bins) -> bins (ByteTensor D x N), thresholds (D x 255,
+ * padded with inf), nthr (LongTensor D), has_missing (ByteTensor D). */
+static int l_tree_hgb_bin(lua_State *L)
+{
+	const char *who = "torch._tree.hgb_bin";
+	ml_tensor *X = check_double(L, 1, 2, who, "X");
+	int max_bins = (int)luaL_checkinteger(L, 2);
+	int64_t n = X->size[0], d = X->size[1];
+	uint8_t *bins = new_tensor(L, ML_BYTE, 2, d, n);
+	double *thr = new_tensor(L, ML_DOUBLE, 2, d, ML_HGB_MAX_BINS);
+	int64_t *nthr = new_tensor(L, ML_LONG, 1, d, 0);
+	uint8_t *hm = new_tensor(L, ML_BYTE, 1, d, 0);
+	ml_error e;
+	if (ml_hgb_bin(ml_tensor_data(X), n, d, max_bins, thr, nthr, hm, bins, &e) != ML_OK)
+		return ml_l_error(L, &e);
+	return 4;
+}
+
+static const char *const hgb_losses[] = { "squared_error", "log_loss", "softmax", NULL };
+
+/* hgb_grow(bins, nthr, thresholds, has_missing, g, h, raw, opts) -> tree.
+ * opts: max_leaf_nodes (-1: none), max_depth (-1: none), min_samples_leaf,
+ * l2_regularization, learning_rate, min_hessian, threads.  raw (N) gets each
+ * training sample's leaf value added. */
+static int l_tree_hgb_grow(lua_State *L)
+{
+	const char *who = "torch._tree.hgb_grow";
+	ml_tensor *bins = ml_l_checktensor(L, 1);
+	if (bins->dtype != ML_BYTE || bins->ndim != 2 || !ml_tensor_is_contiguous(bins))
+		return luaL_error(L, "%s: bins must be a contiguous 2-D ByteTensor", who);
+	int64_t d = bins->size[0], n = bins->size[1];
+	ml_tensor *nthr = ml_l_checktensor(L, 2);
+	ml_tensor *thr = check_double(L, 3, 2, who, "thresholds");
+	ml_tensor *hm = ml_l_checktensor(L, 4);
+	if (nthr->dtype != ML_LONG || nthr->ndim != 1 || nthr->size[0] != d || !ml_tensor_is_contiguous(nthr) ||
+	    hm->dtype != ML_BYTE || hm->ndim != 1 || hm->size[0] != d || !ml_tensor_is_contiguous(hm) ||
+	    thr->size[0] != d || thr->size[1] != ML_HGB_MAX_BINS)
+		return luaL_error(L, "%s: nthr, thresholds and has_missing do not match %d features", who, (int)d);
+	ml_tensor *g = check_double(L, 5, 1, who, "g"), *h = check_double(L, 6, 1, who, "h");
+	ml_tensor *raw = check_double(L, 7, 1, who, "raw");
+	if (g->size[0] != n || h->size[0] != n || raw->size[0] != n)
+		return luaL_error(L, "%s: g, h and raw must have %d elements", who, (int)n);
+	luaL_checktype(L, 8, LUA_TTABLE);
+	ml_hgb_params p;
+	p.max_leaf_nodes = opt_int(L, 8, "max_leaf_nodes", 31);
+	p.max_depth = opt_int(L, 8, "max_depth", -1);
+	p.min_samples_leaf = opt_int(L, 8, "min_samples_leaf", 20);
+	p.l2 = opt_num(L, 8, "l2_regularization", 0);
+	p.learning_rate = opt_num(L, 8, "learning_rate", 0.1);
+	p.min_hessian = opt_num(L, 8, "min_hessian", 1e-3);
+	p.nthreads = (int)opt_int(L, 8, "threads", 0);
+	ml_hgb_tree *t = lua_newuserdatauv(L, sizeof *t, 0);
+	memset(t, 0, sizeof *t);
+	luaL_setmetatable(L, HGB_BOX_MT);
+	ml_error e;
+	if (ml_hgb_grow(t, &p, ml_tensor_data(bins), n, d, ml_tensor_data(nthr), ml_tensor_data(thr),
+	                ml_tensor_data(hm), ml_tensor_data(g), ml_tensor_data(h), ml_tensor_data(raw), &e) != ML_OK)
+		return ml_l_error(L, &e);
+	int64_t nn = t->n_nodes;
+	lua_createtable(L, 0, 10);
+	field_i64(L, "feature", t->feature, nn, 1);
+	field_i64(L, "children_left", t->left, nn, 1);
+	field_i64(L, "children_right", t->right, nn, 1);
+	field_i64(L, "bin", t->bin, nn, 0);
+	field_f64(L, "threshold", t->threshold, nn, 0);
+	field_f64(L, "value", t->value, nn, 0);
+	field_i64(L, "count", t->count, nn, 0);
+	field_f64(L, "gain", t->gain, nn, 0);
+	uint8_t *ml = new_tensor(L, ML_BYTE, 1, nn, 0);
+	memcpy(ml, t->missing_left, (size_t)nn);
+	lua_setfield(L, -2, "missing_go_to_left");
+	lua_pushinteger(L, nn);
+	lua_setfield(L, -2, "node_count");
+	ml_hgb_tree_free(t);
+	return 1;
+}
+
+/* hgb_predict(tree, X, out): out[i] += the value of the leaf row i reaches. */
+static int l_tree_hgb_predict(lua_State *L)
+{
+	const char *who = "torch._tree.hgb_predict";
+	luaL_checktype(L, 1, LUA_TTABLE);
+	ml_tensor *X = check_double(L, 2, 2, who, "X");
+	ml_tensor *out = check_double(L, 3, 1, who, "out");
+	int64_t n = X->size[0], d = X->size[1];
+	if (out->size[0] != n)
+		return luaL_error(L, "%s: out has %d elements, X has %d rows", who, (int)out->size[0], (int)n);
+	int64_t *feat, *left, *right;
+	const double *thr;
+	int64_t nn = tree_arrays(L, 1, &feat, &left, &right, &thr, who);
+	for (int64_t i = 0; i < nn; i++)
+		if (feat[i] >= d)
+			return luaL_error(L, "%s: the tree splits on feature %d, X has %d", who, (int)feat[i] + 1, (int)d);
+	lua_getfield(L, 1, "value");
+	ml_tensor *val = ml_l_totensor(L, -1);
+	lua_getfield(L, 1, "missing_go_to_left");
+	ml_tensor *mgl = ml_l_totensor(L, -1);
+	if (!val || val->dtype != ML_DOUBLE || val->ndim != 1 || val->size[0] != nn || !ml_tensor_is_contiguous(val) ||
+	    !mgl || mgl->dtype != ML_BYTE || mgl->ndim != 1 || mgl->size[0] != nn || !ml_tensor_is_contiguous(mgl))
+		return luaL_error(L, "%s: the tree needs value and missing_go_to_left of %d nodes", who, (int)nn);
+	ml_hgb_predict(feat, thr, ml_tensor_data(mgl), left, right, ml_tensor_data(val), ml_tensor_data(X), n, d,
+	               ml_tensor_data(out));
+	return 0;
+}
+
+/* hgb_gradients(loss, y, raw, g, h): g, h, raw are K x N (or N) contiguous. */
+static int l_tree_hgb_gradients(lua_State *L)
+{
+	const char *who = "torch._tree.hgb_gradients";
+	ml_hgb_loss loss = (ml_hgb_loss)luaL_checkoption(L, 1, NULL, hgb_losses);
+	ml_tensor *y = check_double(L, 2, 1, who, "y");
+	ml_tensor *raw = ml_l_checktensor(L, 3), *g = ml_l_checktensor(L, 4), *h = ml_l_checktensor(L, 5);
+	int64_t n = y->size[0], k = ml_tensor_numel(raw) / (n > 0 ? n : 1);
+	ml_tensor *ts[3] = { raw, g, h };
+	for (int i = 0; i < 3; i++)
+		if (ts[i]->dtype != ML_DOUBLE || !ml_tensor_is_contiguous(ts[i]) || ml_tensor_numel(ts[i]) != n * k)
+			return luaL_error(L, "%s: raw, g and h must be contiguous DoubleTensors of K x %d", who, (int)n);
+	ml_hgb_gradients(loss, n, k, ml_tensor_data(y), ml_tensor_data(raw), ml_tensor_data(g), ml_tensor_data(h));
+	return 0;
+}
+
+/* hgb_loss(loss, y, raw) -> mean loss. */
+static int l_tree_hgb_loss(lua_State *L)
+{
+	const char *who = "torch._tree.hgb_loss";
+	ml_hgb_loss loss = (ml_hgb_loss)luaL_checkoption(L, 1, NULL, hgb_losses);
+	ml_tensor *y = check_double(L, 2, 1, who, "y");
+	ml_tensor *raw = ml_l_checktensor(L, 3);
+	int64_t n = y->size[0];
+	int64_t k = ml_tensor_numel(raw) / (n > 0 ? n : 1);
+	if (raw->dtype != ML_DOUBLE || !ml_tensor_is_contiguous(raw) || ml_tensor_numel(raw) != n * k)
+		return luaL_error(L, "%s: raw must be a contiguous DoubleTensor of K x %d", who, (int)n);
+	lua_pushnumber(L, ml_hgb_loss_value(loss, n, k, ml_tensor_data(y), ml_tensor_data(raw)));
+	return 1;
+}
+
 void ml_l_open_tree(lua_State *L, int methods, int torch)
 {
 	(void)methods;
@@ -328,10 +489,19 @@ void ml_l_open_tree(lua_State *L, int methods, int torch)
 	lua_pushcfunction(L, l_tree_box_gc);
 	lua_setfield(L, -2, "__gc");
 	lua_pop(L, 1);
+	luaL_newmetatable(L, HGB_BOX_MT);
+	lua_pushcfunction(L, l_hgb_box_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_pop(L, 1);
 	static const luaL_Reg funcs[] = {
 		{"fit", l_tree_fit},
 		{"fit_forest", l_tree_fit_forest},
 		{"apply", l_tree_apply},
+		{"hgb_bin", l_tree_hgb_bin},
+		{"hgb_grow", l_tree_hgb_grow},
+		{"hgb_predict", l_tree_hgb_predict},
+		{"hgb_gradients", l_tree_hgb_gradients},
+		{"hgb_loss", l_tree_hgb_loss},
 		{NULL, NULL},
 	};
 	luaL_newlib(L, funcs);

@@ -1,11 +1,11 @@
 -- test_ml_ensemble.lua: moonlab.ml's tree ensembles against scikit-learn 1.2
--- (tests/fixtures/ml/forests.lua, written by forests.py next to it): mean
+-- (tests/fixtures/ml/ensemble.lua, written by ensemble.py next to it): mean
 -- test scores over 5 seeds within 2 points of scikit-learn's on the same
 -- splits; importances sum to 1; seeds reproduce; the thread count does not
 -- change a forest; parameters and errors.
 local H = dofile("tests/lua/harness.lua")
 local ml = require "moonlab.ml"
-local F = dofile("tests/fixtures/ml/forests.lua")
+local F = dofile("tests/fixtures/ml/ensemble.lua")
 
 local function data(d)
   return torch.Tensor(d.X), torch.Tensor(d.y), torch.Tensor(d.Xt), torch.Tensor(d.yt)
@@ -99,6 +99,88 @@ H.test("forest errors", function()
   local m = ml.ExtraTreesClassifier{ n_estimators = 2 }:fit(X, y)
   H.check_error("X has 3 features, but this ml.ExtraTreesClassifier was fitted with 10",
     function() m:predict(torch.zeros(1, 3)) end)
+end)
+
+H.test("histogram gradient boosting scores like scikit-learn's (within 2 points)", function()
+  local S = F.scores
+  local function run(Cls, d, params, key)
+    local X, y, Xt, yt = data(d)
+    params.early_stopping = false
+    local m = Cls(params):fit(X, y)
+    within(key .. " test", m:score(Xt, yt), S[key].test, 0.02)
+    within(key .. " train", m:score(X, y), S[key].train, 0.02)
+    return m
+  end
+  local m = run(ml.HistGradientBoostingClassifier, F.clf, { max_iter = 60 }, "hgb_clf")
+  H.eq(m.n_trees_per_iteration, 3)
+  H.eq(m.n_iter, 60)
+  run(ml.HistGradientBoostingClassifier, F.wine, { max_iter = 40, max_leaf_nodes = 8 }, "hgb_wine")
+  local b = run(ml.HistGradientBoostingClassifier, F.binary, { max_iter = 80, learning_rate = 0.05 }, "hgb_binary_nan")
+  H.eq(b.n_trees_per_iteration, 1)
+  run(ml.HistGradientBoostingRegressor, F.reg, { max_iter = 100, max_depth = 4, l2_regularization = 1.0 }, "hgb_reg")
+  run(ml.HistGradientBoostingRegressor, F.reg, { max_iter = 50, max_bins = 16, min_samples_leaf = 5 }, "hgb_reg_bins")
+end)
+
+H.test("boosting: probabilities, decision function, trees, missing values", function()
+  local X, y, Xt = data(F.binary)
+  local m = ml.HistGradientBoostingClassifier{ max_iter = 20, max_leaf_nodes = 7 }:fit(X, y)
+  local P = m:predict_proba(Xt)
+  H.ok((P:sum(2) - 1):abs():max() < 1e-12, "rows sum to 1")
+  local z = m:decision_function(Xt)
+  H.ok((torch.sigmoid(z) - P:select(2, 2)):abs():max() < 1e-12, "P(class 2) = sigmoid(logit)")
+  -- the logit is the baseline plus the sum of the trees' leaf values
+  local t = m.predictors[1][1]
+  H.ok(t.children_left:eq(0):sum() <= 7, "max_leaf_nodes")
+  local first = m.baseline[1]
+  H.near(m.baseline[1], math.log(y:mean() / (1 - y:mean())), 1e-12)
+  H.ok(first == first)
+  -- rows with NaN in a split feature follow the split's missing_go_to_left
+  local nanrow = Xt[{ { 1 } }]:clone(); nanrow[1][1] = 0 / 0
+  H.ok(m:predict_proba(nanrow)[1][1] == m:predict_proba(nanrow)[1][1], "NaN rows get a probability")
+  local mc = ml.HistGradientBoostingClassifier{ max_iter = 10 }:fit(torch.Tensor(F.clf.X), torch.Tensor(F.clf.y))
+  local Pc = mc:predict_proba(torch.Tensor(F.clf.Xt))
+  H.ok((Pc:sum(2) - 1):abs():max() < 1e-12)
+  H.eq(mc:decision_function(torch.Tensor(F.clf.Xt)):size(2), 3)
+  -- deterministic without early stopping; seeds matter only for the validation split
+  local a = ml.HistGradientBoostingRegressor{ max_iter = 15 }:fit(torch.Tensor(F.reg.X), torch.Tensor(F.reg.y))
+  local a2 = ml.HistGradientBoostingRegressor{ max_iter = 15 }:fit(torch.Tensor(F.reg.X), torch.Tensor(F.reg.y))
+  H.eq((a:predict(torch.Tensor(F.reg.Xt)) - a2:predict(torch.Tensor(F.reg.Xt))):abs():max(), 0)
+end)
+
+H.test("boosting: early stopping on a validation split", function()
+  local X, y = data(F.clf)
+  local m = ml.HistGradientBoostingClassifier{ max_iter = 500, early_stopping = true, n_iter_no_change = 5,
+    validation_fraction = 0.2, seed = 1 }:fit(X, y)
+  H.ok(m.n_iter < 500, "stopped after " .. m.n_iter .. " iterations")
+  H.eq(m.validation_score:size(1), m.n_iter + 1, "one score before the first tree and one per iteration")
+  -- the stopping rule: no score of the last 5 beats the one before them by more than tol
+  local s = m.validation_score
+  local ref = s[s:size(1) - 5]
+  for i = s:size(1) - 4, s:size(1) do H.ok(s[i] <= ref + 1e-7) end
+  local m2 = ml.HistGradientBoostingClassifier{ max_iter = 500, early_stopping = true, n_iter_no_change = 5,
+    validation_fraction = 0.2, seed = 1 }:fit(X, y)
+  H.eq(m2.n_iter, m.n_iter, "the seed fixes the validation split")
+  H.eq(ml.HistGradientBoostingRegressor{ max_iter = 5 }:fit(torch.Tensor(F.reg.X), torch.Tensor(F.reg.y))
+    .do_early_stopping, false, "auto: off below 10000 rows")
+end)
+
+H.test("boosting errors", function()
+  local X, y = data(F.clf)
+  H.check_error("ml.HistGradientBoostingClassifier.fit: y has a single class",
+    function() ml.HistGradientBoostingClassifier{}:fit(X, torch.ones(400)) end)
+  H.check_error("max_bins must be an integer in 2..255 (got 256)",
+    function() ml.HistGradientBoostingRegressor{ max_bins = 256 }:fit(X, y) end)
+  H.check_error("max_leaf_nodes must be none or an integer >= 2 (got 1)",
+    function() ml.HistGradientBoostingRegressor{ max_leaf_nodes = 1 }:fit(X, y) end)
+  H.check_error("learning_rate must be > 0", function() ml.HistGradientBoostingRegressor{ learning_rate = 0 }:fit(X, y) end)
+  H.check_error("loss must be \"squared_error\"", function() ml.HistGradientBoostingRegressor{ loss = "poisson" }:fit(X, y) end)
+  H.check_error("early_stopping must be \"auto\", true or false",
+    function() ml.HistGradientBoostingRegressor{ early_stopping = "yes" }:fit(X, y) end)
+  H.check_error("ml.HistGradientBoostingRegressor.predict: this ml.HistGradientBoostingRegressor is not fitted yet",
+    function() ml.HistGradientBoostingRegressor{}:predict(X) end)
+  local m = ml.HistGradientBoostingRegressor{ max_iter = 2 }:fit(X, y)
+  H.check_error("X has 2 features, but this ml.HistGradientBoostingRegressor was fitted with 10",
+    function() m:predict(torch.zeros(1, 2)) end)
 end)
 
 H.done()

@@ -208,4 +208,213 @@ M.RandomForestRegressor = forest_class("RandomForestRegressor", false, false)
 M.ExtraTreesClassifier = forest_class("ExtraTreesClassifier", true, true)
 M.ExtraTreesRegressor = forest_class("ExtraTreesRegressor", false, true)
 
+-- ---------------------------------------------------------------------------
+-- Histogram gradient boosting
+
+local Boosting = {} -- methods shared by the two boosting classes
+
+-- Rows of X split into (train, validation) index tensors: validation_fraction
+-- of the rows drawn with the generator, per class when codes are given.
+local function validation_split(n, frac, g, codes, k)
+  local is_val = torch.ByteTensor(n):zero()
+  local function take(ids)
+    local m = ids:size(1)
+    local nv = math.floor(frac * m + 0.5)
+    if nv == 0 then return end
+    local perm = torch.randperm(g, m):long()
+    for i = 1, nv do is_val[ids[perm[i]]] = 1 end
+  end
+  local all = torch.range(1, n):long()
+  if codes then
+    for c = 0, k - 1 do
+      local ids = all:maskedSelect(codes:eq(c))
+      if ids:nElement() > 0 then take(ids) end
+    end
+  else
+    take(all)
+  end
+  return all:maskedSelect(is_val:eq(0)), all:maskedSelect(is_val:eq(1))
+end
+
+-- A new (K x n) tensor whose columns are the baseline (never a view of it).
+local function repeat_baseline(baseline, n)
+  local k = baseline:size(1)
+  return torch.Tensor(k, n):copy(baseline:view(k, 1):expand(k, n))
+end
+
+local function should_stop(scores, n_iter_no_change, tol)
+  local ref_pos = n_iter_no_change + 1
+  if #scores < ref_pos then return false end
+  local ref = scores[#scores - ref_pos + 1] + tol
+  for i = #scores - ref_pos + 2, #scores do
+    if scores[i] > ref then return false end
+  end
+  return true
+end
+
+local function boost_fit(self, X, y, classify)
+  local name = self._class._name
+  local who = "ml." .. name .. ".fit"
+  local n, d
+  X, n, d = base.matrix(who, X, { allow_nan = true })
+  local yt, k, loss
+  if classify then
+    local classes, codes = base.encode(who, y, n)
+    self.classes, self.n_classes = classes, classes:size(1)
+    if self.n_classes < 2 then error(who .. ": y has a single class; a classifier needs at least 2", 2) end
+    yt = codes:double():add(-1)
+    if self.loss ~= "log_loss" then
+      error(string.format("%s: loss must be \"log_loss\" (got %s)", who, tostring(self.loss)), 2)
+    end
+    loss = self.n_classes == 2 and "log_loss" or "softmax"
+    k = self.n_classes == 2 and 1 or self.n_classes
+  else
+    yt = base.vector(who, y, n)
+    if self.loss ~= "squared_error" then
+      error(string.format("%s: loss must be \"squared_error\" (got %s)", who, tostring(self.loss)), 2)
+    end
+    loss, k = "squared_error", 1
+  end
+  if math.type(self.max_iter) ~= "integer" or self.max_iter < 1 then
+    error(string.format("%s: max_iter must be an integer >= 1 (got %s)", who, tostring(self.max_iter)), 2)
+  end
+  if math.type(self.max_bins) ~= "integer" or self.max_bins < 2 or self.max_bins > 255 then
+    error(string.format("%s: max_bins must be an integer in 2..255 (got %s)", who, tostring(self.max_bins)), 2)
+  end
+  if not (type(self.learning_rate) == "number" and self.learning_rate > 0) then
+    error(string.format("%s: learning_rate must be > 0 (got %s)", who, tostring(self.learning_rate)), 2)
+  end
+  local mln = self.max_leaf_nodes
+  if mln ~= base.NONE and (math.type(mln) ~= "integer" or mln < 2) then
+    error(string.format("%s: max_leaf_nodes must be none or an integer >= 2 (got %s)", who, tostring(mln)), 2)
+  end
+  local es = self.early_stopping
+  if es == "auto" then es = n > 10000
+  elseif type(es) ~= "boolean" then
+    error(string.format("%s: early_stopping must be \"auto\", true or false (got %s)", who, tostring(es)), 2)
+  end
+  local g = base.generator(self.seed)
+  local Xtr, ytr, Xval, yval = X, yt, nil, nil
+  if es then
+    local tr, va = validation_split(n, self.validation_fraction, g, classify and yt or nil, self.n_classes)
+    if va:nElement() == 0 then error(who .. ": validation_fraction leaves no validation rows", 2) end
+    Xtr, ytr, Xval, yval = X:index(1, tr), yt:index(1, tr), X:index(1, va), yt:index(1, va)
+  end
+  local ntr = Xtr:size(1)
+  local bins, thr, nthr, hm = torch._tree.hgb_bin(Xtr, self.max_bins)
+  -- baseline: the constant raw prediction of least loss
+  local baseline = torch.zeros(k)
+  if loss == "squared_error" then baseline[1] = ytr:mean()
+  elseif loss == "log_loss" then
+    local p = math.min(math.max(ytr:mean(), 1e-15), 1 - 1e-15)
+    baseline[1] = math.log(p / (1 - p))
+  else
+    for c = 1, k do baseline[c] = math.log(math.max(ytr:eq(c - 1):double():mean(), 1e-15)) end
+    baseline:add(-baseline:mean())
+  end
+  local raw = repeat_baseline(baseline, ntr)
+  local gr, he = torch.zeros(k, ntr), torch.zeros(k, ntr)
+  local rawv = es and repeat_baseline(baseline, Xval:size(1)) or nil
+  local opts = {
+    max_leaf_nodes = mln == base.NONE and -1 or mln,
+    max_depth = C.depth(who, self.max_depth),
+    min_samples_leaf = C.count(who, "min_samples_leaf", self.min_samples_leaf, ntr, 1),
+    l2_regularization = self.l2_regularization,
+    learning_rate = self.learning_rate,
+  }
+  local predictors, scores = {}, {}
+  if es then scores[1] = -torch._tree.hgb_loss(loss, yval, rawv) end
+  for it = 1, self.max_iter do
+    torch._tree.hgb_gradients(loss, ytr, raw, gr, he)
+    local trees = {}
+    for c = 1, k do
+      trees[c] = torch._tree.hgb_grow(bins, nthr, thr, hm, gr[c], he[c], raw[c], opts)
+      if es then torch._tree.hgb_predict(trees[c], Xval, rawv[c]) end
+    end
+    predictors[it] = trees
+    if es then
+      scores[#scores + 1] = -torch._tree.hgb_loss(loss, yval, rawv)
+      if should_stop(scores, self.n_iter_no_change, self.tol) then break end
+    end
+  end
+  self.predictors = predictors
+  self.n_iter = #predictors
+  self.n_trees_per_iteration = k
+  self.baseline = baseline
+  self.do_early_stopping = es
+  self.validation_score = es and torch.Tensor(scores) or nil
+  self.bin_thresholds = thr
+  self._loss = loss
+  return base.mark_fitted(self, d)
+end
+
+-- (K x N) raw predictions: the baseline plus every tree's value.
+local function raw_predict(self, X, method)
+  local who = "ml." .. self._class._name .. "." .. method
+  base.fitted(self, who)
+  X = base.matrix(who, X, { allow_nan = true })
+  base.check_features(who, self, X)
+  local k, n = self.n_trees_per_iteration, X:size(1)
+  local raw = repeat_baseline(self.baseline, n)
+  for _, trees in ipairs(self.predictors) do
+    for c = 1, k do torch._tree.hgb_predict(trees[c], X, raw[c]) end
+  end
+  return raw
+end
+
+local BoostClassifier = base.inherit(base.Classifier)
+local BoostRegressor = base.inherit(base.Regressor)
+for kname, v in pairs(Boosting) do BoostClassifier[kname], BoostRegressor[kname] = v, v end
+
+--- m:fit(X, y) -> m.  Boosts up to max_iter rounds of trees (K per round for
+-- K > 2 classes); X may hold NaN (missing values go to the better side).
+function BoostClassifier:fit(X, y) return boost_fit(self, X, y, true) end
+--- m:decision_function(X) -> (N) logits for two classes, (N x K) otherwise.
+function BoostClassifier:decision_function(X)
+  local raw = raw_predict(self, X, "decision_function")
+  if raw:size(1) == 1 then return raw[1]:clone() end
+  return raw:t():contiguous()
+end
+--- m:predict_proba(X) -> (N x K) class probabilities (sigmoid or softmax of the raw scores).
+function BoostClassifier:predict_proba(X)
+  local raw = raw_predict(self, X, "predict_proba")
+  local n = raw:size(2)
+  if raw:size(1) == 1 then
+    local p1 = torch.sigmoid(raw[1])
+    local P = torch.Tensor(n, 2)
+    P:select(2, 2):copy(p1)
+    P:select(2, 1):fill(1):add(-1, p1)
+    return P
+  end
+  local R = raw:t():contiguous()
+  local mx = R:max(2)
+  R:add(-1, mx:expandAs(R)):exp()
+  return R:cdiv(R:sum(2):expandAs(R))
+end
+--- m:predict(X) -> (N) the most probable class.
+function BoostClassifier:predict(X)
+  return C.argmax_classes(self.classes, self:predict_proba(X))
+end
+
+--- m:fit(X, y) -> m.  Boosts up to max_iter trees on the squared error.
+function BoostRegressor:fit(X, y) return boost_fit(self, X, y, false) end
+--- m:predict(X) -> (N) predictions.
+function BoostRegressor:predict(X)
+  return raw_predict(self, X, "predict")[1]:clone()
+end
+
+local function boost_defaults(classify)
+  return {
+    loss = classify and "log_loss" or "squared_error", learning_rate = 0.1, max_iter = 100,
+    max_leaf_nodes = 31, max_depth = base.NONE, min_samples_leaf = 20, l2_regularization = 0.0,
+    max_bins = 255, early_stopping = "auto", validation_fraction = 0.1, n_iter_no_change = 10,
+    tol = 1e-7, seed = base.NONE,
+  }
+end
+
+M.HistGradientBoostingClassifier = base.estimator("HistGradientBoostingClassifier", boost_defaults(true),
+  BoostClassifier)
+M.HistGradientBoostingRegressor = base.estimator("HistGradientBoostingRegressor", boost_defaults(false),
+  BoostRegressor)
+
 return M
