@@ -183,4 +183,47 @@ H.test("boosting errors", function()
     function() m:predict(torch.zeros(1, 2)) end)
 end)
 
+H.test("IsolationForest scores like scikit-learn's", function()
+  local I = dofile("tests/fixtures/ml/isolation.lua")
+  local X, Xt = torch.Tensor(I.X), torch.Tensor(I.Xt)
+  local acc = torch.zeros(Xt:size(1))
+  for s = 0, 4 do acc:add(ml.IsolationForest{ n_estimators = 200, seed = s }:fit(X):score_samples(Xt)) end
+  acc:div(5)
+  local diff = (acc - torch.Tensor(I.score_samples)):abs()
+  H.ok(diff:max() < 0.03 and diff:mean() < 0.01, "score_samples: max diff " .. diff:max() .. ", mean " .. diff:mean())
+  local m = ml.IsolationForest{ n_estimators = 200, contamination = 0.05, seed = 0 }:fit(X)
+  H.near(m.offset, I.offset_c05, 0.03)
+  local p = m:predict(X)
+  H.eq(p:eq(-1):sum(), 16, "5% of 315 rows are below the offset")
+  H.ok(p:eq(torch.Tensor(I.pred_train_c05)):sum() >= 308, "the same rows flagged as scikit-learn's")
+  H.ok((m:decision_function(Xt) - m:score_samples(Xt) + m.offset):abs():max() < 1e-15)
+  H.eq(ml.IsolationForest{ n_estimators = 10, seed = 0 }:fit(X).offset, -0.5, "contamination auto")
+  H.eq(m:fit_predict(X):eq(-1):sum(), 16)
+end)
+
+H.test("IsolationForest: closed form, seeds, threads, errors", function()
+  -- two rows, two samples per tree: each tree splits once, every leaf has one
+  -- sample at depth 1, c(2) = 1, so every score is -2^-1
+  local two = torch.Tensor{ { 0, 0 }, { 1, 1 } }
+  local m = ml.IsolationForest{ n_estimators = 5, seed = 1 }:fit(two)
+  H.ok((m:score_samples(two) + 0.5):abs():max() < 1e-15)
+  H.eq(m.n_samples_per_tree, 2)
+  local I = dofile("tests/fixtures/ml/isolation.lua")
+  local X = torch.Tensor(I.X)
+  local a = ml.IsolationForest{ n_estimators = 20, seed = 3, n_jobs = 1 }:fit(X):score_samples(X)
+  local b = ml.IsolationForest{ n_estimators = 20, seed = 3, n_jobs = 2 }:fit(X):score_samples(X)
+  local c = ml.IsolationForest{ n_estimators = 20, seed = 4 }:fit(X):score_samples(X)
+  H.eq((a - b):abs():max(), 0, "thread count does not matter")
+  H.ok((a - c):abs():max() > 0, "another seed, other trees")
+  local t = ml.IsolationForest{ n_estimators = 3, max_samples = 64, seed = 1 }:fit(X).estimators[1]
+  H.eq(t.n_node_samples[1], 64)
+  H.ok(t.max_depth <= 6, "depth limit ceil(log2(64))")
+  H.check_error("ml.IsolationForest.fit: contamination must be \"auto\" or a number in (0, 0.5]",
+    function() ml.IsolationForest{ contamination = 0.7 }:fit(X) end)
+  H.check_error("max_samples must be \"auto\", an integer or a fraction",
+    function() ml.IsolationForest{ max_samples = "all" }:fit(X) end)
+  H.check_error("ml.IsolationForest.score_samples: this ml.IsolationForest is not fitted yet",
+    function() ml.IsolationForest{}:score_samples(X) end)
+end)
+
 H.done()

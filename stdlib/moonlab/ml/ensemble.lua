@@ -417,4 +417,116 @@ M.HistGradientBoostingClassifier = base.estimator("HistGradientBoostingClassifie
 M.HistGradientBoostingRegressor = base.estimator("HistGradientBoostingRegressor", boost_defaults(false),
   BoostRegressor)
 
+-- ---------------------------------------------------------------------------
+-- Isolation forest
+
+local Isolation = base.inherit(base.Estimator)
+
+-- Average path length of an unsuccessful search in a binary search tree of
+-- n points (Liu et al.), scikit-learn's _average_path_length.
+local EULER = 0.5772156649015329
+local function average_path_length(n)
+  if n <= 1 then return 0 end
+  if n == 2 then return 1 end
+  return 2 * (math.log(n - 1) + EULER) - 2 * (n - 1) / n
+end
+
+--- m:fit(X) -> m.  Grows n_estimators isolation trees, each on max_samples
+-- rows drawn without replacement, with random features and thresholds, to
+-- depth ceil(log2(max_samples)); sets offset from contamination.
+function Isolation:fit(X)
+  local who = "ml.IsolationForest.fit"
+  local n, d
+  X, n, d = base.matrix(who, X)
+  if math.type(self.n_estimators) ~= "integer" or self.n_estimators < 1 then
+    error(string.format("%s: n_estimators must be an integer >= 1 (got %s)", who, tostring(self.n_estimators)), 2)
+  end
+  local ms = self.max_samples
+  if ms == "auto" then ms = math.min(256, n)
+  elseif math.type(ms) == "integer" then
+    if ms < 1 then error(string.format("%s: max_samples must be >= 1 (got %d)", who, ms), 2) end
+    ms = math.min(ms, n)
+  elseif math.type(ms) == "float" and ms > 0 and ms <= 1 then ms = math.max(1, math.floor(ms * n))
+  else
+    error(string.format("%s: max_samples must be \"auto\", an integer or a fraction in (0, 1] (got %s)", who,
+      tostring(ms)), 2)
+  end
+  local cont = self.contamination
+  if cont ~= "auto" and not (type(cont) == "number" and cont > 0 and cont <= 0.5) then
+    error(string.format("%s: contamination must be \"auto\" or a number in (0, 0.5] (got %s)", who, tostring(cont)), 2)
+  end
+  local depth = math.ceil(math.log(math.max(ms, 2), 2))
+  local opts = {
+    criterion = "isolation", splitter = "random", max_depth = depth, min_samples_split = 2,
+    min_samples_leaf = 1, max_features = 1, k = 1, seeds = C.seeds(self.seed, self.n_estimators),
+    sampling = self.bootstrap and "bootstrap" or "subsample", max_samples = ms,
+    threads = n_jobs(who, self.n_jobs),
+  }
+  local trees = torch._tree.fit_forest(C.transposed(X), torch.zeros(n), nil, opts)
+  -- per tree and node: depth + c(samples) of the leaves, the path length of a row ending there
+  for _, t in ipairs(trees) do
+    local pl = t.depth:double()
+    local ns = t.n_node_samples
+    for i = 1, t.node_count do pl[i] = pl[i] + average_path_length(ns[i]) end
+    t.path_length = pl
+  end
+  self.estimators = trees
+  self.n_samples_per_tree = ms
+  base.mark_fitted(self, d)
+  if cont == "auto" then
+    self.offset = -0.5
+  else
+    local sc = self:score_samples(X)
+    local sorted = sc:sort()
+    -- numpy's linear percentile at 100 * contamination
+    local pos = cont * (n - 1) + 1
+    local lo = math.floor(pos)
+    local hi = math.min(lo + 1, n)
+    self.offset = sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
+  end
+  return self
+end
+
+--- m:score_samples(X) -> (N) the opposite of the anomaly score of Liu et
+-- al., -2^(-E[path length] / c(max_samples)): lower is more abnormal.
+function Isolation:score_samples(X)
+  local who = "ml.IsolationForest.score_samples"
+  base.fitted(self, who)
+  X = base.matrix(who, X)
+  base.check_features(who, self, X)
+  X = C.single(X)
+  local n = X:size(1)
+  local depth = torch.zeros(n)
+  for _, t in ipairs(self.estimators) do
+    depth:add(t.path_length:index(1, torch._tree.apply(t, X)))
+  end
+  depth:div(#self.estimators * average_path_length(self.n_samples_per_tree))
+  return depth:mul(-math.log(2)):exp():mul(-1)
+end
+
+--- m:decision_function(X) -> (N) score_samples(X) - offset: negative for outliers.
+function Isolation:decision_function(X)
+  base.fitted(self, "ml.IsolationForest.decision_function")
+  return self:score_samples(X):add(-self.offset)
+end
+
+--- m:predict(X) -> (N) 1 for inliers, -1 for outliers.
+function Isolation:predict(X)
+  base.fitted(self, "ml.IsolationForest.predict")
+  local dfn = self:decision_function(X)
+  local out = torch.ones(dfn:size(1))
+  out[dfn:lt(0)] = -1
+  return out
+end
+
+--- m:fit_predict(X) -> m:fit(X):predict(X).
+function Isolation:fit_predict(X)
+  return self:fit(X):predict(X)
+end
+
+M.IsolationForest = base.estimator("IsolationForest", {
+  n_estimators = 100, max_samples = "auto", contamination = "auto", bootstrap = false,
+  n_jobs = base.NONE, seed = base.NONE,
+}, Isolation)
+
 return M
