@@ -26,6 +26,8 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "datasets",
   "ml_naive_bayes",
 }
+  "random", "sys", "print", "class", "serialize", "npy", "file", "cmdline", "tester", "image", "csv", "repl", "plot",
+  "ml_tree" }
 
 local docs      -- name -> docstring, once loaded
 local area_of   -- name -> area

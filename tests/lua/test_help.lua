@@ -68,6 +68,25 @@ for _, k in ipairs(public(data, true)) do required[#required + 1] = "moonlab.dat
 for _, k in ipairs(public(data.DataFrame.methods, true)) do required[#required + 1] = "DataFrame:" .. k end
 for _, k in ipairs(methods(data.GroupBy)) do required[#required + 1] = "GroupBy:" .. k end
 required[#required + 1] = "moonlab.data.DataFrame.from_columns"
+-- moonlab.ml classes of an area and the methods they define (the protocol's
+-- own methods, params/set_params/score ..., are documented with moonlab.ml.base)
+local mlbase = require "moonlab.ml.base"
+local protocol = { [mlbase.Estimator] = true, [mlbase.Classifier] = true, [mlbase.Regressor] = true,
+  [mlbase.Transformer] = true }
+local function ml_area(area)
+  for _, cname in ipairs(public(require("moonlab.ml." .. area))) do
+    required[#required + 1] = "moonlab.ml." .. cname
+    local cls, set = require("moonlab.ml")[cname], {}
+    local t = getmetatable(cls).__index
+    while type(t) == "table" and not protocol[t] do
+      for k, v in pairs(t) do
+        if type(k) == "string" and type(v) == "function" and not k:match("^_") then set[k] = true end
+      end
+      t = getmetatable(t) and getmetatable(t).__index
+    for _, m in ipairs(public(set)) do
+      if not (mlbase.Classifier[m] or mlbase.Regressor[m]) then required[#required + 1] = "moonlab.ml." .. cname .. ":" .. m end
+ml_area("tree")
+ml_area("ensemble")
 
 H.test("every public function and method has a docstring", function()
   local missing = {}
@@ -112,6 +131,8 @@ H.test("every documented name exists", function()
       local c = require("moonlab.ml")[cls]
       return type(c) == "table" and c[meth] ~= nil
     end
+    local cmod, cls, meth = name:match("^(moonlab%.%a+)%.([%w_]+):([%w_]+)$")
+    if cmod then return type(require(cmod)[cls]) == "table" and require(cmod)[cls][meth] ~= nil end
     local mod, fn = name:match("^(moonlab%.%a+)%.(.+)$")
     if mod then return require(mod)[fn] ~= nil end
     return false

@@ -22,6 +22,8 @@ local AREAS = {
   "decomposition",
   "linear",
   "naive_bayes",
+  "tree",
+  "ensemble",
 }
 
 ml._areas = AREAS
