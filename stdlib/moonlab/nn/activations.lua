@@ -408,7 +408,10 @@ unary("Square", "x^2", function(_, y) y:cmul(y) end,
   function(_, g, x) g:cmul(x):mul(2) end)
 --- nn.Sqrt() -- sqrt(x).
 unary("Sqrt", "sqrt", function(_, y) y:sqrt() end,
-  function(self, g) g:cdiv(self.output):mul(0.5) end)
+  function(self, g)
+    g:cdiv(self.output):mul(0.5)
+    g:maskedFill(self.output:eq(0), 0) -- Torch7: no division by zero at sqrt(0)
+  end)
 --- nn.Exp() -- exp(x).
 unary("Exp", "exp", function(_, y) y:exp() end,
   function(self, g) g:cmul(self.output) end)

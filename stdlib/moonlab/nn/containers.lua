@@ -33,7 +33,7 @@ function Container:size() return #self.modules end
 -- Runs f(child, i) on each child, adding context to errors.
 function Container:rethrowErrors(module, moduleIndex, funcName, ...)
   local function handle(err)
-    if type(err) == "string" and not err:find("In %d+ module of ", 1) then
+    if type(err) == "string" then
       err = string.format("In %d module of %s:\n%s", moduleIndex, torch.type(self), err)
     end
     return err

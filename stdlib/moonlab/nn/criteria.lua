@@ -155,18 +155,26 @@ function CrossEntropy:__init(weights, sizeAverage)
   self.lsm = nn.LogSoftMax()
   self.nll = nn.ClassNLLCriterion(weights, sizeAverage)
   self.sizeAverage = self.nll.sizeAverage
+  self._lastSizeAverage = self.sizeAverage
+end
+
+-- a change of self.sizeAverage reaches nll; setting nll.sizeAverage directly also works
+local function sync_average(self)
+  if self.sizeAverage ~= self._lastSizeAverage then self.nll.sizeAverage = self.sizeAverage end
+  self._lastSizeAverage = self.sizeAverage
 end
 
 function CrossEntropy:updateOutput(input, target)
   local x = input:dim() == 1 and input:view(1, input:size(1)) or input
   self.lsm:updateOutput(x)
-  self.nll.sizeAverage = self.sizeAverage
+  sync_average(self)
   self.output = self.nll:updateOutput(self.lsm.output, target)
   return self.output
 end
 
 function CrossEntropy:updateGradInput(input, target)
   local x = input:dim() == 1 and input:view(1, input:size(1)) or input
+  sync_average(self)
   self.nll:updateGradInput(self.lsm.output, target)
   self.lsm:updateGradInput(x, self.nll.gradInput)
   self.gradInput:resizeAs(input):copy(self.lsm.gradInput:viewAs(input))

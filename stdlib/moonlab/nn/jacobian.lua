@@ -172,6 +172,50 @@ function J.testIO(module, input, minval, maxval)
   return fo:add(-1, fo2):abs():max(), gi:add(-1, gi2):abs():max()
 end
 
+--- nn.Jacobian.testAllUpdate(module, input, weight, gradWeight) -> errors:
+-- a table of norms checking that accGradParameters + updateParameters,
+-- accUpdateGradParameters, and both on two modules sharing `weight` all
+-- give the same update of the field `weight` (names of fields).
+function J.testAllUpdate(module, input, weight, gradWeight)
+  local lr = torch.uniform(0.1, 1)
+  local errors = {}
+  local ref = module:clone()
+  local w0 = ref[weight]:clone()
+  ref:forward(input)
+  local gradOutput = torch.rand(ref.output:size())
+  ref:zeroGradParameters()
+  ref:updateGradInput(input, gradOutput)
+  ref:accGradParameters(input, gradOutput)
+  ref:updateParameters(lr)
+  errors["accGradParameters"] = (w0 - ref[gradWeight] * lr - ref[weight]):norm()
+  local step = ref[gradWeight] * lr
+
+  local direct = module:clone()
+  direct:forward(input)
+  direct:updateGradInput(input, gradOutput)
+  direct:accUpdateGradParameters(input, gradOutput, lr)
+  errors["accUpdateGradParameters"] = (direct[weight] - ref[weight]):norm()
+
+  local function shared(use_update)
+    local m1, m2 = module:clone(), module:clone()
+    m2:share(m1, weight)
+    m1:forward(input); m2:forward(input)
+    if not use_update then m1:zeroGradParameters(); m2:zeroGradParameters() end
+    m1:updateGradInput(input, gradOutput); m2:updateGradInput(input, gradOutput)
+    if use_update then
+      m1:accUpdateGradParameters(input, gradOutput, lr)
+      m2:accUpdateGradParameters(input, gradOutput, lr)
+    else
+      m1:accGradParameters(input, gradOutput); m2:accGradParameters(input, gradOutput)
+      m1:updateParameters(lr); m2:updateParameters(lr)
+    end
+    return (w0 - step * 2 - m1[weight]):norm() + (w0 - step * 2 - m2[weight]):norm()
+  end
+  errors["accGradParameters [shared]"] = shared(false)
+  errors["accUpdateGradParameters [shared]"] = shared(true)
+  return errors
+end
+
 --- nn.Jacobian.check(module, input [, opts]) -> worst error, report: checks
 -- the input gradient and, when the module has parameters, each parameter's
 -- gradient against finite differences (opts.perturbation 1e-6), in Double.

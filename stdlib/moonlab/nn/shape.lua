@@ -15,6 +15,12 @@ local function fail(who, fmt, ...)
   error(who .. ": " .. string.format(fmt, ...), 3)
 end
 
+-- a number, or the value of a one-element tensor
+local function scalar(v)
+  if torch.isTensor(v) and v:nElement() == 1 then return v:view(-1)[1] end
+  return v
+end
+
 -- ---------------------------------------------------------------- Identity
 
 local Identity = torch.class("nn.Identity", "nn.Module", nn)
@@ -225,7 +231,7 @@ end
 local Narrow = torch.class("nn.Narrow", "nn.Module", nn)
 
 --- nn.Narrow(dim, offset [, length]) -- input:narrow(dim, offset, length);
--- negative offset/length count from the end (length default 1).
+-- a negative length counts from the end (length default 1).
 function Narrow:__init(dimension, offset, length)
   Module.__init(self)
   self.dimension = dimension
@@ -237,8 +243,12 @@ local function narrow_args(self, input)
   local dim = self.dimension < 0 and input:dim() + self.dimension + 1 or self.dimension
   local len = self.length
   local idx = self.index
-  if idx < 0 then idx = input:size(dim) + idx + 1 end
   if len < 0 then len = input:size(dim) - idx + len + 2 end
+  if idx < 0 then
+    -- Torch7: a negative offset keeps the first size - length entries
+    idx = 1
+    len = input:size(dim) - len
+  end
   return dim, idx, len
 end
 
@@ -392,7 +402,7 @@ local Padding = torch.class("nn.Padding", "nn.Module", nn)
 -- (index: where to insert, default the end/start).
 function Padding:__init(dim, pad, nInputDim, value, index)
   Module.__init(self)
-  self.value = value or 0
+  self.value = scalar(value) or 0
   self.index = index or 1
   self.dim = dim
   self.pad = pad
@@ -654,6 +664,7 @@ local MulConstant = torch.class("nn.MulConstant", "nn.Module", nn)
 --- nn.MulConstant(c [, inplace]) -- c * x.
 function MulConstant:__init(c, ip)
   Module.__init(self)
+  c = scalar(c)
   if type(c) ~= "number" then error("nn.MulConstant: the constant must be a number", 2) end
   self.constant_scalar = c
   self.inplace = ip or false
@@ -672,7 +683,8 @@ local AddConstant = torch.class("nn.AddConstant", "nn.Module", nn)
 --- nn.AddConstant(c [, inplace]) -- x + c.
 function AddConstant:__init(c, ip)
   Module.__init(self)
-  if type(c) ~= "number" and not torch.isTensor(c) then error("nn.AddConstant: the constant must be a number", 2) end
+  c = scalar(c)
+  if type(c) ~= "number" then error("nn.AddConstant: the constant must be a number", 2) end
   self.constant_scalar = c
   self.inplace = ip or false
 end
@@ -924,7 +936,9 @@ end
 
 local SpatialDropout = torch.class("nn.SpatialDropout", "nn.Module", nn)
 
---- nn.SpatialDropout([p]) -- drops whole feature maps of (C, H, W) or (N, C, H, W).
+--- nn.SpatialDropout([p]) -- drops whole feature maps of (C, H, W) or (N, C, H, W)
+-- with probability p (0.5) in training, without rescaling (Torch7); in
+-- evaluation the output is scaled by 1 - p.
 function SpatialDropout:__init(p, stochasticInference)
   Module.__init(self)
   self.p = p or 0.5
@@ -942,8 +956,10 @@ function SpatialDropout:updateOutput(input)
     elseif d == 3 then sz = { input:size(1), 1, 1 }
     else fail("nn.SpatialDropout.updateOutput", "expected (C, H, W) or (N, C, H, W), got %s", util.shape(input)) end
     self.noise = torch.getconstructortable(torch.typename(input))(table.unpack(sz))
-    self.noise:bernoulli(1 - self.p):div(1 - self.p)
+    self.noise:bernoulli(1 - self.p)
     self.output:cmul(self.noise:expandAs(input))
+  else
+    self.output:mul(1 - self.p)
   end
   return self.output
 end

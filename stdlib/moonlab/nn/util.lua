@@ -119,8 +119,18 @@ function U.clear(self, ...)
 end
 
 --- nn.utils.addSingletonDimension(t, dim) -> a view with a size-1 dim at dim.
-function U.addSingletonDimension(t, dim)
-  return t:unsqueeze(dim or 1)
+function U.addSingletonDimension(...)
+  local a, b, c = ...
+  local out, t, dim
+  if torch.isTensor(b) then out, t, dim = a, b, c else t, dim = a, b end
+  dim = dim or 1
+  if type(dim) ~= "number" or dim < 1 or dim > t:dim() + 1 then
+    error(string.format("nn.utils.addSingletonDimension: dim %s is out of range (1..%d)", tostring(dim),
+      t:dim() + 1), 2)
+  end
+  local v = t:unsqueeze(dim)
+  if out then out:set(v) return out end
+  return v
 end
 
 --- nn.utils.contiguousView(output, input, ...) -> a view of input with the
