@@ -167,6 +167,32 @@ local cases = {
     return nn.Sequential():add(nn.ConcatTable():add(nn.Linear(5, 4)):add(nn.Linear(5, 3))):add(nn.SelectTable(-1))
   end, { 3, 5 } },
   { "Parallel", function() return nn.Parallel(2, 2):add(nn.Linear(3, 2)):add(nn.Linear(3, 4)) end, { 3, 2, 3 } },
+  { "SpatialConvolution", function() return nn.SpatialConvolution(2, 3, 3, 2) end, { 2, 2, 5, 6 } },
+  { "SpatialConvolution stride pad", function() return nn.SpatialConvolution(2, 3, 3, 3, 2, 2, 1, 1) end, { 2, 2, 5, 6 } },
+  { "SpatialConvolutionMM 3D", function() return nn.SpatialConvolutionMM(2, 3, 3, 2, 1, 2, 2, 1) end, { 2, 5, 6 } },
+  { "SpatialFullConvolution", function() return nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1, 1, 1) end, { 2, 2, 4, 3 } },
+  { "SpatialMaxPooling", function() return nn.SpatialMaxPooling(2, 2) end, { 2, 2, 6, 6 } },
+  { "SpatialMaxPooling ceil pad", function() return nn.SpatialMaxPooling(3, 3, 2, 2, 1, 1):ceil() end, { 2, 2, 6, 7 } },
+  { "SpatialAveragePooling", function() return nn.SpatialAveragePooling(2, 2, 2, 2) end, { 2, 2, 6, 6 } },
+  { "SpatialAveragePooling exclude pad", function()
+    return nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):ceil():setCountExcludePad()
+  end, { 2, 2, 6, 7 } },
+  { "BatchNormalization", function() return nn.BatchNormalization(4) end, { 5, 4 } },
+  { "BatchNormalization no affine", function() return nn.BatchNormalization(4, 1e-5, 0.1, false) end, { 5, 4 } },
+  { "SpatialBatchNormalization", function() return nn.SpatialBatchNormalization(3) end, { 2, 3, 3, 2 } },
+  { "BatchNormalization evaluate", function()
+    local bn = nn.BatchNormalization(4)
+    bn:forward(torch.randn(8, 4))
+    return bn:evaluate()
+  end, { 5, 4 } },
+  { "TemporalConvolution", function() return nn.TemporalConvolution(3, 4, 3, 2) end, { 2, 8, 3 } },
+  { "TemporalConvolution 2D", function() return nn.TemporalConvolution(3, 4, 2) end, { 7, 3 } },
+  { "TemporalMaxPooling", function() return nn.TemporalMaxPooling(2, 1) end, { 2, 7, 3 } },
+  { "RNN tanh", function() return nn.RNN(3, 4) end, { 2, 5, 3 } },
+  { "RNN relu", function() return nn.RNN(3, 4, "relu") end, { 2, 5, 3 } },
+  { "LSTM", function() return nn.LSTM(3, 4) end, { 2, 5, 3 } },
+  { "LSTM one sequence", function() return nn.LSTM(3, 2) end, { 4, 3 } },
+  { "GRU", function() return nn.GRU(3, 4) end, { 2, 5, 3 } },
 }
 
 local function make_input(spec)
@@ -198,6 +224,22 @@ H.test("LookupTable: rows by index, gradient by finite differences", function()
   local worst = nn.Jacobian.check(lt, idx, { input = false })
   H.ok(worst < 1e-6, "worst " .. worst)
   H.check_error("index out of range", function() lt:forward(torch.LongTensor { 11 }) end)
+end)
+
+H.test("Float convolution and pooling agree with Double", function()
+  local m = nn.Sequential():add(nn.SpatialConvolution(2, 3, 3, 3, 1, 1, 1, 1)):add(nn.ReLU())
+    :add(nn.SpatialMaxPooling(2, 2)):add(nn.SpatialAveragePooling(2, 2))
+  local x = torch.randn(3, 2, 8, 8)
+  local y = m:forward(x):clone()
+  local g = m:backward(x, torch.ones(y:size())):clone()
+  local mf = m:clone():float()
+  H.ok(maxdiff(mf:forward(x:float()), y) < 1e-5)
+  H.ok(maxdiff(mf:backward(x:float(), torch.ones(y:size()):float()), g) < 1e-5)
+  H.check_error("expected 2 input planes", function() m:forward(torch.randn(3, 4, 8, 8)) end)
+  H.check_error("is too small for kernel", function() nn.SpatialConvolution(1, 1, 5, 5):forward(torch.randn(1, 3, 3)) end)
+  H.check_error("expected a Float or Double tensor", function()
+    torch._nn.maxpool2d(torch.LongTensor(), torch.LongTensor(), torch.LongTensor(1, 1, 4, 4), 2, 2, 2, 2, 0, 0)
+  end)
 end)
 
 H.test("Dropout: training scales kept units by 1/(1-p), evaluate is identity", function()

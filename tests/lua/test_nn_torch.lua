@@ -58,6 +58,7 @@ for _, c in ipairs(F.layers) do
         H.ok(maxdiff(m[p.field], T(p.value)) < TOL, p.field .. " differs by " .. maxdiff(m[p.field], T(p.value)))
       else
         local gname = "grad" .. p.field:sub(1, 1):upper() .. p.field:sub(2)
+        if p.field:find("_") then gname = "grad" .. p.field:sub(1, 1):upper() .. p.field:sub(2) end
         H.ok(maxdiff(m[gname], T(p.grad)) < TOL, gname .. " differs by " .. maxdiff(m[gname], T(p.grad)))
       end
     end

@@ -318,6 +318,10 @@ local function sum_grads(self, method, input, gradOutput, scale)
     end
   end
   if #self.modules == 0 then self.gradInput = util.recursiveResizeAs(self.gradInput, input) end
+  -- a table input may shrink between calls: drop stale entries
+  if type(input) == "table" and type(self.gradInput) == "table" then
+    for k in pairs(self.gradInput) do if input[k] == nil then self.gradInput[k] = nil end end
+  end
   return self.gradInput
 end
 

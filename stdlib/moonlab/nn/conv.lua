@@ -298,7 +298,8 @@ function MaxPool:floor() self.ceil_mode = false; return self end
 
 function MaxPool:updateOutput(input)
   local x, batch = as_batch("nn.SpatialMaxPooling.updateOutput", input)
-  self.indices = self.indices or torch.LongTensor()
+  -- :float()/:double() convert every tensor field; indices stay Long
+  if torch.typename(self.indices) ~= "torch.LongTensor" then self.indices = torch.LongTensor() end
   K.maxpool2d(self.output, self.indices, x, self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, self.ceil_mode)
   if not batch then
     self.output = self.output:view(self.output:size(2), self.output:size(3), self.output:size(4))
@@ -425,9 +426,10 @@ function BN:_cm(input)
   if input:size(d == 3 and 1 or 2) ~= C then
     fail(who, "expected %d features, got input %s", C, util.shape(input))
   end
-  if d == 2 then return input:t():contiguous() end
+  -- always a fresh copy: updateOutput works on it in place
+  if d == 2 then return input:t():clone() end
   local x = d == 3 and input:view(1, input:size(1), input:size(2), input:size(3)) or input
-  return x:view(x:size(1), C, -1):transpose(1, 2):contiguous():view(C, -1)
+  return x:contiguous():view(x:size(1), C, -1):transpose(1, 2):clone():view(C, -1)
 end
 
 -- (C, M) back to input's layout

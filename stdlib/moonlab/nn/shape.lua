@@ -680,11 +680,13 @@ end
 
 local AddConstant = torch.class("nn.AddConstant", "nn.Module", nn)
 
---- nn.AddConstant(c [, inplace]) -- x + c.
+--- nn.AddConstant(c [, inplace]) -- x + c (c a number or a tensor of the input's size).
 function AddConstant:__init(c, ip)
   Module.__init(self)
   c = scalar(c)
-  if type(c) ~= "number" then error("nn.AddConstant: the constant must be a number", 2) end
+  if type(c) ~= "number" and not torch.isTensor(c) then
+    error("nn.AddConstant: the constant must be a number or a tensor of the input's size", 2)
+  end
   self.constant_scalar = c
   self.inplace = ip or false
 end
