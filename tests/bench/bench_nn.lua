@@ -36,6 +36,9 @@ else
   error("bench_nn.lua: case must be mlp or cnn")
 end
 model:float()
+-- the first layer's input needs no gradient (PyTorch skips it too): Torch7's
+-- idiom is a nil gradInput, which Linear and SpatialConvolution honour
+model:get(1).gradInput = nil
 local crit = nn.ClassNLLCriterion():float()
 local params, grads = model:getParameters()
 local config = { learningRate = 0.05, momentum = 0.9, dampening = 0 }

@@ -110,6 +110,7 @@ local function grad_t(self, gradOutput, N, L)
 end
 
 function Conv:updateGradInput(input, gradOutput)
+  if not self.gradInput then return nil end -- Torch7's idiom, as in nn.Linear
   local x = as_batch("nn.SpatialConvolution.updateGradInput", input, self.nInputPlane)
   local N = x:size(1)
   local L = gradOutput:nElement() // (N * self.nOutputPlane)

@@ -71,6 +71,9 @@ function Linear:updateOutput(input)
 end
 
 function Linear:updateGradInput(input, gradOutput)
+  -- Torch7's idiom: a module whose gradInput is nil skips this product
+  -- (e.g. the first layer, whose input needs no gradient)
+  if not self.gradInput then return nil end
   self.gradInput:resizeAs(input)
   if input:dim() == 1 then
     self.gradInput:mv(self.weight:t(), gradOutput)
