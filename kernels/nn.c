@@ -88,16 +88,33 @@ int ml_nn_out_size(const ml_nn_window *w, int64_t h, int64_t wd, int64_t *oh, in
 
 /* ---- im2col / col2im ---- */
 
+/* The output columns ox whose input column ox*dw - pw + j lies in [0, W):
+ * [*lo, *hi). */
+static void valid_cols(int64_t ow, int64_t W, int64_t dw, int64_t pw, int64_t j, int64_t *lo, int64_t *hi)
+{
+	int64_t first = pw - j; /* ox*dw >= first */
+	int64_t a = first <= 0 ? 0 : (first + dw - 1) / dw;
+	int64_t last = W - 1 + pw - j; /* ox*dw <= last */
+	int64_t b = last < 0 ? 0 : last / dw + 1;
+	*lo = a < ow ? a : ow;
+	*hi = b < ow ? b : ow;
+	if (*hi < *lo)
+		*hi = *lo;
+}
+
 typedef struct geom {
 	int64_t N, C, H, W, oh, ow; /* input and output sizes */
 } geom;
 
-/* cols row r = (c, i, j), all N*oh*ow columns. */
+/* cols row r = (c, i, j), all N*oh*ow columns.  Columns whose input lies in
+ * the padding are zeroed; the others are copied (memcpy when dw == 1). */
 static void im2col_row(int f32, char *cols, const char *x, const geom *g, const ml_nn_window *w, int64_t r)
 {
 	int64_t kk = w->kh * w->kw, c = r / kk, i = (r % kk) / w->kw, j = r % w->kw;
 	int64_t L = g->oh * g->ow, ncol = g->N * L;
 	size_t es = f32 ? 4 : 8;
+	int64_t lo, hi;
+	valid_cols(g->ow, g->W, w->dw, w->pw, j, &lo, &hi);
 	char *row = cols + (size_t)(r * ncol) * es;
 	for (int64_t n = 0; n < g->N; n++) {
 		const char *plane = x + (size_t)((n * g->C + c) * g->H * g->W) * es;
@@ -110,13 +127,24 @@ static void im2col_row(int f32, char *cols, const char *x, const geom *g, const 
 				continue;
 			}
 			const char *src = plane + (size_t)(y * g->W) * es;
-			if (w->dw == 1 && w->pw == 0) {
-				memcpy(o, src + (size_t)j * es, (size_t)g->ow * es);
+			if (lo > 0)
+				memset(o, 0, (size_t)lo * es);
+			if (hi < g->ow)
+				memset(o + (size_t)hi * es, 0, (size_t)(g->ow - hi) * es);
+			if (hi <= lo)
 				continue;
-			}
-			for (int64_t ox = 0; ox < g->ow; ox++) {
-				int64_t xx = ox * w->dw - w->pw + j;
-				st(f32, o, ox, (xx >= 0 && xx < g->W) ? ld(f32, src, xx) : 0.0);
+			if (w->dw == 1) {
+				memcpy(o + (size_t)lo * es, src + (size_t)(lo - w->pw + j) * es, (size_t)(hi - lo) * es);
+			} else if (f32) {
+				float *restrict d = (float *)(void *)o;
+				const float *restrict sp = (const float *)(const void *)src;
+				for (int64_t ox = lo; ox < hi; ox++)
+					d[ox] = sp[ox * w->dw - w->pw + j];
+			} else {
+				double *restrict d = (double *)(void *)o;
+				const double *restrict sp = (const double *)(const void *)src;
+				for (int64_t ox = lo; ox < hi; ox++)
+					d[ox] = sp[ox * w->dw - w->pw + j];
 			}
 		}
 	}
@@ -159,6 +187,9 @@ static void col2im_plane(int f32, char *x, const char *cols, const geom *g, cons
 	for (int64_t i = 0; i < w->kh; i++) {
 		for (int64_t j = 0; j < w->kw; j++) {
 			int64_t r = (c * w->kh + i) * w->kw + j;
+			int64_t lo, hi;
+			valid_cols(g->ow, g->W, w->dw, w->pw, j, &lo, &hi);
+			int64_t shift = j - w->pw, dw = w->dw;
 			const char *row = cols + (size_t)(r * ncol + n * L) * es;
 			for (int64_t oy = 0; oy < g->oh; oy++) {
 				int64_t y = oy * w->dh - w->ph + i;
@@ -168,20 +199,22 @@ static void col2im_plane(int f32, char *x, const char *cols, const geom *g, cons
 				char *dst = plane + (size_t)(y * g->W) * es;
 				if (f32) {
 					float *restrict d = (float *)(void *)dst;
-					const float *restrict s = (const float *)(const void *)src;
-					for (int64_t ox = 0; ox < g->ow; ox++) {
-						int64_t xx = ox * w->dw - w->pw + j;
-						if (xx >= 0 && xx < g->W)
-							d[xx] += s[ox];
-					}
+					const float *restrict sp = (const float *)(const void *)src;
+					if (dw == 1)
+						for (int64_t ox = lo; ox < hi; ox++)
+							d[ox + shift] += sp[ox];
+					else
+						for (int64_t ox = lo; ox < hi; ox++)
+							d[ox * dw + shift] += sp[ox];
 				} else {
 					double *restrict d = (double *)(void *)dst;
-					const double *restrict s = (const double *)(const void *)src;
-					for (int64_t ox = 0; ox < g->ow; ox++) {
-						int64_t xx = ox * w->dw - w->pw + j;
-						if (xx >= 0 && xx < g->W)
-							d[xx] += s[ox];
-					}
+					const double *restrict sp = (const double *)(const void *)src;
+					if (dw == 1)
+						for (int64_t ox = lo; ox < hi; ox++)
+							d[ox + shift] += sp[ox];
+					else
+						for (int64_t ox = lo; ox < hi; ox++)
+							d[ox * dw + shift] += sp[ox];
 				}
 			}
 		}
@@ -244,12 +277,51 @@ static int pool_setup(const char *who, ml_tensor *y, ml_tensor *idx, const ml_te
 	return ML_OK;
 }
 
-static void maxpool_plane(int f32, char *y, int64_t *idx, const char *x, const geom *g, const ml_nn_window *w,
+#if defined(__GNUC__)
+#define INLINE_BODY static inline __attribute__((always_inline))
+#else
+#define INLINE_BODY static inline
+#endif
+
+/* Inlined into maxpool_plane_f32/_f64 below with f32 constant, so the
+ * element accessors compile to plain loads and stores. */
+/* One step of the scan: v at position pv replaces (best, at) when larger,
+ * or when it is the first NaN (branch-free selects). */
+#define MAX_TAKE(v, best) (((v) > (best)) | (((v) != (v)) & ((best) == (best))))
+
+/* The 2x2, stride 2, unpadded window (LeNet's): each output is a small
+ * tree of compares with no loop-carried dependency, so rows vectorise;
+ * scan order (row 0 then row 1, left to right) decides ties as above. */
+INLINE_BODY void maxpool_2x2(int f32, char *y, int64_t *idx, const char *xp, const geom *g, int64_t ob)
+{
+	for (int64_t oy = 0; oy < g->oh; oy++) {
+		int64_t r0 = 2 * oy * g->W, r1 = r0 + g->W;
+		int64_t o = ob + oy * g->ow;
+#pragma omp simd
+		for (int64_t ox = 0; ox < g->ow; ox++) {
+			double a = ld(f32, xp, r0 + 2 * ox), b = ld(f32, xp, r0 + 2 * ox + 1);
+			double c = ld(f32, xp, r1 + 2 * ox), d = ld(f32, xp, r1 + 2 * ox + 1);
+			int tb = MAX_TAKE(b, a), td = MAX_TAKE(d, c);
+			double m1 = tb ? b : a, m2 = td ? d : c;
+			int64_t i1 = r0 + 2 * ox + tb, i2 = r1 + 2 * ox + td;
+			int t2 = MAX_TAKE(m2, m1);
+			st(f32, y, o + ox, t2 ? m2 : m1);
+			idx[o + ox] = (t2 ? i2 : i1) + 1;
+		}
+	}
+}
+
+INLINE_BODY void maxpool_plane(int f32, char *y, int64_t *idx, const char *x, const geom *g, const ml_nn_window *w,
                           int64_t p)
 {
 	size_t es = f32 ? 4 : 8;
 	const char *xp = x + (size_t)(p * g->H * g->W) * es;
 	int64_t ob = p * g->oh * g->ow;
+	if (w->kh == 2 && w->kw == 2 && w->dh == 2 && w->dw == 2 && w->ph == 0 && w->pw == 0 &&
+	    2 * g->oh <= g->H && 2 * g->ow <= g->W) {
+		maxpool_2x2(f32, y, idx, xp, g, ob);
+		return;
+	}
 	for (int64_t oy = 0; oy < g->oh; oy++) {
 		int64_t y0 = oy * w->dh - w->ph, y1 = y0 + w->kh;
 		if (y0 < 0)
@@ -264,21 +336,29 @@ static void maxpool_plane(int f32, char *y, int64_t *idx, const char *x, const g
 				x1 = g->W;
 			double best = -INFINITY;
 			int64_t at = y0 * g->W + x0;
+			/* branch-free (random data mispredicts every other compare): a
+			 * larger value wins, and the first NaN wins and stays */
 			for (int64_t yy = y0; yy < y1; yy++)
 				for (int64_t xx = x0; xx < x1; xx++) {
 					double v = ld(f32, xp, yy * g->W + xx);
-					if (v > best || isnan(v)) {
-						best = v;
-						at = yy * g->W + xx;
-						if (isnan(v))
-							goto done;
-					}
+					int take = MAX_TAKE(v, best);
+					best = take ? v : best;
+					at = take ? yy * g->W + xx : at;
 				}
-done:
 			st(f32, y, ob + oy * g->ow + ox, best);
 			idx[ob + oy * g->ow + ox] = at + 1;
 		}
 	}
+}
+
+static void maxpool_plane_f32(char *y, int64_t *idx, const char *x, const geom *g, const ml_nn_window *w, int64_t p)
+{
+	maxpool_plane(1, y, idx, x, g, w, p);
+}
+
+static void maxpool_plane_f64(char *y, int64_t *idx, const char *x, const geom *g, const ml_nn_window *w, int64_t p)
+{
+	maxpool_plane(0, y, idx, x, g, w, p);
 }
 
 int ml_nn_maxpool2d(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, const ml_nn_window *w, ml_error *e)
@@ -296,8 +376,12 @@ int ml_nn_maxpool2d(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, const ml_n
 	const char *xp = ml_tensor_data(x);
 	int nt = ml_threads_for(planes * g.oh * g.ow * w->kh * w->kw, GRAIN_PLANES);
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-	for (int64_t p = 0; p < planes; p++)
-		maxpool_plane(f32, yp, ip, xp, &g, w, p);
+	for (int64_t p = 0; p < planes; p++) {
+		if (f32)
+			maxpool_plane_f32(yp, ip, xp, &g, w, p);
+		else
+			maxpool_plane_f64(yp, ip, xp, &g, w, p);
+	}
 	return ML_OK;
 }
 
@@ -496,14 +580,18 @@ int ml_nn_threshold_backward(ml_tensor *g, const ml_tensor *x, double th, ml_err
 		const float *restrict a = ml_tensor_data(x);
 		float t = (float)th;
 #pragma omp parallel for simd num_threads(nt) schedule(static) if (nt > 1)
-		for (int64_t i = 0; i < n; i++)
-			o[i] = a[i] > t ? o[i] : 0.0f;
+		for (int64_t i = 0; i < n; i++) {
+			float keep = o[i];
+			o[i] = a[i] > t ? keep : 0.0f;
+		}
 	} else {
 		double *restrict o = ml_tensor_data(g);
 		const double *restrict a = ml_tensor_data(x);
 #pragma omp parallel for simd num_threads(nt) schedule(static) if (nt > 1)
-		for (int64_t i = 0; i < n; i++)
-			o[i] = a[i] > th ? o[i] : 0.0;
+		for (int64_t i = 0; i < n; i++) {
+			double keep = o[i];
+			o[i] = a[i] > th ? keep : 0.0;
+		}
 	}
 	return ML_OK;
 }

@@ -86,6 +86,7 @@ function Conv:updateOutput(input)
     fail(who, "input %s is too small for kernel %dx%d (padding %dx%d)", util.shape(input), self.kH, self.kW,
       self.padH, self.padW)
   end
+  self._gradTfresh = false
   self.finput = self.finput and torch.typename(self.finput) == torch.typename(x) and self.finput or new_like(x)
   K.im2col(self.finput, x, self.kW, self.kH, self.dW, self.dH, self.padW, self.padH)
   local L = oh * ow
@@ -105,16 +106,18 @@ local function grad_t(self, gradOutput, N, L)
     or new_like(gradOutput)
   self._gradT:resize(self.nOutputPlane, N, L)
   self._gradT:copy(gradOutput:contiguous():view(N, self.nOutputPlane, L):transpose(1, 2))
-  self._gradTsrc = gradOutput
+  self._gradTfresh = true
   return self._gradT:view(self.nOutputPlane, N * L)
 end
 
 function Conv:updateGradInput(input, gradOutput)
-  if not self.gradInput then return nil end -- Torch7's idiom, as in nn.Linear
+  -- a nil gradInput (Torch7's idiom, as in nn.Linear) skips the input
+  -- gradient; the transposed gradOutput is still made for accGradParameters
   local x = as_batch("nn.SpatialConvolution.updateGradInput", input, self.nInputPlane)
   local N = x:size(1)
   local L = gradOutput:nElement() // (N * self.nOutputPlane)
   local gt = grad_t(self, gradOutput, N, L)
+  if not self.gradInput then return nil end
   self.fgradInput = self.fgradInput and torch.typename(self.fgradInput) == torch.typename(x) and self.fgradInput
     or new_like(x)
   self.fgradInput:resize(self.finput:size(1), N * L)
@@ -131,7 +134,8 @@ function Conv:accGradParameters(input, gradOutput, scale)
   local N = x:size(1)
   local L = gradOutput:nElement() // (N * self.nOutputPlane)
   local gt
-  if self._gradTsrc == gradOutput and self._gradT then
+  if self._gradTfresh then
+    -- made by updateGradInput from this gradOutput since the last forward
     gt = self._gradT:view(self.nOutputPlane, N * L)
   else
     gt = grad_t(self, gradOutput, N, L)
@@ -144,7 +148,7 @@ function Conv:accGradParameters(input, gradOutput, scale)
 end
 
 function Conv:clearState()
-  self.finput, self.fgradInput, self._out2, self._gradT, self._gradTsrc = nil, nil, nil, nil, nil
+  self.finput, self.fgradInput, self._out2, self._gradT, self._gradTfresh = nil, nil, nil, nil, nil
   return Module.clearState(self)
 end
 
