@@ -74,6 +74,11 @@ function View:setNumInputDims(n)
   return self
 end
 
+local function has_infer(self)
+  for i = 1, #self.size do if self.size[i] == -1 then return true end end
+  return false
+end
+
 local function batch_size(self, input)
   local ind = input:dim()
   local isz = input:size()
@@ -84,15 +89,10 @@ local function batch_size(self, input)
     return bsz
   end
   -- Torch7: when the element count is a multiple of the view's, the extra is a batch
-  if self.numElements > 0 and input:nElement() ~= self.numElements and not self:has_infer() then
+  if self.numElements > 0 and input:nElement() ~= self.numElements and not has_infer(self) then
     if input:nElement() % self.numElements == 0 then return input:nElement() // self.numElements end
   end
   return nil
-end
-
-function View:has_infer()
-  for i = 1, #self.size do if self.size[i] == -1 then return true end end
-  return false
 end
 
 function View:updateOutput(input)

@@ -7,7 +7,6 @@ local torch = require "torch"
 local U = {}
 
 local function is_tensor(x) return torch.isTensor(x) end
-U.is_tensor = is_tensor
 
 --- nn.utils.new(t, ...) -> a new tensor of t's type (the constructor's arguments).
 function U.new(t, ...)
