@@ -28,6 +28,7 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
 }
   "random", "sys", "print", "class", "serialize", "npy", "file", "cmdline", "tester", "image", "csv", "repl", "plot",
   "ml_tree" }
+  "random", "sys", "print", "class", "serialize", "npy", "file", "cmdline", "tester", "image", "csv", "repl", "plot", "nn", "optim" }
 
 local docs      -- name -> docstring, once loaded
 local area_of   -- name -> area

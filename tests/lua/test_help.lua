@@ -87,6 +87,32 @@ local function ml_area(area)
       if not (mlbase.Classifier[m] or mlbase.Regressor[m]) then required[#required + 1] = "moonlab.ml." .. cname .. ":" .. m end
 ml_area("tree")
 ml_area("ensemble")
+-- nn: every class (its constructor), the Module and Criterion API once, each
+-- class's own extra methods, and the functions of nn, nn.Jacobian, nn.init, nn.utils
+local nn = require "moonlab.nn"
+local optim = require "moonlab.optim"
+local nn_base = {}
+for _, c in ipairs { "nn.Module", "nn.Criterion" } do
+  for k, v in pairs(reg[c]) do if type(v) == "function" then nn_base[k] = true end end
+for name, mt in pairs(reg) do
+  if type(name) == "string" and name:match("^nn%.%w+$") and type(mt) == "table" and rawget(mt, "__typename") == name then
+    required[#required + 1] = name
+    local base = (name == "nn.Module" or name == "nn.Criterion") and {} or nn_base
+    for k, v in pairs(mt) do
+      if type(k) == "string" and type(v) == "function" and not k:match("^_") and k ~= "new" and not base[k] then
+        required[#required + 1] = name .. ":" .. k
+for _, k in ipairs { "fit", "summary" } do required[#required + 1] = "nn." .. k end
+for _, sub in ipairs { "Jacobian", "init", "utils" } do
+  for _, k in ipairs(public(nn[sub], true)) do required[#required + 1] = "nn." .. sub .. "." .. k end
+required[#required + 1] = "moonlab.nn"
+-- optim: its functions, the schedules, and the methods of its classes
+for _, k in ipairs(public(optim, true)) do required[#required + 1] = "optim." .. k end
+for _, k in ipairs(public(optim.schedules, true)) do required[#required + 1] = "optim.schedules." .. k end
+local optim_classes = { ConfusionMatrix = getmetatable(optim.ConfusionMatrix(2)),
+  Logger = getmetatable(optim.Logger()), ReduceLROnPlateau = getmetatable(optim.schedules.ReduceLROnPlateau(1)) }
+for cls, mt in pairs(optim_classes) do
+  for _, k in ipairs(public(mt, true)) do required[#required + 1] = cls .. ":" .. k end
+required[#required + 1] = "moonlab.optim"
 
 H.test("every public function and method has a docstring", function()
   local missing = {}
@@ -133,6 +159,20 @@ H.test("every documented name exists", function()
     end
     local cmod, cls, meth = name:match("^(moonlab%.%a+)%.([%w_]+):([%w_]+)$")
     if cmod then return type(require(cmod)[cls]) == "table" and require(cmod)[cls][meth] ~= nil end
+    if name == "moonlab.nn" or name == "moonlab.optim" then return true end
+    m = name:match("^nn%.(%w+)$")
+    if m then return nn[m] ~= nil end
+    local cls, meth = name:match("^(nn%.%w+):([%w_]+)$")
+    if cls then return reg[cls] ~= nil and reg[cls][meth] ~= nil end
+    local a, b = name:match("^nn%.(%w+)%.([%w_]+)$")
+    if a then return type(nn[a]) == "table" and nn[a][b] ~= nil end
+    m = name:match("^optim%.(.+)$")
+    if m then
+      local v = optim
+      for part in m:gmatch("[^.]+") do v = type(v) == "table" and v[part] or nil end
+      return v ~= nil
+    cls, meth = name:match("^(%w+):([%w_]+)$")
+    if cls and optim_classes[cls] then return optim_classes[cls][meth] ~= nil end
     local mod, fn = name:match("^(moonlab%.%a+)%.(.+)$")
     if mod then return require(mod)[fn] ~= nil end
     return false
