@@ -105,6 +105,7 @@ void ml_l_open_index_ops(lua_State *L, int methods, int torch);
 void ml_l_open_shape(lua_State *L, int methods, int torch);
 void ml_l_open_sort(lua_State *L, int methods, int torch);
 void ml_l_open_conv(lua_State *L, int methods, int torch);
+void ml_l_open_stats(lua_State *L, int methods, int torch);
 
 /* luaopen_moonlab_core: builds the torch table with every binding module;
  * the Lua side (stdlib/torch/init.lua) completes it. */

@@ -39,6 +39,7 @@ int luaopen_moonlab_core(lua_State *L)
 	ml_l_open_shape(L, methods, torch);
 	ml_l_open_sort(L, methods, torch);
 	ml_l_open_conv(L, methods, torch);
+	ml_l_open_stats(L, methods, torch);
 	lua_pushvalue(L, methods);
 	lua_setfield(L, torch, "_tensor_methods");
 	lua_settop(L, torch);
