@@ -1,0 +1,459 @@
+/*
+ * stats.c - the loops of moonlab.stats that Lua would make slow: a stable
+ * argsort, ranks with ties, Kendall's tau counts in O(n log n) (Knight 1966:
+ * sort by x then y, count the inversions of y by merge sort), and the null
+ * distributions of the Kolmogorov-Smirnov statistics (Durbin's matrix, the
+ * Birnbaum-Tingey sum, Hodges' lattice-path counts), following the choices
+ * scipy.stats makes so p-values agree with it.
+ *
+ * Deliberately not here: NaN policy, argument checks beyond what keeps memory
+ * safe, tests' result assembly (all in stdlib/moonlab/stats).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "special.h"
+#include "stats.h"
+
+/* x[a] < x[b] with NaN after everything (NaN == NaN) */
+static int less(double a, double b)
+{
+	if (isnan(b))
+		return !isnan(a);
+	return a < b;
+}
+
+/* stable bottom-up merge sort of idx by key; counts, when inv is not NULL,
+ * the pairs (i < j) with key[idx_i] > key[idx_j] (strict inversions) */
+static void msort(int64_t n, const double *key, int64_t *idx, int64_t *tmp, double *inv)
+{
+	int64_t *src = idx, *dst = tmp;
+	double count = 0;
+	for (int64_t w = 1; w < n; w *= 2) {
+		for (int64_t lo = 0; lo < n; lo += 2 * w) {
+			int64_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			int64_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi) {
+				if (less(key[src[j]], key[src[i]])) {
+					count += (double)(mid - i);
+					dst[k++] = src[j++];
+				} else {
+					dst[k++] = src[i++];
+				}
+			}
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		int64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != idx)
+		memcpy(idx, src, (size_t)n * sizeof *idx);
+	if (inv)
+		*inv = count;
+}
+
+static int same(double a, double b) { return a == b || (isnan(a) && isnan(b)); }
+
+void ml_stats_argsort(int64_t n, const double *x, int64_t *idx, int64_t *work)
+{
+	for (int64_t i = 0; i < n; i++)
+		idx[i] = i;
+	msort(n, x, idx, work, NULL);
+}
+
+void ml_stats_rank(int64_t n, const double *x, int method, double *rank, double *tie_sum,
+                   int64_t *work)
+{
+	int64_t *idx = work, *tmp = work + n;
+	ml_stats_argsort(n, x, idx, tmp);
+	double ts = 0, dense = 0;
+	for (int64_t i = 0; i < n;) {
+		int64_t j = i + 1;
+		while (j < n && same(x[idx[j]], x[idx[i]]))
+			j++;
+		double t = (double)(j - i);
+		ts += t * t * t - t;
+		dense += 1;
+		for (int64_t k = i; k < j; k++) {
+			double r;
+			switch (method) {
+			case ML_RANK_MIN: r = (double)i + 1; break;
+			case ML_RANK_MAX: r = (double)j; break;
+			case ML_RANK_DENSE: r = dense; break;
+			case ML_RANK_ORDINAL: r = (double)k + 1; break;
+			default: r = 0.5 * ((double)i + 1 + (double)j); break;
+			}
+			rank[idx[k]] = r;
+		}
+		i = j;
+	}
+	if (tie_sum)
+		*tie_sum = ts;
+}
+
+/* tie statistics of the runs of equal key along idx */
+static void tie_stats(int64_t n, const double *key, const int64_t *idx, double *pairs, double *s2,
+                      double *s3)
+{
+	double p = 0, a = 0, b = 0;
+	for (int64_t i = 0; i < n;) {
+		int64_t j = i + 1;
+		while (j < n && same(key[idx[j]], key[idx[i]]))
+			j++;
+		double t = (double)(j - i);
+		p += t * (t - 1) / 2;
+		a += t * (t - 1) * (t - 2);
+		b += t * (t - 1) * (2 * t + 5);
+		i = j;
+	}
+	*pairs = p, *s2 = a, *s3 = b;
+}
+
+void ml_stats_kendall(int64_t n, const double *x, const double *y, ml_kendall *c, int64_t *work)
+{
+	int64_t *idx = work, *tmp = work + n;
+	memset(c, 0, sizeof *c);
+	c->tot = (double)n * (double)(n - 1) / 2;
+	/* order by y, then stably by x: lexicographic (x, y) */
+	for (int64_t i = 0; i < n; i++)
+		idx[i] = i;
+	msort(n, y, idx, tmp, NULL);
+	msort(n, x, idx, tmp, NULL);
+	tie_stats(n, x, idx, &c->xtie, &c->x0, &c->x1);
+	for (int64_t i = 0; i < n;) { /* joint ties: runs equal in x and y */
+		int64_t j = i + 1;
+		while (j < n && same(x[idx[j]], x[idx[i]]) && same(y[idx[j]], y[idx[i]]))
+			j++;
+		double t = (double)(j - i);
+		c->ntie += t * (t - 1) / 2;
+		i = j;
+	}
+	/* discordant pairs: strict inversions of y in (x, y) order */
+	msort(n, y, idx, tmp, &c->dis);
+	tie_stats(n, y, idx, &c->ytie, &c->y0, &c->y1);
+}
+
+/* ---- Kolmogorov-Smirnov ---- */
+
+static double lchoose(double n, double k)
+{
+	return ml_special_lgamma(n + 1) - ml_special_lgamma(k + 1) - ml_special_lgamma(n - k + 1);
+}
+
+double ml_stats_smirnov(int64_t n, double d)
+{
+	if (isnan(d) || n <= 0)
+		return NAN;
+	if (d <= 0)
+		return 1;
+	if (d >= 1)
+		return 0;
+	double nn = (double)n;
+	if (n == 1)
+		return 1 - d;
+	/* P(D+ >= d) = d sum_{j=0}^{floor(n(1-d))} C(n,j) (1-d-j/n)^(n-j) (d+j/n)^(j-1) */
+	int64_t jmax = (int64_t)floor(nn * (1 - d) + 1e-12 * nn);
+	double sum = 0;
+	for (int64_t j = 0; j <= jmax; j++) {
+		double jj = (double)j, a = 1 - d - jj / nn, b = d + jj / nn;
+		if (a <= 0)
+			continue;
+		double l = lchoose(nn, jj) + (nn - jj) * log(a) + (jj - 1) * log(b);
+		sum += exp(l);
+	}
+	double p = d * sum;
+	return p < 0 ? 0 : p > 1 ? 1 : p;
+}
+
+double ml_stats_kolmogorov_sf(double x)
+{
+	if (isnan(x))
+		return NAN;
+	if (x <= 0)
+		return 1;
+	if (x < 1) { /* 1 - sqrt(2 pi)/x sum exp(-(2k-1)^2 pi^2 / (8 x^2)) */
+		double s = 0;
+		for (int k = 1; k < 100; k++) {
+			double t = exp(-(2 * k - 1) * (2 * k - 1) * M_PI * M_PI / (8 * x * x));
+			s += t;
+			if (t < 1e-18 * s)
+				break;
+		}
+		return 1 - sqrt(2 * M_PI) / x * s;
+	}
+	double s = 0;
+	for (int k = 1; k < 100; k++) {
+		double t = exp(-2.0 * k * k * x * x);
+		s += (k % 2 ? t : -t);
+		if (t < 1e-18)
+			break;
+	}
+	double p = 2 * s;
+	return p < 0 ? 0 : p > 1 ? 1 : p;
+}
+
+/* Pr(D_n <= d) by Durbin's matrix (Marsaglia, Tsang, Wang 2003); NaN when out of memory */
+static double kolmogn_dmtw(int64_t n, double d)
+{
+	double nd = (double)n * d;
+	if (nd <= 0.5)
+		return 0;
+	int64_t k = (int64_t)ceil(nd);
+	double h = (double)k - nd;
+	int64_t m = 2 * k - 1;
+	size_t mm = (size_t)m * (size_t)m;
+	double *H = calloc(3 * mm, sizeof *H);
+	if (!H)
+		return NAN;
+	double *P = H + mm, *T = H + 2 * mm;
+	double fac = 1;
+	double *v = malloc((size_t)m * 2 * sizeof *v);
+	if (!v) {
+		free(H);
+		return NAN;
+	}
+	double *w = v + m;
+	for (int64_t j = 1; j <= m; j++) {
+		w[j - 1] = fac;
+		fac /= (double)j;
+		v[j - 1] = (1 - pow(h, (double)j)) * fac;
+	}
+	double tt = pow(fmax(2 * h - 1, 0), (double)m) - 2 * pow(h, (double)m);
+	v[m - 1] = (1 + tt) * fac;
+	for (int64_t i = 1; i < m; i++)
+		for (int64_t r = i - 1; r < m; r++)
+			H[r * m + i] = w[r - (i - 1)];
+	for (int64_t r = 0; r < m; r++)
+		H[r * m] = v[r];
+	for (int64_t c = 0; c < m; c++)
+		H[(m - 1) * m + c] = v[m - 1 - c];
+	for (int64_t i = 0; i < m; i++)
+		P[i * m + i] = 1;
+	int expnt = 0, hexpnt = 0;
+	const double ep128 = ldexp(1, 128), em128 = ldexp(1, -128);
+	for (int64_t nn = n; nn > 0; nn /= 2) {
+		if (nn % 2) {
+			memset(T, 0, mm * sizeof *T);
+			for (int64_t i = 0; i < m; i++)
+				for (int64_t l = 0; l < m; l++) {
+					double a = P[i * m + l];
+					if (a != 0)
+						for (int64_t j = 0; j < m; j++)
+							T[i * m + j] += a * H[l * m + j];
+				}
+			memcpy(P, T, mm * sizeof *T);
+			expnt += hexpnt;
+		}
+		memset(T, 0, mm * sizeof *T);
+		for (int64_t i = 0; i < m; i++)
+			for (int64_t l = 0; l < m; l++) {
+				double a = H[i * m + l];
+				if (a != 0)
+					for (int64_t j = 0; j < m; j++)
+						T[i * m + j] += a * H[l * m + j];
+			}
+		memcpy(H, T, mm * sizeof *T);
+		hexpnt *= 2;
+		if (fabs(H[(k - 1) * m + k - 1]) > ep128) {
+			for (size_t i = 0; i < mm; i++)
+				H[i] /= ep128;
+			hexpnt += 128;
+		}
+	}
+	double p = P[(k - 1) * m + k - 1];
+	for (int64_t i = 1; i <= n; i++) {
+		p = (double)i * p / (double)n;
+		if (fabs(p) < em128) {
+			p *= ep128;
+			expnt -= 128;
+		}
+	}
+	free(v);
+	free(H);
+	return ldexp(p, expnt);
+}
+
+double ml_stats_kolmogn_sf(int64_t n, double x)
+{
+	if (isnan(x) || n <= 0)
+		return NAN;
+	if (x >= 1)
+		return 0;
+	if (x <= 0)
+		return 1;
+	double nn = (double)n, t = nn * x;
+	if (t <= 1) { /* Ruben-Gambino */
+		if (t <= 0.5)
+			return 1;
+		double l = 0;
+		for (int64_t i = 1; i <= n; i++)
+			l += log((double)i / nn);
+		double p = exp(l + nn * log(2 * t - 1));
+		return 1 - p;
+	}
+	if (t >= nn - 1)
+		return 2 * pow(1 - x, nn);
+	if (x >= 0.5)
+		return fmin(1, 2 * ml_stats_smirnov(n, x));
+	double nx2 = t * x;
+	if (n <= 140) {
+		if (nx2 <= 4) {
+			double c = kolmogn_dmtw(n, x);
+			return c != c ? c : fmin(1, fmax(0, 1 - c));
+		}
+		return fmin(1, 2 * ml_stats_smirnov(n, x));
+	}
+	if (nx2 >= 370)
+		return 0;
+	if (nx2 >= 2.2)
+		return fmin(1, 2 * ml_stats_smirnov(n, x));
+	if (2 * ceil(t) - 1 <= 400) {
+		double c = kolmogn_dmtw(n, x);
+		if (c == c)
+			return fmin(1, fmax(0, 1 - c));
+	}
+	return ml_stats_kolmogorov_sf(sqrt(nn) * x);
+}
+
+/* proportion of paths outside |x - y| < h for m == n (scipy's square method) */
+static double prob_outside_square(int64_t n, int64_t h)
+{
+	double P = 0;
+	for (int64_t k = n / h; k >= 0; k--) {
+		double p1 = 1;
+		for (int64_t j = 0; j < h; j++)
+			p1 = (double)(n - k * h - j) * p1 / (double)(n + k * h + j + 1);
+		P = p1 * (1 - P);
+	}
+	return 2 * P;
+}
+
+/* 1 - proportion of paths strictly inside the band (Hodges' inside method,
+ * Viehmann's 1 - p recursion) */
+static double outer_prob_inside(int64_t m, int64_t n, int64_t g, int64_t h, double *A)
+{
+	if (m < n) {
+		int64_t t = m;
+		m = n;
+		n = t;
+	}
+	int64_t mg = m / g, ng = n / g;
+	int64_t minj = 0, maxj = (h + mg - 1) / mg;
+	if (maxj > n + 1)
+		maxj = n + 1;
+	int64_t curlen = maxj - minj;
+	int64_t lenA = 2 * maxj + 2 < n + 1 ? 2 * maxj + 2 : n + 1;
+	for (int64_t i = 0; i < lenA; i++)
+		A[i] = 1;
+	for (int64_t i = minj; i < maxj; i++)
+		A[i] = 0;
+	for (int64_t i = 1; i <= m; i++) {
+		int64_t lastminj = minj, lastlen = curlen;
+		/* floor((ng*i - h)/mg) + 1, clamped */
+		int64_t num = ng * i - h;
+		int64_t fl = num >= 0 ? num / mg : -((-num + mg - 1) / mg);
+		minj = fl + 1 > 0 ? fl + 1 : 0;
+		if (minj > n)
+			minj = n;
+		int64_t cl = (ng * i + h + mg - 1) / mg;
+		maxj = cl < n + 1 ? cl : n + 1;
+		if (maxj <= minj)
+			return 1;
+		double val = minj == 0 ? 0 : 1;
+		for (int64_t jj = 0; jj < maxj - minj; jj++) {
+			int64_t j = jj + minj;
+			val = (A[jj + minj - lastminj] * (double)i + val * (double)j) / (double)(i + j);
+			A[jj] = val;
+		}
+		curlen = maxj - minj;
+		if (lastlen > curlen)
+			for (int64_t q = maxj - minj; q < maxj - minj + (lastlen - curlen); q++)
+				A[q] = 1;
+	}
+	return A[maxj - minj - 1];
+}
+
+static double binom_coef(double n, double k)
+{
+	if (k < 0 || k > n)
+		return 0;
+	if (k == 0 || k == n)
+		return 1;
+	if (n < 60) { /* exact in doubles */
+		double r = 1;
+		if (k > n - k)
+			k = n - k;
+		for (double i = 1; i <= k; i++)
+			r = r * (n - k + i) / i;
+		return round(r);
+	}
+	return exp(lchoose(n, k));
+}
+
+/* number of paths going below the diagonal shifted by h (one-sided) */
+static double count_paths_outside(int64_t m, int64_t n, int64_t g, int64_t h, double *B)
+{
+	if (m < n) {
+		int64_t t = m;
+		m = n;
+		n = t;
+	}
+	int64_t mg = m / g, ng = n / g;
+	int64_t q = mg - h, lxj = n + (q >= 0 ? q / mg : -((-q + mg - 1) / mg)); /* floor division */
+	if (lxj <= 0)
+		return binom_coef((double)(m + n), (double)n);
+	if (lxj > n + 1)
+		lxj = n + 1;
+#define XJ(j) ((double)((h + mg * (j) + ng - 1) / ng))
+	B[0] = 1;
+	for (int64_t j = 1; j < lxj; j++) {
+		double Bj = binom_coef(XJ(j) + (double)j, (double)j);
+		for (int64_t i = 0; i < j; i++)
+			Bj -= binom_coef(XJ(j) - XJ(i) + (double)(j - i), (double)(j - i)) * B[i];
+		B[j] = Bj;
+	}
+	double num = 0;
+	for (int64_t j = 0; j < lxj; j++)
+		num += B[j] * binom_coef((double)m - XJ(j) + (double)(n - j), (double)(n - j));
+#undef XJ
+	return num;
+}
+
+static int64_t gcd64(int64_t a, int64_t b)
+{
+	while (b) {
+		int64_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+double ml_stats_ks2_exact(int64_t m, int64_t n, int64_t h, int one_sided, double *work)
+{
+	if (h <= 0)
+		return 1;
+	int64_t g = gcd64(m, n);
+	double p;
+	if (!one_sided) {
+		p = m == n ? prob_outside_square(n, h) : outer_prob_inside(m, n, g, h, work);
+	} else if (m == n) {
+		p = 1;
+		for (int64_t j = 0; j < h; j++)
+			p *= (double)(n - j) / ((double)n + (double)j + 1);
+	} else {
+		double paths = count_paths_outside(m, n, g, h, work);
+		double all = binom_coef((double)(m + n), (double)m);
+		if (!isfinite(all) || paths > all)
+			return NAN;
+		p = paths / all;
+	}
+	if (!(p >= 0 && p <= 1))
+		return NAN;
+	return p;
+}
