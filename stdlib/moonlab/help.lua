@@ -25,10 +25,10 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "ml_linear",
   "datasets",
   "ml_naive_bayes",
+  "ml_tree",
+  "nn",
+  "optim",
 }
-  "random", "sys", "print", "class", "serialize", "npy", "file", "cmdline", "tester", "image", "csv", "repl", "plot",
-  "ml_tree" }
-  "random", "sys", "print", "class", "serialize", "npy", "file", "cmdline", "tester", "image", "csv", "repl", "plot", "nn", "optim" }
 
 local docs      -- name -> docstring, once loaded
 local area_of   -- name -> area
