@@ -144,6 +144,10 @@ local function reverse_index()
       add(mod, name)
       for k, v in pairs(mod) do
         if type(k) == "string" and type(v) == "function" then add(v, name .. "." .. k) end
+        -- estimator classes of moonlab.ml (base.estimator tables)
+        if type(k) == "string" and type(v) == "table" and rawget(v, "_defaults") ~= nil then
+          add(v, name .. "." .. k)
+        end
       end
     end
   end

@@ -225,6 +225,9 @@ H.test("help finds C functions, methods, Lua functions and modules by value", fu
   H.eq(help.text(fig.line), help.get("moonlab.plot.line"), "a figure method shares its plot function's docstring")
   fig:close()
   H.ok(help.text(x.abs):find("torch.abs", 1, true), "a method shares its torch function's docstring")
+  local ml = require "moonlab.ml"
+  H.eq(help.text(ml.GaussianNB), help.get("moonlab.ml.GaussianNB"), "an ml class by value")
+  H.eq(help.text(datasets.make_moons), help.get("moonlab.datasets.make_moons"))
 end)
 
 H.test("help finds names", function()

@@ -197,6 +197,14 @@ H.test("errors", function()
   H.check_error("ml.CategoricalNB: feature 1 has category 2, unseen in fit (which saw 0..1)", c.predict, c,
     torch.DoubleTensor { { 2 } })
   H.check_error("ml.CategoricalNB: alpha must be a number", ml.CategoricalNB, { alpha = { 1 } })
+  H.check_error("ml.BernoulliNB.fit: X is empty (0x3)",
+    function() ml.BernoulliNB():fit(torch.DoubleTensor(0, 3), torch.DoubleTensor(0)) end)
+  H.check_error("ml.BernoulliNB.fit: y contains NaN",
+    function() ml.BernoulliNB():fit(torch.DoubleTensor { { 1 }, { 0 } }, { 1, 0 / 0 }) end)
+  H.check_error("ml.BernoulliNB.fit: sample_weight must be >= 0",
+    function() ml.BernoulliNB():fit(torch.DoubleTensor { { 1 }, { 0 } }, { 1, 0 }, { 1, -1 }) end)
+  H.check_error("ml.BernoulliNB.fit: sample_weight has 3 values, expected 2",
+    function() ml.BernoulliNB():fit(torch.DoubleTensor { { 1 }, { 0 } }, { 1, 0 }, { 1, 1, 1 }) end)
 end)
 
 H.done()
