@@ -4,9 +4,10 @@
 --
 -- Accepted everywhere a vector is expected: a tensor with one non-singleton
 -- dimension (any type, any strides), a Lua array of numbers, or anything a
--- registered frame adapter recognises.  Data frames do not exist yet: the
--- hook is data.add_adapter(fn), where fn(obj) returns names, columns (a list
--- of vectors) for objects it knows, or nil.  Not here: drawing.
+-- frame adapter recognises: moonlab.data's data frames (their numeric
+-- columns) are known; data.add_adapter(fn) adds more, fn(obj) returning
+-- names, columns (a list of vectors) for objects it knows, or nil.  Not here:
+-- drawing.
 local torch = require "torch"
 
 local data = {}
@@ -34,9 +35,27 @@ function data.is_tensor(x)
   return torch.isTensor(x)
 end
 
+-- moonlab.data frames: the float, integer and boolean columns, in order
+-- (categorical and string columns are labels, not values to draw).
+local NUMERIC = { float = true, integer = true, boolean = true }
+local function data_frame(x)
+  local dm = package.loaded["moonlab.data"]
+  if not (dm and dm.DataFrame and dm.DataFrame.is_frame and dm.DataFrame.is_frame(x)) then return nil end
+  local names, cols = {}, {}
+  for _, name in ipairs(x.columns) do
+    if NUMERIC[x:kind(name)] then
+      names[#names + 1] = name
+      cols[#cols + 1] = x:column_tensor(name)
+    end
+  end
+  return names, cols
+end
+
 -- Names and columns of a frame-like object, or nil.
 local function adapt(x)
   if type(x) ~= "table" and type(x) ~= "userdata" then return nil end
+  local fnames, fcols = data_frame(x)
+  if fnames then return fnames, fcols end
   for i = #adapters, 1, -1 do
     local names, cols = adapters[i](x)
     if names then return names, cols end

@@ -172,6 +172,20 @@ local DESCR_FILE = { iris = "iris", wine = "wine", breast_cancer = "breast_cance
 local OPTIONS = { iris = {}, wine = {}, breast_cancer = {}, digits = { n_class = true },
   diabetes = { scaled = true }, linnerud = {} }
 
+--- datasets.path(file) -> the full path of a file in the data folder (the
+-- raw files the tutorials read, such as "fertility.csv"); raises when it is
+-- not there.
+function datasets.path(file)
+  if type(file) ~= "string" or file:find("..", 1, true) then
+    error("datasets.path: expected a file name in the data folder (got " .. tostring(file) .. ")", 2)
+  end
+  local path = data_dir() .. "/" .. file
+  local f = io.open(path, "rb")
+  if not f then error("datasets.path: no file " .. file .. " in " .. data_dir(), 2) end
+  f:close()
+  return path
+end
+
 --- datasets.list() -> the names datasets.load accepts, sorted.
 function datasets.list()
   local names = {}

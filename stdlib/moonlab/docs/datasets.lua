@@ -13,6 +13,11 @@ D["moonlab.datasets"] = doc("datasets = require \"moonlab.datasets\"",
 D["moonlab.datasets.list"] = doc("datasets.list()", "The names datasets.load accepts, sorted.", {},
   PRE .. "print(table.concat(datasets.list(), \", \"))")
 
+D["moonlab.datasets.path"] = doc("datasets.path(file)",
+  "The full path of a raw file shipped in the data folder (e.g. \"fertility.csv\" for the tutorials).",
+  { { "file", "a file name in data/datasets" } },
+  PRE .. "local data = require \"moonlab.data\"\nprint(data.read_csv(datasets.path(\"fertility.csv\"), {header = true}):nrows())")
+
 D["moonlab.datasets.load"] = doc("datasets.load(name [, opts])",
   "Loads a bundled dataset: X (N x D DoubleTensor), y, names and a description, as scikit-learn's loaders.",
   { { "name", "iris, wine, breast_cancer, digits, diabetes or linnerud" },
