@@ -48,6 +48,9 @@ local plot = require "moonlab.plot"
 for _, k in ipairs(public(plot, true)) do required[#required + 1] = "moonlab.plot." .. k end
 local gnuplot = require "gnuplot"
 for _, k in ipairs(public(gnuplot, true)) do required[#required + 1] = "gnuplot." .. k end
+local stats = require "moonlab.stats"
+for _, k in ipairs(public(stats)) do required[#required + 1] = "moonlab.stats." .. k end
+for _, k in ipairs(public(stats.special, true)) do required[#required + 1] = "moonlab.stats.special." .. k end
 
 H.test("every public function and method has a docstring", function()
   local missing = {}
@@ -77,7 +80,9 @@ H.test("every documented name exists", function()
     m = name:match("^image%.(.+)$")
     if m then return image[m] ~= nil end
     if name == "torch" or name == "image" or name == "help" or name == "apropos" then return true end
-    if name == "moonlab.csv" or name == "moonlab.plot" or name == "gnuplot" then return true end
+    if name == "moonlab.csv" or name == "moonlab.plot" or name == "gnuplot" or name == "moonlab.stats" then return true end
+    m = name:match("^moonlab%.stats%.special%.(.+)$")
+    if m then return require("moonlab.stats").special[m] ~= nil end
     m = name:match("^gnuplot%.(.+)$")
     if m then return gnuplot[m] ~= nil end
     local mod, fn = name:match("^(moonlab%.%a+)%.(.+)$")
