@@ -459,51 +459,61 @@ double ml_special_gammainccinv(double a, double q) { return ml_special_gammainci
 static double beta_prefactor(double a, double b, double x, double y)
 {
 	if (a < 1 || b < 1 || a + b < 10) {
-		/* pow keeps x^a correctly rounded where exp(a log x) would not */
-		double v = pow(x, a) * pow(y, b) * exp(-ml_special_lbeta(a, b));
+		/* pow keeps x^a correctly rounded where exp(a log x) would not;
+		 * the factor whose base is near 1 goes through log1p of the other */
+		double xa = x <= 0.5 ? pow(x, a) : exp(a * log1p(-y));
+		double yb = y <= 0.5 ? pow(y, b) : exp(b * log1p(-x));
+		double v = xa * yb * exp(-ml_special_lbeta(a, b));
 		if (v > 1e-290 && isfinite(v))
 			return v;
-		double l = a * log(x) + b * log(y) - ml_special_lbeta(a, b);
+		double l = a * (x <= 0.5 ? log(x) : log1p(-y)) + b * (y <= 0.5 ? log(y) : log1p(-x)) -
+		           ml_special_lbeta(a, b);
 		if (a + b < 10 || l < -700 || l > 700)
 			return exp(l);
 	}
 	return a * b / (a + b) * ml_special_dbinom(a, a + b, x, y, 0);
 }
 
-/* The continued fraction of I_x(a, b) (converges well for x < (a+1)/(a+b+2)). */
+/* The continued fraction of I_x(a, b) (converges well for x < (a+1)/(a+b+2)).
+ * Evaluated in long double: near the switch point with a large shape, the
+ * terms 1 + aa*d cancel and double precision would stop the iteration early,
+ * some 1e-12 away from the limit. */
 static double beta_cf(double a, double b, double x, double y)
 {
-	double qab = a + b, qap = a + 1, qam = a - 1;
-	double c = 1, d = 1 - qab * x / qap;
-	if (fabs(d) < TINY)
-		d = TINY;
+	typedef long double LD;
+	const LD tiny = 1e-300L;
+	/* x from y when x is near 1: y is exact, and 1 - y keeps its digits in long double */
+	LD qab = (LD)a + b, qap = (LD)a + 1, qam = (LD)a - 1, lx = y < 0.5 ? 1 - (LD)y : (LD)x;
+	LD c = 1, d = 1 - qab * lx / qap;
+	if (fabsl(d) < tiny)
+		d = tiny;
 	d = 1 / d;
-	double h = d;
+	LD h = d;
 	for (int m = 1; m < MAXIT; m++) {
 		int m2 = 2 * m;
-		double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+		LD aa = m * ((LD)b - m) * lx / ((qam + m2) * ((LD)a + m2));
 		d = 1 + aa * d;
-		if (fabs(d) < TINY)
-			d = TINY;
+		if (fabsl(d) < tiny)
+			d = tiny;
 		c = 1 + aa / c;
-		if (fabs(c) < TINY)
-			c = TINY;
+		if (fabsl(c) < tiny)
+			c = tiny;
 		d = 1 / d;
 		h *= d * c;
-		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+		aa = -((LD)a + m) * (qab + m) * lx / (((LD)a + m2) * (qap + m2));
 		d = 1 + aa * d;
-		if (fabs(d) < TINY)
-			d = TINY;
+		if (fabsl(d) < tiny)
+			d = tiny;
 		c = 1 + aa / c;
-		if (fabs(c) < TINY)
-			c = TINY;
+		if (fabsl(c) < tiny)
+			c = tiny;
 		d = 1 / d;
-		double del = d * c;
+		LD del = d * c;
 		h *= del;
-		if (fabs(del - 1) < 1e-16)
+		if (fabsl(del - 1) < 1e-18L)
 			break;
 	}
-	double v = beta_prefactor(a, b, x, y) * h / a;
+	double v = beta_prefactor(a, b, x, y) * (double)h / a;
 	return v > 1 ? 1 : v;
 }
 

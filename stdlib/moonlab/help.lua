@@ -28,6 +28,7 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "ml_tree",
   "nn",
   "optim",
+  "stats",
 }
 
 local docs      -- name -> docstring, once loaded

@@ -66,15 +66,19 @@ local function nonempty(x, who)
 end
 
 -- deviations from the (refined) mean: d, m, n
+-- (the mean itself is rounded to the data's magnitude; the deviations are
+-- corrected by their own mean, which they hold to full relative precision)
 local function center(x, dim)
   if dim == nil then
     local m = x:mean()
-    m = m + (x - m):mean()
-    return x - m, m, x:nElement()
+    local d = x - m
+    local r = d:mean()
+    return d:add(-r), m + r, x:nElement()
   end
   local m = x:mean(dim)
-  m:add((x - m):mean(dim))
-  return x - m, m, x:size(dim)
+  local d = x - m
+  local r = d:mean(dim)
+  return d - r, m:add(r), x:size(dim)
 end
 
 local function sum(t, dim)
@@ -256,7 +260,10 @@ local function lerp(a, b, t) -- numpy's _lerp
 end
 
 local function qlist(q, who)
-  if type(q) == "number" then return { q }, true end
+  if type(q) == "number" then
+    if not (q >= 0 and q <= 1) then error(who .. ": q must be in [0, 1] (got " .. tostring(q) .. ")", 3) end
+    return { q }, true
+  end
   if torch.isTensor(q) then q = torch.totable(q:double():contiguous():view(q:nElement())) end
   if type(q) ~= "table" then error(who .. ": q must be a number, a list or a tensor (got " .. type(q) .. ")", 3) end
   for i, v in ipairs(q) do

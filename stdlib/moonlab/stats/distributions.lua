@@ -56,7 +56,8 @@ local function generator(gen, who)
     torch.manualSeed(g, gen)
     return g
   end
-  if torch.typename(gen) ~= "torch.Generator" then
+  local mt = getmetatable(gen)
+  if type(gen) ~= "userdata" or type(mt) ~= "table" or mt.__name ~= "torch.Generator" then
     error(who .. ": gen must be a torch.Generator or a seed (got " .. tostring(gen) .. ")", 3)
   end
   return gen
@@ -372,7 +373,7 @@ do
   function Uniform:ppf(p) return q(self, p, "stats.uniform:ppf") end
   function Uniform:isf(p)
     check_arg(p, "stats.uniform:isf")
-    local one_minus = type(p) == "number" and 1 - p or p:double():mul(-1):add(1)
+    local one_minus = type(p) == "number" and 1 - p or torch.mul(p:double(), -1):add(1)
     return q(self, one_minus, "stats.uniform:isf")
   end
 end

@@ -7,15 +7,10 @@
 local stats = {}
 
 for _, part in ipairs { "distributions", "descriptive", "tests" } do
-  local ok, mod = pcall(require, "moonlab.stats." .. part)
-  if not ok then
-    if not tostring(mod):find("module 'moonlab.stats." .. part .. "' not found", 1, true) then error(mod, 0) end
-  else
-    for k, v in pairs(mod) do
-      if k:sub(1, 1) ~= "_" then
-        if stats[k] ~= nil then error("moonlab.stats: " .. k .. " is defined twice (in " .. part .. ")") end
-        stats[k] = v
-      end
+  for k, v in pairs(require("moonlab.stats." .. part)) do
+    if k:sub(1, 1) ~= "_" then
+      if stats[k] ~= nil then error("moonlab.stats: " .. k .. " is defined twice (in " .. part .. ")") end
+      stats[k] = v
     end
   end
 end
