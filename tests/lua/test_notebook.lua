@@ -168,6 +168,32 @@ H.test("cache: hits restore globals, output and the generator; files and edits i
   for _, k in ipairs { "cx", "cs", "ctab", "cfun", "cy" } do rawset(_G, k, nil) end
 end)
 
+H.test("cache: data frames and fitted models are restored, and work", function()
+  local dir = TMP .. "/cache2"
+  local text = table.concat({
+    "-- %%", "cdf = require('moonlab.data').frame{{'x', {1.0, 2, 3, 4}}, {'y', {2.0, 4.1, 5.9, 8.0}}}",
+    "-- %%", "cm = require('moonlab.ml').LinearRegression{}:fit(cdf:select({'x'}), cdf.y)",
+    "-- %%", "cm:predict(torch.Tensor{{5}})[1]",
+  }, "\n")
+  local function go(t)
+    local store = cache.new(dir)
+    local r = nb.run(nb.parse(t, "m.lua"), { cache = store })
+    store:finish()
+    return r
+  end
+  local r1 = go(text)
+  H.eq(r1.cells[1].status, "ok")
+  rawset(_G, "cdf", nil); rawset(_G, "cm", nil)
+  local r2 = go(text:gsub("%{%{5%}%}", "{{6}}"))
+  H.eq(r2.cells[1].status, "cached"); H.eq(r2.cells[2].status, "cached")
+  H.eq(r2.cells[3].status, "ok", "the edited cell runs, on the restored model")
+  H.eq(getmetatable(rawget(_G, "cdf")), require("moonlab.data").DataFrame)
+  H.eq(tostring(rawget(_G, "cm")), "ml.LinearRegression{}")
+  H.near(tonumber(r2.cells[3].value), rawget(_G, "cm"):predict(torch.Tensor{ { 6 } })[1], 1e-12)
+  H.near(tonumber(r2.cells[3].value), 0.05 + 6 * 1.98, 1e-12, "numpy.polyfit: intercept 0.05, slope 1.98")
+  rawset(_G, "cdf", nil); rawset(_G, "cm", nil)
+end)
+
 H.test("export.tokens and highlight: the source comes back whole", function()
   local src = "local s = \"a\\\"b\" -- note\nx = [[long\n]] .. 0x1F + 2.5e3\nfor i = 1, #t do print(i) end\n--[==[ c ]==] t.print = 1"
   local parts = {}

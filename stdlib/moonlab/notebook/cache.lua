@@ -73,13 +73,16 @@ local function pack(v, seen)
       end
       out[CLASS] = name
     end
+    local is_model = out[CLASS] and out[CLASS]:match("^ml%.")
     for k, x in pairs(v) do
+      if is_model and k == "_class" then goto continue end -- restored from the name
       local pk, why = pack(k, seen)
       if pk == nil then return nil, why end
       local px
       px, why = pack(x, seen)
       if px == nil and x ~= nil then return nil, why end
       out[pk] = px
+      ::continue::
     end
     return out
   end
@@ -98,6 +101,8 @@ local function unpack_value(v, seen)
   if name then
     local mt = resolve(name)
     if not mt then error("notebook cache: class " .. name .. " is not loaded") end
+    local cls = name:match("^ml%.(.+)$")
+    if cls then out._class = package.loaded["moonlab.ml"][cls] end
     setmetatable(out, mt)
   end
   return out
