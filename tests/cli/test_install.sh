@@ -27,6 +27,12 @@ mkdir -p "$tmp/links"
 ln -s "$P/bin/moonlab" "$tmp/links/moonlab"
 run "$tmp/links/moonlab" -e 'print(torch ~= nil)'
 eq "a symlink to the installed moonlab" "true" "$out"
+HOME=$tmp MOONLAB_STATE_DIR=$tmp/state run "$P/bin/moonlab" tutorial
+has "installed tutorials are listed" " 1 tensors" "$out"
+run "$P/bin/moonlab" -e 'print(require("moonlab.datasets").load("iris").X:size(1))'
+eq "installed datasets load" "150" "$out"
+run "$P/bin/moonlab" notebook check -q "$P/share/moonlab/tutorials/01-tensors.lua"
+eq "an installed tutorial runs as a notebook" 0 "$rc"
 printf '1 + 2\n' >"$tmp/in"
 STDIN=$tmp/in run "$P/bin/moonlab"
 eq "installed REPL" "3" "$out"
