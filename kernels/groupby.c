@@ -257,7 +257,7 @@ void ml_groupby_first(const int64_t *codes, int64_t base, int64_t n, int64_t ngr
 int ml_groupby_codes(const int64_t *code, int64_t n, const int64_t *map, int64_t nmap,
                      int64_t *gid, int64_t *ngroups, ml_error *e)
 {
-	int64_t *dense = calloc((size_t)(nmap > 0 ? nmap : 1) + 1, sizeof *dense);
+	int64_t *dense = calloc((size_t)(nmap > 0 ? nmap : 0) + 1, sizeof *dense);
 	if (!dense)
 		return ml_fail(e, ML_ENOMEM, "groupby.codes: out of memory (%lld levels)", (long long)nmap);
 	/* pass 1: each row's key (gid holds it for now) and which keys occur */
@@ -268,13 +268,13 @@ int ml_groupby_codes(const int64_t *code, int64_t n, const int64_t *map, int64_t
 			return ml_fail(e, ML_EINVAL, "groupby.codes: code %lld out of range for %lld levels (row %lld)",
 			               (long long)c, (long long)nmap - 1, (long long)i + 1);
 		}
-		int64_t k = map[c] < nmap ? map[c] : -1;
+		int64_t k = map[c] <= nmap ? map[c] : -1;
 		gid[i] = k;
 		if (k >= 0)
 			dense[k] = 1;
 	}
 	int64_t k = 0;
-	for (int64_t j = 0; j < nmap; j++) {
+	for (int64_t j = 0; j <= nmap; j++) {
 		int64_t p = dense[j];
 		dense[j] = k + 1;
 		k += p;

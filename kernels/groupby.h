@@ -38,8 +38,8 @@ int ml_groupby_combine(int nkeys, const int64_t *const *codes, const int64_t *ca
 
 /* Group ids of categorical codes in one pass: the key of row i is
  * map[code[i]] (code in 0 .. nmap-1; a negative key is missing), and gid[i]
- * = 1 + the rank of that key among the keys present, 0 when missing.  map
- * values must be < nmap.  *ngroups receives the number of keys present.
+ * = 1 + the rank of that key among the keys present, 0 when missing.  Keys
+ * above nmap count as missing.  *ngroups receives the number of keys present.
  * Errors: ML_EINVAL naming the row of a code out of range, ML_ENOMEM. */
 int ml_groupby_codes(const int64_t *code, int64_t n, const int64_t *map, int64_t nmap,
                      int64_t *gid, int64_t *ngroups, ml_error *e);

@@ -34,7 +34,7 @@ end
 -- The key tensor (LongTensor or DoubleTensor, contiguous) and missing mask (or false) of a
 -- column, ordered as its values order (strings and levels by byte order).  With
 -- keep_missing, missing values become an ordinary key (0 plus an indicator key appended to
--- extra) so that they group and match together.
+-- extra) so that they group and match together.  The indicator is 1 where missing.
 local function key_of(col, keep_missing, extra)
   local k = col.kind
   local key, miss
@@ -80,13 +80,18 @@ end
 -- Factorized group ids of the rows of df by the named columns: gid (1-based, 0 where a key
 -- is missing unless keep_missing), ngroups, first row of each group.
 local function factorize(df, names, keep_missing)
-  local keys, misses, extra = {}, {}, {}
-  for j, n in ipairs(names) do
-    keys[j], misses[j] = key_of(df._cols[n], keep_missing, extra)
-  end
-  for _, e in ipairs(extra) do
-    keys[#keys + 1] = e
-    misses[#misses + 1] = false
+  local keys, misses = {}, {}
+  for _, n in ipairs(names) do
+    -- a missing-value indicator (when keep_missing finds one) goes just before its key, so
+    -- that missing values sort after the others of that key
+    local extra = {}
+    local k, m = key_of(df._cols[n], keep_missing, extra)
+    if extra[1] then
+      keys[#keys + 1] = extra[1]
+      misses[#misses + 1] = false
+    end
+    keys[#keys + 1] = k
+    misses[#misses + 1] = m
   end
   return K.factorize(keys, misses)
 end
@@ -541,7 +546,7 @@ function methods.melt(df, opts)
   local parts = {}
   for j, v in ipairs(vals) do parts[j] = df._cols[v] end
   names[#names + 1] = value_name
-  cols[value_name] = k > 0 and C.concat(parts, who, value_name) or { kind = "float", values = torch.DoubleTensor() }
+  cols[value_name] = k > 0 and C.concat(parts, who, value_name, true) or { kind = "float", values = torch.DoubleTensor() }
   return make(names, cols, n * k)
 end
 
