@@ -211,6 +211,8 @@ H.test("to_tensor, one_hot, label_encode, astype", function()
   local base = require "moonlab.ml.base"
   local M = base.matrix("t", df:select { "h", "y" })
   H.eq(M:size(2), 2)
+  local codes = base.vector("t", df.s, 41)
+  H.eq(codes[1], tonumber(df:value(1, "s"):sub(2)) + 1, "a string column's to_tensor: ranks of s00 .. s40")
 end)
 
 H.test("sample and shuffle are seeded", function()

@@ -27,11 +27,34 @@ function DataFrame.make(names, cols, n)
 end
 local make = DataFrame.make
 
+-- String columns handed out as df.name are Lua lists whose to_tensor() gives the label codes
+-- (1-based ranks of the sorted distinct strings, NaN where empty): the ml estimators call
+-- y:to_tensor() on a column that is a table.
+local StringList = { __index = {} }
+DataFrame.StringList = StringList
+function StringList.__index.to_tensor(list)
+  local distinct, seen = {}, {}
+  for _, s in ipairs(list) do
+    if s ~= "" and not seen[s] then seen[s] = true; distinct[#distinct + 1] = s end
+  end
+  table.sort(distinct)
+  for i, s in ipairs(distinct) do seen[s] = i end
+  local t = torch.DoubleTensor(#list)
+  for i, s in ipairs(list) do t[i] = s == "" and 0 / 0 or seen[s] end
+  return t, distinct
+end
+
+local function values_of(c)
+  local v = c.values
+  if c.kind == "string" and getmetatable(v) == nil then setmetatable(v, StringList) end
+  return v
+end
+
 DataFrame.__index = function(df, k)
   local m = methods[k]
   if m ~= nil then return m end
   local c = rawget(df, "_cols")[k]
-  if c then return c.values end
+  if c then return values_of(c) end
   return nil
 end
 
@@ -155,7 +178,7 @@ function methods.kind(df, name) return column(df, name, "DataFrame:kind").kind e
 --- df:levels(name) -> the levels of a categorical column
 function methods.levels(df, name) return column(df, name, "DataFrame:levels").levels end
 --- df:get(name) -> the values of a column (a tensor or a list of strings)
-function methods.get(df, name) return column(df, name, "DataFrame:get").values end
+function methods.get(df, name) return values_of(column(df, name, "DataFrame:get")) end
 --- df:has(name) -> true when the frame has that column
 function methods.has(df, name) return df._cols[name] ~= nil end
 
