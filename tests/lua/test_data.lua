@@ -205,6 +205,8 @@ H.test("to_tensor, one_hot, label_encode, astype", function()
   H.eq(le.g[4], 0)
   local a = df:astype { h = "string", g = "string" }
   H.eq(a:kind("h"), "string"); H.eq(a:value(1, "h"), tostring(df.h[1]))
+  local ai = df:astype { x = "integer" }
+  H.eq(ai:kind("x"), "integer"); H.eq(ai:value(3, "x"), nil); H.eq(ai:value(1, "x"), math.floor(df.x[1]))
   local cat = df:astype { s = "categorical" }
   H.eq(cat:value(5, "s"), df:value(5, "s"))
   -- the ml modules call X:to_tensor() on frames

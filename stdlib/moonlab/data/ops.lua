@@ -764,9 +764,11 @@ function methods.astype(df, spec)
     elseif kind == "integer" then
       if c.kind == "string" then error(who .. ": cannot convert strings of '" .. name .. "' to integers", 2) end
       local m = C.mask(c)
-      local v = c.values:long()
-      r = { kind = "integer", values = v, missing = m and m:nElement() > 0 and m:sum() > 0 and m:clone() or nil }
-      if r.missing then r.values = v:clone():maskedFill(r.missing, 0) end
+      local has = m and m:nElement() > 0 and m:sum() > 0
+      local v = c.values
+      -- NaN has no integer value (casting it is undefined): zero the missing places first
+      if has then v = v:clone():maskedFill(m, 0) end
+      r = { kind = "integer", values = v:long(), missing = has and m:clone() or nil }
     else
       error(who .. ": unknown kind '" .. tostring(kind) .. "' (categorical, string, float, integer)", 2)
     end
