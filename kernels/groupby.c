@@ -257,32 +257,58 @@ void ml_groupby_first(const int64_t *codes, int64_t base, int64_t n, int64_t ngr
 int ml_groupby_codes(const int64_t *code, int64_t n, const int64_t *map, int64_t nmap,
                      int64_t *gid, int64_t *ngroups, ml_error *e)
 {
+	/* dense[k]: 1 when key k occurs; final[c]: the group id of code c */
 	int64_t *dense = calloc((size_t)(nmap > 0 ? nmap : 0) + 1, sizeof *dense);
-	if (!dense)
+	int64_t *final = malloc(((size_t)(nmap > 0 ? nmap : 0) + 1) * sizeof *final);
+	if (!dense || !final) {
+		free(dense);
+		free(final);
 		return ml_fail(e, ML_ENOMEM, "groupby.codes: out of memory (%lld levels)", (long long)nmap);
-	/* pass 1: each row's key (gid holds it for now) and which keys occur */
-	for (int64_t i = 0; i < n; i++) {
-		int64_t c = code[i];
-		if (c < 0 || c >= nmap) {
-			free(dense);
-			return ml_fail(e, ML_EINVAL, "groupby.codes: code %lld out of range for %lld levels (row %lld)",
-			               (long long)c, (long long)nmap - 1, (long long)i + 1);
-		}
-		int64_t k = map[c] <= nmap ? map[c] : -1;
-		gid[i] = k;
-		if (k >= 0)
+	}
+	/* the keys a code can reach; the scan for present keys stops once all
+	 * were seen (levels read from data all occur, usually early) */
+	int64_t reachable = 0;
+	for (int64_t c = 0; c < nmap; c++) {
+		int64_t k = map[c];
+		if (k >= 0 && k <= nmap && !dense[k]) {
 			dense[k] = 1;
+			reachable++;
+		}
+	}
+	memset(dense, 0, ((size_t)(nmap > 0 ? nmap : 0) + 1) * sizeof *dense);
+	int64_t seen = 0;
+	for (int64_t i = 0; i < n && seen < reachable; i++) {
+		int64_t c = code[i];
+		if (c < 0 || c >= nmap)
+			break; /* reported by the pass below */
+		int64_t k = map[c];
+		if (k >= 0 && k <= nmap && !dense[k]) {
+			dense[k] = 1;
+			seen++;
+		}
 	}
 	int64_t k = 0;
 	for (int64_t j = 0; j <= nmap; j++) {
 		int64_t p = dense[j];
-		dense[j] = k + 1;
-		k += p;
+		dense[j] = p ? ++k : 0;
 	}
-	/* pass 2: ranks among the present keys, 1-based */
-	for (int64_t i = 0; i < n; i++)
-		gid[i] = gid[i] < 0 ? 0 : dense[gid[i]];
+	for (int64_t c = 0; c < nmap; c++)
+		final[c] = map[c] >= 0 && map[c] <= nmap ? dense[map[c]] : 0;
+	/* the one full pass: each row's group id, checking the codes */
+	int64_t bad = -1;
+	for (int64_t i = 0; i < n; i++) {
+		int64_t c = code[i];
+		if ((uint64_t)c >= (uint64_t)nmap) {
+			bad = i;
+			break;
+		}
+		gid[i] = final[c];
+	}
 	free(dense);
+	free(final);
+	if (bad >= 0)
+		return ml_fail(e, ML_EINVAL, "groupby.codes: code %lld out of range for %lld levels (row %lld)",
+		               (long long)code[bad], (long long)nmap - 1, (long long)bad + 1);
 	*ngroups = k;
 	return ML_OK;
 }

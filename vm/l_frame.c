@@ -8,9 +8,11 @@
  * keys: a list of contiguous 1-D LongTensor (integers, codes) or DoubleTensor
  * (NaN is missing) of one length; misses: a parallel list of ByteTensor masks
  * or false, or for categorical codes a LongTensor rank map: map[c + 1] orders
- * code c (its level's rank); a negative rank makes the row missing.  Group ids are 1-based in key order, 0 for rows with a missing
- * key.  moonlab.data (stdlib/moonlab/data) is the public face; these calls
- * check their arguments but assume the frame's invariants.
+ * code c (its level's rank); a negative rank makes the row missing.  Group
+ * ids are 1-based in key order, 0 for rows with a missing key.  moonlab.data
+ * (stdlib/moonlab/data) is the public face; these calls check their
+ * arguments but assume the frame's invariants.  Scratch arrays are userdata
+ * boxes on the stack, so an error never leaks them.
  */
 #include <string.h>
 
@@ -35,6 +37,7 @@ static void *scratch(lua_State *L, size_t bytes)
 	return lua_newuserdatauv(L, bytes ? bytes : 1, 0);
 }
 
+/* A new LongTensor of n elements on the stack (uninitialized contents). */
 static ml_tensor *push_long(lua_State *L, int64_t n)
 {
 	ml_tensor *t = ml_l_pushtensor(L, ML_LONG);
@@ -46,8 +49,9 @@ static ml_tensor *push_long(lua_State *L, int64_t n)
 }
 
 /* Factorizes the key list at index `keys` (masks in the list at index
- * `misses`; 0 or nil there: none) into 0-based combined codes; *k_out receives the number of groups.
- * Scratch boxes stay on the stack until the caller returns. */
+ * `misses`; 0 or nil there: none) into 0-based combined codes; *k_out
+ * receives the number of groups.  Scratch boxes stay on the stack until the
+ * caller returns. */
 static int64_t *factorize_keys(lua_State *L, int keys, int misses, int64_t *n_out, int64_t *k_out,
                                const char *who)
 {
