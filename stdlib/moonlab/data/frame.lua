@@ -60,6 +60,9 @@ end
 
 DataFrame.__newindex = function(df, k, v)
   if type(k) ~= "string" then error("DataFrame: column names are strings (got " .. type(k) .. ")", 2) end
+  if methods[k] then
+    error(string.format("DataFrame: '%s' is a method name; use df:set_column(\"%s\", values)", k, k), 2)
+  end
   df:set_column(k, v)
 end
 
@@ -138,7 +141,10 @@ end
 -- nil removes the column.
 function methods.set_column(df, name, v)
   local who = "DataFrame:set_column"
-  if methods[name] then error(string.format("%s: '%s' is a method name; use another column name", who, name), 2) end
+  if type(name) ~= "string" then error(who .. ": column names are strings", 2) end
+  if name == "columns" or name == "_cols" or name == "_n" then
+    error(string.format("%s: '%s' is reserved; use another column name", who, name), 2)
+  end
   local n = df._n
   if type(v) == "number" then
     local t = math.type(v) == "integer" and torch.LongTensor(n) or torch.DoubleTensor(n)
