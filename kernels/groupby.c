@@ -257,32 +257,58 @@ void ml_groupby_first(const int64_t *codes, int64_t base, int64_t n, int64_t ngr
 int ml_groupby_codes(const int64_t *code, int64_t n, const int64_t *map, int64_t nmap,
                      int64_t *gid, int64_t *ngroups, ml_error *e)
 {
-	int64_t *dense = calloc((size_t)(nmap > 0 ? nmap : 1) + 1, sizeof *dense);
-	if (!dense)
+	/* dense[k]: 1 when key k occurs; final[c]: the group id of code c */
+	int64_t *dense = calloc((size_t)(nmap > 0 ? nmap : 0) + 1, sizeof *dense);
+	int64_t *final = malloc(((size_t)(nmap > 0 ? nmap : 0) + 1) * sizeof *final);
+	if (!dense || !final) {
+		free(dense);
+		free(final);
 		return ml_fail(e, ML_ENOMEM, "groupby.codes: out of memory (%lld levels)", (long long)nmap);
-	/* pass 1: each row's key (gid holds it for now) and which keys occur */
-	for (int64_t i = 0; i < n; i++) {
-		int64_t c = code[i];
-		if (c < 0 || c >= nmap) {
-			free(dense);
-			return ml_fail(e, ML_EINVAL, "groupby.codes: code %lld out of range for %lld levels (row %lld)",
-			               (long long)c, (long long)nmap - 1, (long long)i + 1);
-		}
-		int64_t k = map[c] < nmap ? map[c] : -1;
-		gid[i] = k;
-		if (k >= 0)
+	}
+	/* the keys a code can reach; the scan for present keys stops once all
+	 * were seen (levels read from data all occur, usually early) */
+	int64_t reachable = 0;
+	for (int64_t c = 0; c < nmap; c++) {
+		int64_t k = map[c];
+		if (k >= 0 && k <= nmap && !dense[k]) {
 			dense[k] = 1;
+			reachable++;
+		}
+	}
+	memset(dense, 0, ((size_t)(nmap > 0 ? nmap : 0) + 1) * sizeof *dense);
+	int64_t seen = 0;
+	for (int64_t i = 0; i < n && seen < reachable; i++) {
+		int64_t c = code[i];
+		if (c < 0 || c >= nmap)
+			break; /* reported by the pass below */
+		int64_t k = map[c];
+		if (k >= 0 && k <= nmap && !dense[k]) {
+			dense[k] = 1;
+			seen++;
+		}
 	}
 	int64_t k = 0;
-	for (int64_t j = 0; j < nmap; j++) {
+	for (int64_t j = 0; j <= nmap; j++) {
 		int64_t p = dense[j];
-		dense[j] = k + 1;
-		k += p;
+		dense[j] = p ? ++k : 0;
 	}
-	/* pass 2: ranks among the present keys, 1-based */
-	for (int64_t i = 0; i < n; i++)
-		gid[i] = gid[i] < 0 ? 0 : dense[gid[i]];
+	for (int64_t c = 0; c < nmap; c++)
+		final[c] = map[c] >= 0 && map[c] <= nmap ? dense[map[c]] : 0;
+	/* the one full pass: each row's group id, checking the codes */
+	int64_t bad = -1;
+	for (int64_t i = 0; i < n; i++) {
+		int64_t c = code[i];
+		if ((uint64_t)c >= (uint64_t)nmap) {
+			bad = i;
+			break;
+		}
+		gid[i] = final[c];
+	}
 	free(dense);
+	free(final);
+	if (bad >= 0)
+		return ml_fail(e, ML_EINVAL, "groupby.codes: code %lld out of range for %lld levels (row %lld)",
+		               (long long)code[bad], (long long)nmap - 1, (long long)bad + 1);
 	*ngroups = k;
 	return ML_OK;
 }
@@ -505,61 +531,73 @@ int ml_groupby_reduce(ml_groupby_op op, const double *x, const int64_t *codes, i
 
 /* ---- stable multi-key sort ---- */
 
-/* Stable counting sort of rows by key (0 .. k-1): perm receives row indices. */
-static int counting_sort(const int64_t *key, int64_t n, int64_t k, int64_t *perm, ml_error *e)
+/* One stable LSD pass family: sorts perm (with its keys kv, both n) by kv,
+ * 16 bits at a time; digits equal in every row are skipped.  perm2/kv2 are
+ * scratch of n; cnt of 65537.  The result is in perm/kv. */
+static void radix_sort(int64_t n, int64_t *perm, uint64_t *kv, int64_t *perm2, uint64_t *kv2,
+                       int64_t *cnt)
 {
-	int64_t *cnt = calloc((size_t)k + 1, sizeof *cnt);
-	if (!cnt)
-		return ml_fail(e, ML_ENOMEM, "groupby.argsort: out of memory (%lld rows)", (long long)n);
-	for (int64_t i = 0; i < n; i++)
-		cnt[key[i] + 1]++;
-	for (int64_t g = 0; g < k; g++)
-		cnt[g + 1] += cnt[g];
-	for (int64_t i = 0; i < n; i++)
-		perm[cnt[key[i]]++] = i;
-	free(cnt);
-	return ML_OK;
+	for (int shift = 0; shift < 64; shift += 16) {
+		memset(cnt, 0, 65537 * sizeof *cnt);
+		for (int64_t i = 0; i < n; i++)
+			cnt[((kv[i] >> shift) & 0xFFFF) + 1]++;
+		int one = 0;
+		for (int d = 1; d <= 65536 && !one; d++)
+			one = cnt[d] == n;
+		if (one)
+			continue; /* every row has this digit: the pass would change nothing */
+		for (int d = 0; d < 65536; d++)
+			cnt[d + 1] += cnt[d];
+		for (int64_t i = 0; i < n; i++) {
+			int64_t pos = cnt[(kv[i] >> shift) & 0xFFFF]++;
+			perm2[pos] = perm[i];
+			kv2[pos] = kv[i];
+		}
+		memcpy(perm, perm2, (size_t)n * sizeof *perm);
+		memcpy(kv, kv2, (size_t)n * sizeof *kv);
+	}
 }
 
-int ml_groupby_argsort(int nkeys, const int64_t *const *codes, const int64_t *card,
+int ml_groupby_argsort(int nkeys, const uint64_t *const *key, const uint8_t *const *miss,
                        const int *desc, int64_t n, int64_t *perm, ml_error *e)
 {
 	if (nkeys < 1)
 		return ml_fail(e, ML_EINVAL, "groupby.argsort: no keys");
-	/* each key becomes a rank 0 .. card (missing = card, last either way);
-	 * the keys combine lexicographically into one dense rank, then a stable
-	 * counting sort orders the rows */
-	int64_t *r = malloc((n > 0 ? (size_t)n : 1) * sizeof *r);
-	int64_t **keys = calloc((size_t)nkeys, sizeof *keys);
-	int64_t *cards = malloc(sizeof *cards * (size_t)nkeys);
-	int rc = ML_ENOMEM;
-	if (!r || !keys || !cards)
-		goto fail;
-	for (int j = 0; j < nkeys; j++) {
-		keys[j] = malloc((n > 0 ? (size_t)n : 1) * sizeof **keys);
-		if (!keys[j])
-			goto fail;
-		int64_t c = card[j];
-		for (int64_t i = 0; i < n; i++) {
-			int64_t v = codes[j][i];
-			keys[j][i] = v < 0 ? c : desc[j] ? c - 1 - v : v;
-		}
-		cards[j] = c + 1;
+	size_t rows = n > 0 ? (size_t)n : 1;
+	int64_t *perm2 = malloc(rows * sizeof *perm2), *cnt = malloc(65537 * sizeof *cnt);
+	uint64_t *kv = malloc(rows * sizeof *kv), *kv2 = malloc(rows * sizeof *kv2);
+	if (!perm2 || !cnt || !kv || !kv2) {
+		free(perm2);
+		free(cnt);
+		free(kv);
+		free(kv2);
+		return ml_fail(e, ML_ENOMEM, "groupby.argsort: out of memory (%lld rows)", (long long)n);
 	}
-	int64_t k;
-	rc = ml_groupby_combine(nkeys, (const int64_t *const *)keys, cards, n, r, &k, e);
-	if (rc)
-		goto done;
-	rc = counting_sort(r, n, k, perm, e);
-	goto done;
-fail:
-	ml_fail(e, rc, "groupby.argsort: out of memory (%lld rows)", (long long)n);
-done:
-	if (keys)
-		for (int j = 0; j < nkeys; j++)
-			free(keys[j]);
-	free(keys);
-	free(cards);
-	free(r);
-	return rc;
+	for (int64_t i = 0; i < n; i++)
+		perm[i] = i;
+	/* least significant key first; each pass is stable, so ties keep the
+	 * order the later keys (and finally the rows) gave them */
+	for (int j = nkeys - 1; j >= 0; j--) {
+		const uint64_t *k = key[j];
+		const uint8_t *m = miss ? miss[j] : NULL;
+		for (int64_t i = 0; i < n; i++) {
+			int64_t r = perm[i];
+			kv[i] = (m && m[r]) ? 0 : desc[j] ? ~k[r] : k[r];
+		}
+		radix_sort(n, perm, kv, perm2, kv2, cnt);
+		if (m) { /* missing values last, in the order they have */
+			int64_t w = 0;
+			for (int64_t i = 0; i < n; i++)
+				if (!m[perm[i]])
+					perm[w++] = perm[i];
+				else
+					perm2[i - w] = perm[i];
+			memcpy(perm + w, perm2, (size_t)(n - w) * sizeof *perm);
+		}
+	}
+	free(perm2);
+	free(cnt);
+	free(kv);
+	free(kv2);
+	return ML_OK;
 }

@@ -38,8 +38,8 @@ int ml_groupby_combine(int nkeys, const int64_t *const *codes, const int64_t *ca
 
 /* Group ids of categorical codes in one pass: the key of row i is
  * map[code[i]] (code in 0 .. nmap-1; a negative key is missing), and gid[i]
- * = 1 + the rank of that key among the keys present, 0 when missing.  map
- * values must be < nmap.  *ngroups receives the number of keys present.
+ * = 1 + the rank of that key among the keys present, 0 when missing.  Keys
+ * above nmap count as missing.  *ngroups receives the number of keys present.
  * Errors: ML_EINVAL naming the row of a code out of range, ML_ENOMEM. */
 int ml_groupby_codes(const int64_t *code, int64_t n, const int64_t *map, int64_t nmap,
                      int64_t *gid, int64_t *ngroups, ml_error *e);
@@ -77,10 +77,21 @@ int ml_groupby_op_parse(const char *s);
 int ml_groupby_reduce(ml_groupby_op op, const double *x, const int64_t *codes, int64_t base,
                       int64_t n, int64_t ngroups, double *out, ml_error *e);
 
-/* Stable order of rows sorted by nkeys factorized keys (codes[j]: n elements,
- * -1 missing, card[j] distinct values), ascending unless desc[j]; missing
- * values sort last in both directions.  perm receives n 0-based row indices. */
-int ml_groupby_argsort(int nkeys, const int64_t *const *codes, const int64_t *card,
+/* Order-preserving unsigned keys: the unsigned order of out[i] is the
+ * order of the signed integers x[i]. */
+static inline uint64_t ml_groupby_ukey(int64_t x)
+{
+	return (uint64_t)x ^ 0x8000000000000000u;
+}
+
+/* Stable order of rows sorted by nkeys keys: key[j][i] is row i's value of
+ * key j as an order-preserving unsigned integer (ml_groupby_ukey of an
+ * integer, of ml_groupby_key_f64's keys, of ranks); miss (may be NULL) and
+ * miss[j] (may be NULL) mark missing values, which sort last in both
+ * directions; desc[j] sorts key j descending.  perm receives the n 0-based
+ * row indices.  An LSD radix sort: O(n) per key and 16-bit digit, digits
+ * equal in every row skipped.  Errors: ML_ENOMEM. */
+int ml_groupby_argsort(int nkeys, const uint64_t *const *key, const uint8_t *const *miss,
                        const int *desc, int64_t n, int64_t *perm, ml_error *e);
 
 #endif

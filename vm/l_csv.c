@@ -8,7 +8,8 @@
  * {name = {...}} for categorical columns, missing = {name = ByteTensor} for
  * columns with missing values, nrows, nbad, sep, header, warnings = {...}}.
  * The Lua wrapper (stdlib/moonlab/csv.lua) prints warnings and builds the
- * chunk iterator; the data frame is later work.  Kernel results are held in a
+ * chunk iterator; moonlab.data makes frames of them.  read draws a progress
+ * bar on stderr for long reads when it is a terminal.  Kernel results are held in a
  * userdata box until converted, so a Lua error never leaks them.
  */
 #include <stdio.h>

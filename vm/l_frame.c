@@ -8,9 +8,11 @@
  * keys: a list of contiguous 1-D LongTensor (integers, codes) or DoubleTensor
  * (NaN is missing) of one length; misses: a parallel list of ByteTensor masks
  * or false, or for categorical codes a LongTensor rank map: map[c + 1] orders
- * code c (its level's rank); a negative rank makes the row missing.  Group ids are 1-based in key order, 0 for rows with a missing
- * key.  moonlab.data (stdlib/moonlab/data) is the public face; these calls
- * check their arguments but assume the frame's invariants.
+ * code c (its level's rank); a negative rank makes the row missing.  Group
+ * ids are 1-based in key order, 0 for rows with a missing key.  moonlab.data
+ * (stdlib/moonlab/data) is the public face; these calls check their
+ * arguments but assume the frame's invariants.  Scratch arrays are userdata
+ * boxes on the stack, so an error never leaks them.
  */
 #include <string.h>
 
@@ -35,6 +37,7 @@ static void *scratch(lua_State *L, size_t bytes)
 	return lua_newuserdatauv(L, bytes ? bytes : 1, 0);
 }
 
+/* A new LongTensor of n elements on the stack (uninitialized contents). */
 static ml_tensor *push_long(lua_State *L, int64_t n)
 {
 	ml_tensor *t = ml_l_pushtensor(L, ML_LONG);
@@ -46,8 +49,9 @@ static ml_tensor *push_long(lua_State *L, int64_t n)
 }
 
 /* Factorizes the key list at index `keys` (masks in the list at index
- * `misses`; 0 or nil there: none) into 0-based combined codes; *k_out receives the number of groups.
- * Scratch boxes stay on the stack until the caller returns. */
+ * `misses`; 0 or nil there: none) into 0-based combined codes; *k_out
+ * receives the number of groups.  Scratch boxes stay on the stack until the
+ * caller returns. */
 static int64_t *factorize_keys(lua_State *L, int keys, int misses, int64_t *n_out, int64_t *k_out,
                                const char *who)
 {
@@ -133,29 +137,6 @@ static int64_t *factorize_keys(lua_State *L, int keys, int misses, int64_t *n_ou
 		ml_l_error(L, &e);
 	*n_out = n;
 	return out;
-}
-
-/* Factorizes each key on its own (for sorting): codes[j], card[j]. */
-static int64_t **factorize_each(lua_State *L, int keys, int misses, int nk, int64_t *n_out,
-                                int64_t *card, const char *who)
-{
-	int64_t **codes = scratch(L, sizeof *codes * (size_t)nk);
-	luaL_checkstack(L, 4 * nk + 8, who);
-	for (int j = 0; j < nk; j++) {
-		lua_createtable(L, 1, 0);
-		lua_rawgeti(L, keys, j + 1);
-		lua_rawseti(L, -2, 1);
-		int kt = lua_gettop(L);
-		int mt = 0;
-		if (misses) {
-			lua_createtable(L, 1, 0);
-			lua_rawgeti(L, misses, j + 1);
-			lua_rawseti(L, -2, 1);
-			mt = lua_gettop(L);
-		}
-		codes[j] = factorize_keys(L, kt, mt, n_out, &card[j], who);
-	}
-	return codes;
 }
 
 /* torch._frame.factorize(keys [, misses]) -> gid (1-based, 0 missing), ngroups, first (1-based) */
@@ -259,24 +240,73 @@ static int l_frame_argsort(lua_State *L)
 {
 	const char *who = "DataFrame:sort";
 	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_checktype(L, 2, LUA_TTABLE);
 	luaL_checktype(L, 3, LUA_TTABLE);
 	int nk = (int)lua_rawlen(L, 1);
 	if (nk < 1 || nk > 64)
 		return luaL_error(L, "%s: expected 1 to 64 sort keys (got %d)", who, nk);
-	int64_t *card = scratch(L, sizeof *card * (size_t)nk);
+	luaL_checkstack(L, 4 * nk + 8, who);
+	uint64_t **keys = scratch(L, sizeof *keys * (size_t)nk);
+	uint8_t **miss = scratch(L, sizeof *miss * (size_t)nk);
 	int *desc = scratch(L, sizeof *desc * (size_t)nk);
+	int64_t n = -1;
 	for (int j = 0; j < nk; j++) {
 		lua_rawgeti(L, 3, j + 1);
 		desc[j] = lua_toboolean(L, -1);
 		lua_pop(L, 1);
+		lua_rawgeti(L, 1, j + 1); /* stays on the stack */
+		int ti = lua_gettop(L);
+		const ml_tensor *t = ml_l_checktensor(L, ti);
+		int64_t m = ml_tensor_numel(t);
+		if (n < 0)
+			n = m;
+		else if (m != n)
+			return luaL_error(L, "%s: key %d has %d rows, key 1 has %d", who, j + 1, (int)m, (int)n);
+		check_vec(L, ti, t->dtype == ML_DOUBLE ? ML_DOUBLE : ML_LONG, who, "a key");
+		size_t rows = (size_t)(n > 0 ? n : 1);
+		uint64_t *u = keys[j] = scratch(L, sizeof *u * rows);
+		uint8_t *ms = miss[j] = scratch(L, rows);
+		memset(ms, 0, rows);
+		lua_rawgeti(L, 2, j + 1);
+		const ml_tensor *aux = ml_l_totensor(L, -1);
+		if (aux)
+			check_vec(L, lua_gettop(L), aux->dtype == ML_LONG ? ML_LONG : ML_BYTE, who, "a mask or rank map");
+		if (aux && ml_tensor_numel(aux) != n && aux->dtype == ML_BYTE)
+			return luaL_error(L, "%s: the mask of key %d has %d rows, expected %d", who, j + 1,
+			                  (int)ml_tensor_numel(aux), (int)n);
+		if (t->dtype == ML_DOUBLE) {
+			if (n > 0)
+				ml_groupby_key_f64(ml_tensor_data(t), n, (int64_t *)u, ms);
+			for (int64_t i = 0; i < n; i++)
+				u[i] = ml_groupby_ukey((int64_t)u[i]);
+		} else if (aux && aux->dtype == ML_LONG) {
+			/* categorical codes with a rank map; a negative rank is missing */
+			const int64_t *code = n ? ml_tensor_data(t) : NULL;
+			const int64_t *map = ml_tensor_numel(aux) ? ml_tensor_data(aux) : NULL;
+			int64_t nmap = ml_tensor_numel(aux);
+			for (int64_t i = 0; i < n; i++) {
+				if (code[i] < 0 || code[i] >= nmap)
+					return luaL_error(L, "%s: code %d out of range for %d levels (row %d)", who,
+					                  (int)code[i], (int)nmap - 1, (int)i + 1);
+				int64_t r = map[code[i]];
+				ms[i] = r < 0;
+				u[i] = ml_groupby_ukey(r);
+			}
+		} else {
+			const int64_t *x = n ? ml_tensor_data(t) : NULL;
+			const uint8_t *mk = aux && n ? ml_tensor_data(aux) : NULL;
+			for (int64_t i = 0; i < n; i++) {
+				u[i] = ml_groupby_ukey(x[i]);
+				ms[i] = mk ? mk[i] != 0 : 0;
+			}
+		}
 	}
-	int64_t n = 0;
-	int64_t **codes = factorize_each(L, 1, lua_isnoneornil(L, 2) ? 0 : 2, nk, &n, card, who);
 	ml_tensor *perm = push_long(L, n);
 	ml_error e;
 	if (n > 0) {
 		int64_t *p = ml_tensor_data(perm);
-		if (ml_groupby_argsort(nk, (const int64_t *const *)codes, card, desc, n, p, &e))
+		if (ml_groupby_argsort(nk, (const uint64_t *const *)keys, (const uint8_t *const *)miss, desc,
+		                       n, p, &e))
 			return ml_l_error(L, &e);
 		for (int64_t i = 0; i < n; i++)
 			p[i]++;

@@ -8,8 +8,8 @@
 --
 -- Parsing, type inference and writing happen in C (kernels/csv.c, bound as
 -- torch._csv); this module adds what belongs to Lua: warnings printed to
--- stderr (or handed to opts.warn), and the chunk iterator.  The data frame
--- built on these tables is later work; docs/csv.md describes every option.
+-- stderr (or handed to opts.warn), and the chunk iterator.  moonlab.data
+-- builds its data frames on these tables; docs/csv.md describes every option.
 local torch = require "torch"
 local C = torch._csv
 

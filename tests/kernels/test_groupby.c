@@ -195,12 +195,22 @@ static void test_argsort(int64_t n)
 		a[i] = (int64_t)(rnd() % 3) - (rnd() % 5 == 0);
 		b[i] = (int64_t)(rnd() % 4) - (rnd() % 6 == 0);
 	}
-	const int64_t *codes[2] = {a, b};
-	int64_t card[2] = {3, 4};
+	/* the keys as the binding gives them: order-preserving unsigned values
+	 * (a big offset on the second exercises the high 16-bit digits), -1: missing */
+	uint64_t *ua = malloc(sizeof *ua * (size_t)(n + 1)), *ub = malloc(sizeof *ub * (size_t)(n + 1));
+	uint8_t *ma = malloc((size_t)n + 1), *mb = malloc((size_t)n + 1);
+	for (int64_t i = 0; i < n; i++) {
+		ma[i] = a[i] < 0;
+		mb[i] = b[i] < 0;
+		ua[i] = ml_groupby_ukey(a[i] < 0 ? 12345 : a[i] - 1);
+		ub[i] = ml_groupby_ukey(b[i] < 0 ? -7 : b[i] * 1000000007 - 2000000000);
+	}
+	const uint64_t *keys[2] = {ua, ub};
+	const uint8_t *miss[2] = {ma, mb};
 	for (int d = 0; d < 4; d++) {
 		int desc[2] = {d & 1, (d >> 1) & 1};
 		ml_error e;
-		CHECK(ml_groupby_argsort(2, codes, card, desc, n, perm, &e) == ML_OK, "%s", e.msg);
+		CHECK(ml_groupby_argsort(2, keys, miss, desc, n, perm, &e) == ML_OK, "%s", e.msg);
 		/* naive: rank per key (missing last), then a stable insertion sort */
 		for (int64_t i = 0; i < n; i++)
 			naive[i] = i;
@@ -223,6 +233,10 @@ static void test_argsort(int64_t n)
 			ok &= perm[i] == naive[i];
 		CHECK(ok, "argsort n=%lld desc=%d,%d", (long long)n, desc[0], desc[1]);
 	}
+	free(ua);
+	free(ub);
+	free(ma);
+	free(mb);
 	free(a);
 	free(b);
 	free(perm);

@@ -27,16 +27,42 @@ function DataFrame.make(names, cols, n)
 end
 local make = DataFrame.make
 
+-- String columns handed out as df.name are Lua lists whose to_tensor() gives the label codes
+-- (1-based ranks of the sorted distinct strings, NaN where empty): the ml estimators call
+-- y:to_tensor() on a column that is a table.
+local StringList = { __index = {} }
+DataFrame.StringList = StringList
+function StringList.__index.to_tensor(list)
+  local distinct, seen = {}, {}
+  for _, s in ipairs(list) do
+    if s ~= "" and not seen[s] then seen[s] = true; distinct[#distinct + 1] = s end
+  end
+  table.sort(distinct)
+  for i, s in ipairs(distinct) do seen[s] = i end
+  local t = torch.DoubleTensor(#list)
+  for i, s in ipairs(list) do t[i] = s == "" and 0 / 0 or seen[s] end
+  return t, distinct
+end
+
+local function values_of(c)
+  local v = c.values
+  if c.kind == "string" and getmetatable(v) == nil then setmetatable(v, StringList) end
+  return v
+end
+
 DataFrame.__index = function(df, k)
   local m = methods[k]
   if m ~= nil then return m end
   local c = rawget(df, "_cols")[k]
-  if c then return c.values end
+  if c then return values_of(c) end
   return nil
 end
 
 DataFrame.__newindex = function(df, k, v)
   if type(k) ~= "string" then error("DataFrame: column names are strings (got " .. type(k) .. ")", 2) end
+  if methods[k] then
+    error(string.format("DataFrame: '%s' is a method name; use df:set_column(\"%s\", values)", k, k), 2)
+  end
   df:set_column(k, v)
 end
 
@@ -115,7 +141,10 @@ end
 -- nil removes the column.
 function methods.set_column(df, name, v)
   local who = "DataFrame:set_column"
-  if methods[name] then error(string.format("%s: '%s' is a method name; use another column name", who, name), 2) end
+  if type(name) ~= "string" then error(who .. ": column names are strings", 2) end
+  if name == "columns" or name == "_cols" or name == "_n" then
+    error(string.format("%s: '%s' is reserved; use another column name", who, name), 2)
+  end
   local n = df._n
   if type(v) == "number" then
     local t = math.type(v) == "integer" and torch.LongTensor(n) or torch.DoubleTensor(n)
@@ -155,7 +184,7 @@ function methods.kind(df, name) return column(df, name, "DataFrame:kind").kind e
 --- df:levels(name) -> the levels of a categorical column
 function methods.levels(df, name) return column(df, name, "DataFrame:levels").levels end
 --- df:get(name) -> the values of a column (a tensor or a list of strings)
-function methods.get(df, name) return column(df, name, "DataFrame:get").values end
+function methods.get(df, name) return values_of(column(df, name, "DataFrame:get")) end
 --- df:has(name) -> true when the frame has that column
 function methods.has(df, name) return df._cols[name] ~= nil end
 

@@ -34,7 +34,7 @@ end
 -- The key tensor (LongTensor or DoubleTensor, contiguous) and missing mask (or false) of a
 -- column, ordered as its values order (strings and levels by byte order).  With
 -- keep_missing, missing values become an ordinary key (0 plus an indicator key appended to
--- extra) so that they group and match together.
+-- extra) so that they group and match together.  The indicator is 1 where missing.
 local function key_of(col, keep_missing, extra)
   local k = col.kind
   local key, miss
@@ -80,13 +80,18 @@ end
 -- Factorized group ids of the rows of df by the named columns: gid (1-based, 0 where a key
 -- is missing unless keep_missing), ngroups, first row of each group.
 local function factorize(df, names, keep_missing)
-  local keys, misses, extra = {}, {}, {}
-  for j, n in ipairs(names) do
-    keys[j], misses[j] = key_of(df._cols[n], keep_missing, extra)
-  end
-  for _, e in ipairs(extra) do
-    keys[#keys + 1] = e
-    misses[#misses + 1] = false
+  local keys, misses = {}, {}
+  for _, n in ipairs(names) do
+    -- a missing-value indicator (when keep_missing finds one) goes just before its key, so
+    -- that missing values sort after the others of that key
+    local extra = {}
+    local k, m = key_of(df._cols[n], keep_missing, extra)
+    if extra[1] then
+      keys[#keys + 1] = extra[1]
+      misses[#misses + 1] = false
+    end
+    keys[#keys + 1] = k
+    misses[#misses + 1] = m
   end
   return K.factorize(keys, misses)
 end
@@ -541,7 +546,7 @@ function methods.melt(df, opts)
   local parts = {}
   for j, v in ipairs(vals) do parts[j] = df._cols[v] end
   names[#names + 1] = value_name
-  cols[value_name] = k > 0 and C.concat(parts, who, value_name) or { kind = "float", values = torch.DoubleTensor() }
+  cols[value_name] = k > 0 and C.concat(parts, who, value_name, true) or { kind = "float", values = torch.DoubleTensor() }
   return make(names, cols, n * k)
 end
 
@@ -759,9 +764,11 @@ function methods.astype(df, spec)
     elseif kind == "integer" then
       if c.kind == "string" then error(who .. ": cannot convert strings of '" .. name .. "' to integers", 2) end
       local m = C.mask(c)
-      local v = c.values:long()
-      r = { kind = "integer", values = v, missing = m and m:nElement() > 0 and m:sum() > 0 and m:clone() or nil }
-      if r.missing then r.values = v:clone():maskedFill(r.missing, 0) end
+      local has = m and m:nElement() > 0 and m:sum() > 0
+      local v = c.values
+      -- NaN has no integer value (casting it is undefined): zero the missing places first
+      if has then v = v:clone():maskedFill(m, 0) end
+      r = { kind = "integer", values = v:long(), missing = has and m:clone() or nil }
     else
       error(who .. ": unknown kind '" .. tostring(kind) .. "' (categorical, string, float, integer)", 2)
     end
