@@ -97,6 +97,41 @@ static double fsign(double v)
 	return v > 0 ? 1.0 : (v < 0 ? -1.0 : 0.0);
 }
 
+/* ---- centering and transposing ---- */
+
+int ml_linear_center_t(const ml_tensor *x, int center, ml_tensor *mean, ml_tensor *xt, ml_error *e)
+{
+	const char *who = "ml.linear.center_t";
+	int rc;
+	if (x->ndim != 2 || x->dtype != ML_DOUBLE)
+		return ml_fail(e, ML_ETYPE, "%s: X must be a 2-D DoubleTensor", who);
+	int64_t n = x->size[0], d = x->size[1], s0 = x->stride[0], s1 = x->stride[1];
+	if ((rc = check_arg(mean, who, "mean", 1, d, 0, e)) != ML_OK || (rc = check_arg(xt, who, "X^T", 2, d, n, e)) != ML_OK)
+		return rc;
+	const double *X = ml_tensor_data(x);
+	double *M = ml_tensor_data(mean), *T = ml_tensor_data(xt);
+	memset(M, 0, (size_t)d * sizeof *M);
+	if (center && n > 0) {
+		for (int64_t i = 0; i < n; i++)
+			for (int64_t j = 0; j < d; j++)
+				M[j] += X[i * s0 + j * s1];
+		for (int64_t j = 0; j < d; j++)
+			M[j] /= (double)n;
+	}
+	/* 32 x 32 tiles: both the reads and the writes stay in cache */
+	enum { TILE = 32 };
+	for (int64_t i0 = 0; i0 < n; i0 += TILE) {
+		int64_t i1 = i0 + TILE < n ? i0 + TILE : n;
+		for (int64_t j0 = 0; j0 < d; j0 += TILE) {
+			int64_t j1 = j0 + TILE < d ? j0 + TILE : d;
+			for (int64_t i = i0; i < i1; i++)
+				for (int64_t j = j0; j < j1; j++)
+					T[j * n + i] = X[i * s0 + j * s1] - M[j];
+		}
+	}
+	return ML_OK;
+}
+
 /* ---- elastic-net coordinate descent ---- */
 
 static int cd_check(const ml_tensor *xt, const ml_tensor *y, const ml_tensor *w,

@@ -101,6 +101,12 @@ int ml_linear_sgd(const ml_tensor *x, const ml_tensor *y, const ml_tensor *sw, m
 int ml_linear_svc_dual(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, ml_tensor *w, int hinge,
                        double tol, int64_t max_iter, uint64_t seed, int64_t *n_iter, ml_error *e);
 
+/* Column means and the centered transpose: mean (D) gets the column means of
+ * x (N, D) (zeros when !center) and xt (D, N) gets x^T minus them, in one
+ * cache-blocked pass.  x: any strides, double; mean, xt: contiguous double
+ * of the right sizes.  The layout coordinate descent reads. */
+int ml_linear_center_t(const ml_tensor *x, int center, ml_tensor *mean, ml_tensor *xt, ml_error *e);
+
 /* Multinomial logistic loss and gradient (scikit-learn's objective):
  *   L = sum_i sw_i (logsumexp_k z_ik - z_i,y_i) + l2 / 2 ||W[:, 0..D-1]||^2
  * with z_ik = x_i . W[k, 0..D-1] (+ W[k, D] when intercept).  x (N, D)
