@@ -447,4 +447,26 @@ H.test("LinearSVC equals scikit-learn's liblinear (coefficients 1e-4)", function
     function() ml.LinearSVC{}:predict(X) end)
 end)
 
+H.test("sample weights equal repeated rows; empty inputs raise", function()
+  local X, y = logit_data("iris12")
+  -- weight 2 on the first 10 rows == those rows twice
+  local w = torch.ones(100); w:narrow(1, 1, 10):fill(2)
+  local Xd = torch.cat(X, X:narrow(1, 1, 10), 1)
+  local yd = torch.cat(y, y:narrow(1, 1, 10), 1)
+  local a = ml.LogisticRegression{ tol = 1e-10, max_iter = 1000 }:fit(X, y, w)
+  local b = ml.LogisticRegression{ tol = 1e-10, max_iter = 1000 }:fit(Xd, yd)
+  relvec(a.coef:view(-1), b.coef:view(-1):totable(), 1e-6, "logistic sample_weight")
+  local c = ml.LinearSVC{ tol = 1e-10, max_iter = 100000, seed = 1 }:fit(T(F.wine.X), T(F.wine.y),
+    torch.ones(178):fill(0.5))
+  local d = ml.LinearSVC{ C = 0.5, tol = 1e-10, max_iter = 100000, seed = 1 }:fit(T(F.wine.X), T(F.wine.y))
+  relvec(c.coef:view(-1), d.coef:view(-1):totable(), 1e-6, "svc weights scale C")
+  -- balanced class weights on balanced classes change nothing
+  local e1 = ml.LogisticRegression{ class_weight = "balanced", tol = 1e-10 }:fit(X, y)
+  relvec(e1.coef:view(-1), ml.LogisticRegression{ tol = 1e-10 }:fit(X, y).coef:view(-1):totable(), 1e-6, "balanced")
+  for _, cls in ipairs{ "LinearRegression", "Ridge", "Lasso", "ElasticNet", "LogisticRegression", "SGDClassifier",
+    "SGDRegressor", "LinearSVC" } do
+    H.check_error("ml." .. cls .. ".fit: X is empty (0x3)", function() ml[cls]{}:fit(torch.zeros(0, 3), torch.zeros(0)) end)
+  end
+end)
+
 H.done()
