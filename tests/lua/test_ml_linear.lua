@@ -401,6 +401,8 @@ H.test("SGDClassifier: accuracy near scikit-learn's, reproducible, objective dec
     function() ml.SGDClassifier{ seed = 1 }:fit(Xb, yb):predict_proba(Xb) end)
   H.check_error('ml.SGDClassifier: eta0 must be > 0 with learning_rate "constant"',
     function() ml.SGDClassifier{ learning_rate = "constant" } end)
+  H.check_error('ml.SGDClassifier: class_weight must be "balanced", a table {class = weight} or ml.NONE (got auto)',
+    function() ml.SGDClassifier{ class_weight = "auto" } end)
   H.check_error('loss must be one of "squared_error", "huber", "epsilon_insensitive" (got hinge)',
     function() ml.SGDRegressor{ loss = "hinge" } end)
 end)

@@ -818,6 +818,12 @@ function LogisticRegression:fit(X, y, sample_weight)
     self.intercept = fi and W:select(2, d1):contiguous() or torch.zeros(K)
     self.n_iter[1] = it
     self._multinomial = true
+    if K == 2 then
+      -- as scikit-learn: keep the second class's row; with the symmetric softmax
+      -- parametrization the log-odds are twice its score (predict_proba knows)
+      self.coef = self.coef:narrow(1, 2, 1):contiguous()
+      self.intercept = self.intercept:narrow(1, 2, 1):contiguous()
+    end
   else
     -- one binary problem per class (a single one, for class 2, when K = 2)
     local targets = K == 2 and { 2 } or {}
@@ -871,7 +877,7 @@ function LogisticRegression:predict_proba(X)
   base.fitted(self, who)
   local Z = self:decision_function(X)
   if Z:dim() == 1 then
-    local p = torch.sigmoid(Z)
+    local p = self._multinomial and torch.sigmoid(Z * 2) or torch.sigmoid(Z)
     return torch.cat((-p + 1):view(-1, 1), p:view(-1, 1), 2)
   end
   local n, K = Z:size(1), Z:size(2)
@@ -932,6 +938,11 @@ local function sgd_validate(losses)
     check_number(who, "n_iter_no_change", self.n_iter_no_change, 1)
     check_number(who, "epsilon", self.epsilon, 0)
     check_bool(who, "warm_start", self.warm_start)
+    local cw = self._params.class_weight
+    if cw ~= nil and cw ~= base.NONE and cw ~= "balanced" and type(cw) ~= "table" then
+      error(string.format('%s: class_weight must be "balanced", a table {class = weight} or ml.NONE (got %s)',
+        who, tostring(cw)), 3)
+    end
     if self.learning_rate ~= "optimal" and self.eta0 <= 0 then
       error(string.format('%s: eta0 must be > 0 with learning_rate "%s"', who, self.learning_rate), 3)
     end
@@ -1184,6 +1195,11 @@ function LinearSVC._validate(self, who)
   check_bool(who, "fit_intercept", self.fit_intercept)
   check_number(who, "intercept_scaling", self.intercept_scaling, 0, true)
   check_number(who, "max_iter", self.max_iter, 1)
+  local cw = self.class_weight
+  if cw ~= base.NONE and cw ~= "balanced" and type(cw) ~= "table" then
+    error(string.format('%s: class_weight must be "balanced", a table {class = weight} or ml.NONE (got %s)',
+      who, tostring(cw)), 3)
+  end
 end
 
 --- m:fit(X, y) -> m.  One-vs-rest linear SVMs by dual coordinate descent
