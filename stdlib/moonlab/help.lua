@@ -132,6 +132,13 @@ local function reverse_index()
       add(mod, name)
       for k, v in pairs(mod) do
         if type(k) == "string" and type(v) == "function" then add(v, name .. "." .. k) end
+        -- documented classes (moonlab.ml's models): the class and its methods
+        if type(k) == "string" and type(v) == "table" and M.get(name .. "." .. k) then
+          add(v, name .. "." .. k)
+          for mk, mv in pairs(v) do
+            if type(mk) == "string" and type(mv) == "function" then add(mv, name .. "." .. k .. ":" .. mk) end
+          end
+        end
       end
     end
   end

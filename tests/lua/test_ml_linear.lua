@@ -471,4 +471,12 @@ H.test("sample weights equal repeated rows; empty inputs raise", function()
   end
 end)
 
+H.test("help finds the models and their methods by value", function()
+  local help = require "moonlab.help"
+  H.eq(help.text(ml.Lasso), help.get("moonlab.ml.Lasso"))
+  H.eq(help.text(ml.LogisticRegression.predict_proba), help.get("moonlab.ml.LogisticRegression:predict_proba"))
+  H.eq(help.text(ml.lasso_path), help.get("moonlab.ml.lasso_path"))
+  H.ok(help.text(ml.Ridge):find("ml.Ridge{alpha = 1.0", 1, true))
+end)
+
 H.done()
