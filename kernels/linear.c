@@ -1,10 +1,14 @@
 /*
- * linear.c - hot loops of the linear models (see linear.h): elastic-net
- * coordinate descent, SGD epochs, dual coordinate descent for the linear SVM.
+ * linear.c - hot loops of the linear models (see linear.h): centering with
+ * transposition, elastic-net coordinate descent (with its naive reference),
+ * SGD epochs, dual coordinate descent for the linear SVM, and the logistic
+ * losses with their gradients.
  *
- * Double, contiguous inputs only; serial (these loops are sequential by
- * nature).  Long runs poll the host's interrupt flag once per pass.  No
- * orchestration: intercepts, multiclass and paths are the caller's.
+ * Double, contiguous inputs only (center_t reads any strides); serial (these
+ * loops are sequential by nature; the softmax loss's two matrix products go
+ * to BLAS, threaded as OpenBLAS decides).  Long runs poll the host's
+ * interrupt flag once per pass.  No orchestration: intercepts, multiclass,
+ * paths and the optimizers (L-BFGS, FISTA) are the caller's.
  */
 #include <math.h>
 #include <stdlib.h>

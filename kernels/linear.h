@@ -2,8 +2,9 @@
  * linear.h - the hot loops of moonlab.ml's linear models: coordinate descent
  * for the elastic net (scikit-learn's algorithm and stopping rule), epochs of
  * plain stochastic gradient descent (scikit-learn's SGD: losses, learning
- * rates, penalties), and dual coordinate descent for the L2-regularized
- * squared-hinge linear SVM (liblinear's solver).
+ * rates, penalties), dual coordinate descent for the L2-regularized linear
+ * SVM (liblinear's solver), the logistic losses and gradients L-BFGS needs,
+ * and a centered transpose of X (the layout coordinate descent reads).
  *
  * Double precision, contiguous tensors only (the Lua side converts); each
  * function checks dtypes, shapes and contiguity and fails with a message
