@@ -96,6 +96,24 @@ H.test("LinearRegression summary equals statsmodels OLS (6 digits)", function()
       end
     end
   end
+  -- and equal to R's summary(lm) (R's AIC/BIC count sigma as a parameter: + 2 and + log N)
+  for _, name in ipairs{ "gen", "diabetes" } do
+    local R = F["lr_" .. name].R
+    if R then
+      local X, y = data(name)
+      local s = ml.LinearRegression{}:fit(X, y):summary_table()
+      rel(s.params, R.estimate, 1e-6, name .. " R estimate")
+      rel(s.bse, R.se, 1e-6, name .. " R std. error")
+      rel(s.tvalues, R.t, 1e-6, name .. " R t")
+      rel(s.pvalues, R.p, 1e-6, name .. " R p")
+      rel(s.sigma, R.sigma, 1e-6, name .. " R sigma")
+      rel(s.rsquared, R.r2, 1e-6, name .. " R r2")
+      rel(s.rsquared_adj, R.adj_r2, 1e-6, name .. " R adj r2")
+      rel(s.fvalue, R.f, 1e-6, name .. " R F")
+      rel(s.aic + 2, R.aic, 1e-6, name .. " R AIC")
+      rel(s.bic + math.log(s.nobs), R.bic, 1e-6, name .. " R BIC")
+    end
+  end
   local X, y = data("gen")
   local txt = ml.LinearRegression{}:fit(X, y):summary{ print = false, names = { "a", "b", "c", "d", "e" } }
   H.ok(txt:find("(Intercept)", 1, true) and txt:find("\ne ", 1, true), "names in the table")
