@@ -497,4 +497,31 @@ H.test("help finds the models and their methods by value", function()
   H.ok(help.text(ml.Ridge):find("ml.Ridge{alpha = 1.0", 1, true))
 end)
 
+H.test("SGD: every loss, penalty and schedule learns; l1 gives exact zeros", function()
+  local X, y = T(F.wine.X), T(F.wine.y)
+  for _, loss in ipairs{ "hinge", "log_loss", "modified_huber", "squared_hinge", "perceptron" } do
+    for _, lr in ipairs{ "optimal", "constant", "invscaling" } do
+      local m = ml.SGDClassifier{ loss = loss, learning_rate = lr, eta0 = 0.01, seed = 4 }:fit(X, y)
+      H.ok(m:score(X, y) >= 0.93, string.format("%s/%s accuracy %.3f", loss, lr, m:score(X, y)))
+    end
+  end
+  -- a strong l1 penalty zeroes most weights (the cumulative penalty clips at zero exactly)
+  local l1 = ml.SGDClassifier{ penalty = "l1", alpha = 0.05, seed = 1, loss = "log_loss" }:fit(X, y)
+  local zeros = l1.coef:eq(0):sum()
+  H.ok(zeros >= 10, "l1 zeros: " .. zeros)
+  H.eq(ml.SGDClassifier{ penalty = "l2", alpha = 0.05, seed = 1, loss = "log_loss" }:fit(X, y).coef:eq(0):sum(), 0)
+  local en = ml.SGDClassifier{ penalty = "elasticnet", alpha = 0.05, l1_ratio = 0.5, seed = 1 }:fit(X, y)
+  H.ok(en:score(X, y) > 0.9, "elasticnet learns")
+  -- regression losses and penalties on the generated data
+  local Xr, yr = T(F.reg.X), T(F.reg.y)
+  for _, pen in ipairs{ "none", "l1", "elasticnet" } do
+    local m = ml.SGDRegressor{ penalty = pen, seed = 3 }:fit(Xr, yr)
+    H.ok(m:score(Xr, yr) > 0.97, pen .. " R^2 " .. m:score(Xr, yr))
+  end
+  -- tol = ml.NONE runs every epoch
+  H.eq(ml.SGDRegressor{ seed = 1, max_iter = 7, tol = ml.NONE }:fit(Xr, yr).n_iter, 7)
+  -- balanced class weights run
+  H.ok(ml.SGDClassifier{ class_weight = "balanced", seed = 2 }:fit(X, y):score(X, y) > 0.9)
+end)
+
 H.done()
