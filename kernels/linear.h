@@ -2,8 +2,9 @@
  * linear.h - the hot loops of moonlab.ml's linear models: coordinate descent
  * for the elastic net (scikit-learn's algorithm and stopping rule), epochs of
  * plain stochastic gradient descent (scikit-learn's SGD: losses, learning
- * rates, penalties), and dual coordinate descent for the L2-regularized
- * squared-hinge linear SVM (liblinear's solver).
+ * rates, penalties), dual coordinate descent for the L2-regularized linear
+ * SVM (liblinear's solver), the logistic losses and gradients L-BFGS needs,
+ * and a centered transpose of X (the layout coordinate descent reads).
  *
  * Double precision, contiguous tensors only (the Lua side converts); each
  * function checks dtypes, shapes and contiguity and fails with a message
@@ -100,6 +101,12 @@ int ml_linear_sgd(const ml_tensor *x, const ml_tensor *y, const ml_tensor *sw, m
  * the passes.  Errors: dtypes, shapes, contiguity, tol <= 0, costs <= 0. */
 int ml_linear_svc_dual(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, ml_tensor *w, int hinge,
                        double tol, int64_t max_iter, uint64_t seed, int64_t *n_iter, ml_error *e);
+
+/* Column means and the centered transpose: mean (D) gets the column means of
+ * x (N, D) (zeros when !center) and xt (D, N) gets x^T minus them, in one
+ * cache-blocked pass.  x: any strides, double; mean, xt: contiguous double
+ * of the right sizes.  The layout coordinate descent reads. */
+int ml_linear_center_t(const ml_tensor *x, int center, ml_tensor *mean, ml_tensor *xt, ml_error *e);
 
 /* Multinomial logistic loss and gradient (scikit-learn's objective):
  *   L = sum_i sw_i (logsumexp_k z_ik - z_i,y_i) + l2 / 2 ||W[:, 0..D-1]||^2

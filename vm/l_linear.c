@@ -6,6 +6,7 @@
  *   sgd(x, y, sw|nil, w, intercept, opts) -> intercept, n_iter, loss, t
  *   svc_dual(x, y, c, w, hinge, tol, max_iter, seed) -> n_iter   (w filled)
  *   softmax_loss(x, y0, sw, W, G, l2, intercept) -> loss          (G filled)
+ *   center_t(x, center) -> xt (D x N, centered), mean (D)
  *   binary_loss(x, y01, sw, w, g, l2, intercept) -> loss          (g filled)
  * Options are read from a table by name; tensors must be contiguous
  * DoubleTensors (the kernel checks and names them).  No model logic here.
@@ -152,7 +153,25 @@ static int logistic(lua_State *L, loss_fn fn)
 static int l_linear_softmax_loss(lua_State *L) { return logistic(L, ml_linear_softmax_loss); }
 static int l_linear_binary_loss(lua_State *L) { return logistic(L, ml_linear_binary_loss); }
 
+static int l_linear_center_t(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1);
+	int center = lua_toboolean(L, 2);
+	luaL_argcheck(L, x->ndim == 2 && x->dtype == ML_DOUBLE, 1, "a 2-D DoubleTensor expected");
+	ml_error e;
+	int64_t tsize[2] = { x->size[1], x->size[0] };
+	ml_tensor *xt = ml_l_pushtensor(L, ML_DOUBLE);
+	if (ml_tensor_resize(xt, 2, tsize, &e))
+		return ml_l_error(L, &e);
+	ml_tensor *mean = ml_l_pushtensor(L, ML_DOUBLE);
+	if (ml_tensor_resize(mean, 1, tsize, &e) || ml_linear_center_t(x, center, mean, xt, &e))
+		return ml_l_error(L, &e);
+	ml_l_account(L, xt);
+	return 2;
+}
+
 static const luaL_Reg linear_functions[] = {
+	{"center_t", l_linear_center_t},
 	{"softmax_loss", l_linear_softmax_loss},
 	{"binary_loss", l_linear_binary_loss},
 	{"enet_cd", l_linear_enet_cd},

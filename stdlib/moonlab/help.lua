@@ -145,9 +145,13 @@ local function reverse_index()
       add(mod, name)
       for k, v in pairs(mod) do
         if type(k) == "string" and type(v) == "function" then add(v, name .. "." .. k) end
-        -- estimator classes of moonlab.ml (base.estimator tables)
-        if type(k) == "string" and type(v) == "table" and rawget(v, "_defaults") ~= nil then
+        -- estimator classes of moonlab.ml (base.estimator tables, or any
+        -- documented class): the class and its methods
+        if type(k) == "string" and type(v) == "table" and (rawget(v, "_defaults") ~= nil or M.get(name .. "." .. k)) then
           add(v, name .. "." .. k)
+          for mk, mv in pairs(v) do
+            if type(mk) == "string" and type(mv) == "function" then add(mv, name .. "." .. k .. ":" .. mk) end
+          end
         end
       end
     end

@@ -7,7 +7,7 @@ local ml = require "moonlab.ml"
 local dir, reps = arg[1], tonumber(arg[2])
 
 local data = {}
-for _, k in ipairs{ "digits", "reg" } do
+for _, k in ipairs{ "digits", "reg", "cls" } do
   data[k] = { torch.loadnpy(dir .. "/" .. k .. "_X.npy"), torch.loadnpy(dir .. "/" .. k .. "_y.npy") }
 end
 
@@ -16,6 +16,7 @@ local cases = {
   { "ridge_20000x100", "reg", function() return ml.Ridge{ alpha = 1.0 } end },
   { "lasso_20000x100", "reg", function() return ml.Lasso{ alpha = 0.1 } end },
   { "enet_20000x100", "reg", function() return ml.ElasticNet{ alpha = 0.1, l1_ratio = 0.5 } end },
+  { "logistic_100000x50", "cls", function() return ml.LogisticRegression{ C = 1.0, max_iter = 100 } end },
 }
 
 for _, c in ipairs(cases) do

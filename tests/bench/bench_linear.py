@@ -22,6 +22,10 @@ def make(d):
                                     random_state=0)
     np.save(d + "/reg_X.npy", X)
     np.save(d + "/reg_y.npy", y)
+    X, y = datasets.make_classification(n_samples=100000, n_features=50, random_state=0)
+    X = (X - X.mean(0)) / X.std(0)
+    np.save(d + "/cls_X.npy", X)
+    np.save(d + "/cls_y.npy", y.astype(np.float64))
 
 
 CASES = [
@@ -29,11 +33,12 @@ CASES = [
     ("ridge_20000x100", "reg", lambda: linear_model.Ridge(alpha=1.0)),
     ("lasso_20000x100", "reg", lambda: linear_model.Lasso(alpha=0.1)),
     ("enet_20000x100", "reg", lambda: linear_model.ElasticNet(alpha=0.1, l1_ratio=0.5)),
+    ("logistic_100000x50", "cls", lambda: linear_model.LogisticRegression(C=1.0, max_iter=100)),
 ]
 
 
 def run(d, reps):
-    data = {k: (np.load(d + "/%s_X.npy" % k), np.load(d + "/%s_y.npy" % k)) for k in ("digits", "reg")}
+    data = {k: (np.load(d + "/%s_X.npy" % k), np.load(d + "/%s_y.npy" % k)) for k in ("digits", "reg", "cls")}
     for name, key, new in CASES:
         X, y = data[key]
         check = new().fit(X, y).score(X, y)

@@ -318,8 +318,41 @@ static void test_logistic(void)
 	}
 }
 
+static void test_center_t(void)
+{
+	/* odd sizes across the 32-wide tiles, contiguous and transposed (strided) inputs */
+	static const int64_t shapes[][2] = { { 1, 1 }, { 33, 5 }, { 70, 65 } };
+	uint64_t s = 5;
+	ml_error e;
+	for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
+		int64_t n = shapes[t][0], d = shapes[t][1];
+		ml_tensor base = make(2, d, n), mean = make(1, d, 0), xt = make(2, d, n);
+		for (int64_t i = 0; i < n * d; i++)
+			data(&base)[i] = urand(&s) * 10 - 3;
+		ml_tensor x = base; /* x = base^T: N x D with strides (1, N) */
+		ml_tensor_transpose(&x, 0, 1, &e);
+		for (int center = 0; center < 2; center++) {
+			CHECK(ml_linear_center_t(&x, center, &mean, &xt, &e) == ML_OK, "%s", e.msg);
+			for (int64_t j = 0; j < d; j++) {
+				double m = 0;
+				for (int64_t i = 0; i < n; i++)
+					m += data(&base)[j * n + i];
+				m = center ? m / (double)n : 0;
+				CHECK_NEAR(data(&mean)[j], m, 1e-13);
+				for (int64_t i = 0; i < n; i++)
+					CHECK_NEAR(data(&xt)[j * n + i], data(&base)[j * n + i] - m, 1e-13);
+			}
+		}
+		CHECK(ml_linear_center_t(&x, 1, &xt, &xt, &e) == ML_ESHAPE && strstr(e.msg, "mean must have size"), "%s", e.msg);
+		ml_tensor_release(&base);
+		ml_tensor_release(&mean);
+		ml_tensor_release(&xt);
+	}
+}
+
 int main(void)
 {
+	test_center_t();
 	test_logistic();
 	test_enet();
 	test_enet_errors();

@@ -96,6 +96,24 @@ H.test("LinearRegression summary equals statsmodels OLS (6 digits)", function()
       end
     end
   end
+  -- and equal to R's summary(lm) (R's AIC/BIC count sigma as a parameter: + 2 and + log N)
+  for _, name in ipairs{ "gen", "diabetes" } do
+    local R = F["lr_" .. name].R
+    if R then
+      local X, y = data(name)
+      local s = ml.LinearRegression{}:fit(X, y):summary_table()
+      rel(s.params, R.estimate, 1e-6, name .. " R estimate")
+      rel(s.bse, R.se, 1e-6, name .. " R std. error")
+      rel(s.tvalues, R.t, 1e-6, name .. " R t")
+      rel(s.pvalues, R.p, 1e-6, name .. " R p")
+      rel(s.sigma, R.sigma, 1e-6, name .. " R sigma")
+      rel(s.rsquared, R.r2, 1e-6, name .. " R r2")
+      rel(s.rsquared_adj, R.adj_r2, 1e-6, name .. " R adj r2")
+      rel(s.fvalue, R.f, 1e-6, name .. " R F")
+      rel(s.aic + 2, R.aic, 1e-6, name .. " R AIC")
+      rel(s.bic + math.log(s.nobs), R.bic, 1e-6, name .. " R BIC")
+    end
+  end
   local X, y = data("gen")
   local txt = ml.LinearRegression{}:fit(X, y):summary{ print = false, names = { "a", "b", "c", "d", "e" } }
   H.ok(txt:find("(Intercept)", 1, true) and txt:find("\ne ", 1, true), "names in the table")
@@ -401,6 +419,8 @@ H.test("SGDClassifier: accuracy near scikit-learn's, reproducible, objective dec
     function() ml.SGDClassifier{ seed = 1 }:fit(Xb, yb):predict_proba(Xb) end)
   H.check_error('ml.SGDClassifier: eta0 must be > 0 with learning_rate "constant"',
     function() ml.SGDClassifier{ learning_rate = "constant" } end)
+  H.check_error('ml.SGDClassifier: class_weight must be "balanced", a table {class = weight} or ml.NONE (got auto)',
+    function() ml.SGDClassifier{ class_weight = "auto" } end)
   H.check_error('loss must be one of "squared_error", "huber", "epsilon_insensitive" (got hinge)',
     function() ml.SGDRegressor{ loss = "hinge" } end)
 end)
@@ -445,6 +465,63 @@ H.test("LinearSVC equals scikit-learn's liblinear (coefficients 1e-4)", function
     function() ml.LinearSVC{ loss = "log" } end)
   H.check_error("ml.LinearSVC.decision_function: this ml.LinearSVC is not fitted yet",
     function() ml.LinearSVC{}:predict(X) end)
+end)
+
+H.test("sample weights equal repeated rows; empty inputs raise", function()
+  local X, y = logit_data("iris12")
+  -- weight 2 on the first 10 rows == those rows twice
+  local w = torch.ones(100); w:narrow(1, 1, 10):fill(2)
+  local Xd = torch.cat(X, X:narrow(1, 1, 10), 1)
+  local yd = torch.cat(y, y:narrow(1, 1, 10), 1)
+  local a = ml.LogisticRegression{ tol = 1e-10, max_iter = 1000 }:fit(X, y, w)
+  local b = ml.LogisticRegression{ tol = 1e-10, max_iter = 1000 }:fit(Xd, yd)
+  relvec(a.coef:view(-1), b.coef:view(-1):totable(), 1e-6, "logistic sample_weight")
+  local c = ml.LinearSVC{ tol = 1e-10, max_iter = 100000, seed = 1 }:fit(T(F.wine.X), T(F.wine.y),
+    torch.ones(178):fill(0.5))
+  local d = ml.LinearSVC{ C = 0.5, tol = 1e-10, max_iter = 100000, seed = 1 }:fit(T(F.wine.X), T(F.wine.y))
+  relvec(c.coef:view(-1), d.coef:view(-1):totable(), 1e-6, "svc weights scale C")
+  -- balanced class weights on balanced classes change nothing
+  local e1 = ml.LogisticRegression{ class_weight = "balanced", tol = 1e-10 }:fit(X, y)
+  relvec(e1.coef:view(-1), ml.LogisticRegression{ tol = 1e-10 }:fit(X, y).coef:view(-1):totable(), 1e-6, "balanced")
+  for _, cls in ipairs{ "LinearRegression", "Ridge", "Lasso", "ElasticNet", "LogisticRegression", "SGDClassifier",
+    "SGDRegressor", "LinearSVC" } do
+    H.check_error("ml." .. cls .. ".fit: X is empty (0x3)", function() ml[cls]{}:fit(torch.zeros(0, 3), torch.zeros(0)) end)
+  end
+end)
+
+H.test("help finds the models and their methods by value", function()
+  local help = require "moonlab.help"
+  H.eq(help.text(ml.Lasso), help.get("moonlab.ml.Lasso"))
+  H.eq(help.text(ml.LogisticRegression.predict_proba), help.get("moonlab.ml.LogisticRegression:predict_proba"))
+  H.eq(help.text(ml.lasso_path), help.get("moonlab.ml.lasso_path"))
+  H.ok(help.text(ml.Ridge):find("ml.Ridge{alpha = 1.0", 1, true))
+end)
+
+H.test("SGD: every loss, penalty and schedule learns; l1 gives exact zeros", function()
+  local X, y = T(F.wine.X), T(F.wine.y)
+  for _, loss in ipairs{ "hinge", "log_loss", "modified_huber", "squared_hinge", "perceptron" } do
+    for _, lr in ipairs{ "optimal", "constant", "invscaling" } do
+      local m = ml.SGDClassifier{ loss = loss, learning_rate = lr, eta0 = 0.01, seed = 4 }:fit(X, y)
+      H.ok(m:score(X, y) >= 0.93, string.format("%s/%s accuracy %.3f", loss, lr, m:score(X, y)))
+    end
+  end
+  -- a strong l1 penalty zeroes most weights (the cumulative penalty clips at zero exactly)
+  local l1 = ml.SGDClassifier{ penalty = "l1", alpha = 0.05, seed = 1, loss = "log_loss" }:fit(X, y)
+  local zeros = l1.coef:eq(0):sum()
+  H.ok(zeros >= 10, "l1 zeros: " .. zeros)
+  H.eq(ml.SGDClassifier{ penalty = "l2", alpha = 0.05, seed = 1, loss = "log_loss" }:fit(X, y).coef:eq(0):sum(), 0)
+  local en = ml.SGDClassifier{ penalty = "elasticnet", alpha = 0.05, l1_ratio = 0.5, seed = 1 }:fit(X, y)
+  H.ok(en:score(X, y) > 0.9, "elasticnet learns")
+  -- regression losses and penalties on the generated data
+  local Xr, yr = T(F.reg.X), T(F.reg.y)
+  for _, pen in ipairs{ "none", "l1", "elasticnet" } do
+    local m = ml.SGDRegressor{ penalty = pen, seed = 3 }:fit(Xr, yr)
+    H.ok(m:score(Xr, yr) > 0.97, pen .. " R^2 " .. m:score(Xr, yr))
+  end
+  -- tol = ml.NONE runs every epoch
+  H.eq(ml.SGDRegressor{ seed = 1, max_iter = 7, tol = ml.NONE }:fit(Xr, yr).n_iter, 7)
+  -- balanced class weights run
+  H.ok(ml.SGDClassifier{ class_weight = "balanced", seed = 2 }:fit(X, y):score(X, y) > 0.9)
 end)
 
 H.done()

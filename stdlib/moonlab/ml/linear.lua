@@ -115,15 +115,15 @@ M._dist = { lgamma = lgamma, betainc = betainc, t_cdf = t_cdf, t_ppf = t_ppf, f_
 -- Shared helpers
 ---------------------------------------------------------------------------
 
--- Centers X (N x D) and y (N) when fit_intercept: returns Xc, yc, x_mean
--- (a D vector), y_mean (a number).  Without an intercept the inputs come back
--- as they are with zero means.
+-- Centers X (N x D) and y (N) when fit_intercept: returns Xc (N x D: a
+-- transposed view of a contiguous D x N tensor, the layout LAPACK and
+-- coordinate descent read), yc, x_mean (D), y_mean (a number).  Without an
+-- intercept the means are zero and Xc is a transposed copy of X.
 local function center(X, y, fit_intercept)
-  local d = X:size(2)
-  if not fit_intercept then return X, y, torch.zeros(d), 0.0 end
-  local xm = X:mean(1)
+  local xt, xm = K_.center_t(X, fit_intercept)
+  if not fit_intercept then return xt:t(), y, xm, 0.0 end
   local ym = y:mean()
-  return X - xm, y - ym, xm:view(d), ym
+  return xt:t(), y - ym, xm, ym
 end
 
 -- X (N x D) @ w (D) + b as a new vector.
@@ -317,7 +317,8 @@ local function ridge_solve(X, y, alpha, solver)
     if alpha == 0 then return (torch.lstsq(y, X)) end
     if d <= n then
       -- (X'X + alpha I) w = X'y through its Cholesky factor
-      local A = torch.mm(X:t(), X)
+      local xt = X:t()
+      local A = torch.mm(xt, X)
       for j = 1, d do A[j][j] = A[j][j] + alpha end
       local L = torch.potrf(A, "L")
       return torch.potrs(torch.mv(X:t(), y):view(d, 1), L, "L"):contiguous():view(d)
@@ -409,7 +410,7 @@ local function enet_fit(self, who, X, y, l1_ratio)
     w = torch.zeros(d)
   end
   local seed = self.selection == "random" and kernel_seed(self.seed) or 0
-  local _, n_iter, gap, conv = enet_solve(Xc:t():contiguous(), yc:contiguous(), w, self.alpha, l1_ratio,
+  local _, n_iter, gap, conv = enet_solve(Xc:t(), yc:contiguous(), w, self.alpha, l1_ratio,
     { max_iter = self.max_iter, tol = self.tol, positive = self.positive, selection = self.selection,
       seed = seed })
   if not conv then
@@ -462,7 +463,7 @@ function M.enet_path(X, y, opts, who)
   if type(l1_ratio) ~= "number" or l1_ratio < 0 or l1_ratio > 1 then
     error(string.format("%s: l1_ratio must be in [0, 1] (got %s)", who, tostring(l1_ratio)), 2)
   end
-  local xt = X:t():contiguous()
+  local xt = K_.center_t(X, false)
   local alphas
   if opts.alphas then
     alphas = torch.isTensor(opts.alphas) and opts.alphas:double():clone() or torch.DoubleTensor(opts.alphas)
@@ -817,6 +818,12 @@ function LogisticRegression:fit(X, y, sample_weight)
     self.intercept = fi and W:select(2, d1):contiguous() or torch.zeros(K)
     self.n_iter[1] = it
     self._multinomial = true
+    if K == 2 then
+      -- as scikit-learn: keep the second class's row; with the symmetric softmax
+      -- parametrization the log-odds are twice its score (predict_proba knows)
+      self.coef = self.coef:narrow(1, 2, 1):contiguous()
+      self.intercept = self.intercept:narrow(1, 2, 1):contiguous()
+    end
   else
     -- one binary problem per class (a single one, for class 2, when K = 2)
     local targets = K == 2 and { 2 } or {}
@@ -870,7 +877,7 @@ function LogisticRegression:predict_proba(X)
   base.fitted(self, who)
   local Z = self:decision_function(X)
   if Z:dim() == 1 then
-    local p = torch.sigmoid(Z)
+    local p = self._multinomial and torch.sigmoid(Z * 2) or torch.sigmoid(Z)
     return torch.cat((-p + 1):view(-1, 1), p:view(-1, 1), 2)
   end
   local n, K = Z:size(1), Z:size(2)
@@ -931,6 +938,11 @@ local function sgd_validate(losses)
     check_number(who, "n_iter_no_change", self.n_iter_no_change, 1)
     check_number(who, "epsilon", self.epsilon, 0)
     check_bool(who, "warm_start", self.warm_start)
+    local cw = self._params.class_weight
+    if cw ~= nil and cw ~= base.NONE and cw ~= "balanced" and type(cw) ~= "table" then
+      error(string.format('%s: class_weight must be "balanced", a table {class = weight} or ml.NONE (got %s)',
+        who, tostring(cw)), 3)
+    end
     if self.learning_rate ~= "optimal" and self.eta0 <= 0 then
       error(string.format('%s: eta0 must be > 0 with learning_rate "%s"', who, self.learning_rate), 3)
     end
@@ -1183,6 +1195,11 @@ function LinearSVC._validate(self, who)
   check_bool(who, "fit_intercept", self.fit_intercept)
   check_number(who, "intercept_scaling", self.intercept_scaling, 0, true)
   check_number(who, "max_iter", self.max_iter, 1)
+  local cw = self.class_weight
+  if cw ~= base.NONE and cw ~= "balanced" and type(cw) ~= "table" then
+    error(string.format('%s: class_weight must be "balanced", a table {class = weight} or ml.NONE (got %s)',
+      who, tostring(cw)), 3)
+  end
 end
 
 --- m:fit(X, y) -> m.  One-vs-rest linear SVMs by dual coordinate descent
