@@ -85,7 +85,7 @@ print(clean:describe())
 -- column and group by it.
 
 -- %%
-clean.decade = (clean.year / 10):floor() * 10
+clean.decade = (clean.year / 10) * 10          -- integer division: 1987 -> 1980
 by_decade = clean:group_by("decade"):agg{fertility = {"mean", "median", "min", "max", "std"}}
 print(by_decade)
 

@@ -212,6 +212,16 @@ H.test("to_tensor, one_hot, label_encode, astype", function()
   H.eq(ai:kind("x"), "integer"); H.eq(ai:value(3, "x"), nil); H.eq(ai:value(1, "x"), math.floor(df.x[1]))
   local cat = df:astype { s = "categorical" }
   H.eq(cat:value(5, "s"), df:value(5, "s"))
+  -- numbers written as text (melt's variable column, a CSV read as strings), as pandas' astype
+  local txt = data.frame { { "n", { "1", "22", "", "-4" } }, { "f", { "1.5", "2e3", "-0.25", "7" } } }
+  local ti = txt:astype { n = "integer", f = "float" }
+  H.eq(ti:kind("n"), "integer"); H.eq(ti:value(2, "n"), 22); H.eq(ti:value(3, "n"), nil); H.eq(ti:value(4, "n"), -4)
+  H.eq(ti:kind("f"), "float"); H.eq(ti:value(2, "f"), 2000.0); H.eq(ti:value(3, "f"), -0.25)
+  H.eq(txt:astype { n = "float" }.n[3] ~= txt:astype { n = "float" }.n[3], true, "an empty text is NaN")
+  H.check_error("DataFrame:astype: row 1 of 'f' holds '1.5', not an integer", txt.astype, txt, { f = "integer" })
+  local bad = data.frame { { "w", { "3", "three" } } }
+  H.check_error("row 2 of 'w' holds 'three', not a number", bad.astype, bad, { w = "float" })
+  H.eq(txt:astype { n = "categorical" }:astype { n = "integer" }:value(2, "n"), 22, "categorical levels too")
   -- the ml modules call X:to_tensor() on frames
   local base = require "moonlab.ml.base"
   local M = base.matrix("t", df:select { "h", "y" })

@@ -268,6 +268,13 @@ end
 
 data.concat = ops.concat
 
+--- data.image_folder(path [, opts]) -> {X, y, classes, ...}: a folder of
+-- class-named subfolders of PNG images as one batch tensor and labels (the
+-- same function as moonlab.datasets.image_folder; see docs/datasets.md).
+function data.image_folder(path, opts)
+  return require("moonlab.datasets").image_folder(path, opts)
+end
+
 --- data.is_frame(v) -> true when v is a DataFrame
 data.is_frame = DataFrame.is_frame
 

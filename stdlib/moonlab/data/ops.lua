@@ -735,6 +735,42 @@ function methods.one_hot(df, col, opts)
 end
 
 --- df:astype{col = "categorical" | "string" | "float" | "integer"} -> frame with converted columns
+-- The numbers written in a string or categorical column (as pandas'
+-- astype(int/float) on numeric strings): missing and empty texts are missing;
+-- any other text must read as a Lua number (an integer for kind "integer").
+local function numbers_of_text(df, c, name, kind, who)
+  local n = df._n
+  local vals = kind == "integer" and torch.LongTensor(n) or torch.DoubleTensor(n)
+  local miss = torch.ByteTensor(n):zero()
+  local nmiss = 0
+  for i = 1, n do
+    local x = C.value(c, i)
+    local v = nil
+    if x ~= nil and x ~= "" then
+      v = tonumber(x)
+      if v == nil then
+        error(string.format("%s: row %d of '%s' holds '%s', not a number", who, i, name, tostring(x)), 3)
+      end
+      if kind == "integer" then
+        local iv = math.tointeger(v)
+        if iv == nil then
+          error(string.format("%s: row %d of '%s' holds '%s', not an integer", who, i, name, tostring(x)), 3)
+        end
+        v = iv
+      end
+    end
+    if v == nil then
+      miss[i] = 1
+      nmiss = nmiss + 1
+      vals[i] = kind == "integer" and 0 or 0 / 0
+    else
+      vals[i] = v
+    end
+  end
+  if kind == "float" then return { kind = "float", values = vals } end
+  return { kind = "integer", values = vals, missing = nmiss > 0 and miss or nil }
+end
+
 function methods.astype(df, spec)
   local who = "DataFrame:astype"
   local out = methods.select(df, df.columns)
@@ -759,10 +795,11 @@ function methods.astype(df, spec)
       local m = C.mask(c)
       for i = 1, df._n do local x = C.value(c, i); v[i] = x == nil and "" or tostring(x) end
       r = { kind = "string", values = v, missing = m and m:nElement() > 0 and m:sum() > 0 and m:clone() or nil }
+    elseif (kind == "float" or kind == "integer") and (c.kind == "string" or c.kind == "categorical") then
+      r = numbers_of_text(df, c, name, kind, who)
     elseif kind == "float" then
       r = { kind = "float", values = C.to_double(c, who, name):clone() }
     elseif kind == "integer" then
-      if c.kind == "string" then error(who .. ": cannot convert strings of '" .. name .. "' to integers", 2) end
       local m = C.mask(c)
       local has = m and m:nElement() > 0 and m:sum() > 0
       local v = c.values

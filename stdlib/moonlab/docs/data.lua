@@ -51,6 +51,12 @@ fn("read_jsonl", "data.read_jsonl(path)", "Reads a JSON Lines file (one object p
 fn("parse_jsonl", "data.parse_jsonl(text [, where])", "Parses JSON Lines text into a DataFrame.",
   { { "text", "JSON Lines" }, { "where", "names the input in error messages" } },
   "print(data.parse_jsonl('{\"a\": 1, \"b\": \"x\"}\\n{\"a\": null, \"b\": \"\\\\u00e9\"}\\n'))")
+fn("image_folder", "data.image_folder(path [, opts])",
+  "Loads a folder of class-named subfolders of PNG images: X (N x C x H x W), y, classes (as datasets.image_folder).",
+  { { "path", "the root folder" }, { "opts", "type, channels, size, mode, warn: see docs/datasets.md" } },
+  "local root = os.tmpname()\nos.remove(root)\nos.execute(\"mkdir -p \" .. root .. \"/cat\")\n"
+    .. "require(\"image\").save(root .. \"/cat/1.png\", torch.ByteTensor(1, 4, 4):fill(9))\n"
+    .. "local d = data.image_folder(root)\nprint(d.X:size(1), d.classes[1])\nos.execute(\"rm -rf \" .. root)")
 fn("concat", "data.concat{df1, df2, ...}", "Stacks the rows of several frames (columns: the union, absent ones missing).",
   { { "frames", "a list of DataFrames" } }, "print(data.concat{df, df:head(1)})")
 fn("is_frame", "data.is_frame(v)", "True when v is a DataFrame.", { { "v", "any value" } }, "print(data.is_frame(df))")
