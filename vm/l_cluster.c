@@ -94,19 +94,21 @@ static int l_cluster_dist_sums(lua_State *L)
 	return 1;
 }
 
-/* _cluster.gmm_log_prob(x, means, precisions_cholesky) -> (N x K) log densities */
+/* _cluster.gmm_log_prob(x, means, precisions_cholesky [, log_weights]) ->
+ * (N x K) (weighted) log densities */
 static int l_cluster_gmm_log_prob(lua_State *L)
 {
 	ml_tensor *x = ml_l_checktensor(L, 1), *mu = ml_l_checktensor(L, 2), *pc = ml_l_checktensor(L, 3);
+	ml_tensor *lw = lua_isnoneornil(L, 4) ? NULL : ml_l_checktensor(L, 4);
 	ml_tensor *out = ml_l_pushtensor(L, ML_DOUBLE);
 	ml_error e;
-	if (ml_gmm_log_prob(x, mu, pc, out, "ml.GaussianMixture", &e))
+	if (ml_gmm_log_prob(x, mu, pc, lw, out, "ml.GaussianMixture", &e))
 		return ml_l_error(L, &e);
 	return 1;
 }
 
-/* _cluster.gmm_normalize(wlp [, want_resp]) -> lpn, resp (or nil); wlp becomes
- * the log responsibilities in place */
+/* _cluster.gmm_normalize(wlp [, want_resp]) -> lpn, resp (or nil), mean of
+ * lpn; wlp becomes the log responsibilities in place */
 static int l_cluster_gmm_normalize(lua_State *L)
 {
 	ml_tensor *w = ml_l_checktensor(L, 1);
@@ -118,9 +120,29 @@ static int l_cluster_gmm_normalize(lua_State *L)
 	else
 		lua_pushnil(L);
 	ml_error e;
-	if (ml_gmm_normalize(w, lpn, resp, "ml.GaussianMixture", &e))
+	double mean;
+	if (ml_gmm_normalize(w, lpn, resp, &mean, "ml.GaussianMixture", &e))
 		return ml_l_error(L, &e);
-	return 2;
+	lua_pushnumber(L, mean);
+	return 3;
+}
+
+/* _cluster.gmm_m_step(x, resp, reg, full) -> nk, means, covariances (full) or nil */
+static int l_cluster_gmm_m_step(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1), *r = ml_l_checktensor(L, 2);
+	double reg = luaL_checknumber(L, 3);
+	int full = lua_toboolean(L, 4);
+	ml_tensor *nk = ml_l_pushtensor(L, ML_DOUBLE), *mu = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_tensor *cov = NULL;
+	if (full)
+		cov = ml_l_pushtensor(L, ML_DOUBLE);
+	else
+		lua_pushnil(L);
+	ml_error e;
+	if (ml_gmm_m_step(x, r, reg, nk, mu, cov, "ml.GaussianMixture.fit", &e))
+		return ml_l_error(L, &e);
+	return 3;
 }
 
 /* _cluster.gmm_covariances(x, resp, means, nk, reg) -> (K x D x D) covariances */
@@ -140,6 +162,7 @@ static const luaL_Reg cluster_functions[] = {
 	{"gmm_log_prob", l_cluster_gmm_log_prob},
 	{"gmm_normalize", l_cluster_gmm_normalize},
 	{"gmm_covariances", l_cluster_gmm_covariances},
+	{"gmm_m_step", l_cluster_gmm_m_step},
 	{"radius_neighbors", l_cluster_radius_neighbors},
 	{"dbscan", l_cluster_dbscan},
 	{"linkage", l_cluster_linkage},
