@@ -48,6 +48,16 @@ local plot = require "moonlab.plot"
 for _, k in ipairs(public(plot, true)) do required[#required + 1] = "moonlab.plot." .. k end
 local gnuplot = require "gnuplot"
 for _, k in ipairs(public(gnuplot, true)) do required[#required + 1] = "gnuplot." .. k end
+-- moonlab.ml areas: every public name and every method a class defines itself
+for _, area in ipairs { "cluster", "cluster_metrics", "decomposition" } do
+  for _, k in ipairs(public(require("moonlab.ml." .. area))) do
+    required[#required + 1] = "moonlab.ml." .. k
+    local v = require("moonlab.ml." .. area)[k]
+    if type(v) == "table" then
+      for _, m in ipairs(public(v, true)) do required[#required + 1] = "moonlab.ml." .. k .. ":" .. m end
+    end
+  end
+end
 
 H.test("every public function and method has a docstring", function()
   local missing = {}
@@ -80,6 +90,8 @@ H.test("every documented name exists", function()
     if name == "moonlab.csv" or name == "moonlab.plot" or name == "gnuplot" then return true end
     m = name:match("^gnuplot%.(.+)$")
     if m then return gnuplot[m] ~= nil end
+    local cls, meth = name:match("^moonlab%.ml%.([%w_]+):([%w_]+)$")
+    if cls then return type(require("moonlab.ml")[cls]) == "table" and require("moonlab.ml")[cls][meth] ~= nil end
     local mod, fn = name:match("^(moonlab%.%a+)%.(.+)$")
     if mod then return require(mod)[fn] ~= nil end
     return false

@@ -1,0 +1,46 @@
+-- Docstrings: moonlab.ml's dimension reduction (stdlib/moonlab/ml/
+-- decomposition.lua; docs/ml_decomposition.md).
+local doc = require("moonlab.docs.util").doc
+local D = {}
+
+local PRE = "local ml = require \"moonlab.ml\"\n"
+  .. "local X = torch.Tensor{{2.5, 2.4, 1}, {0.5, 0.7, 0}, {2.2, 2.9, 1}, {1.9, 2.2, 1}, {3.1, 3.0, 2}, {2.3, 2.7, 1}}\n"
+local XARG = { "X", "(N x D) tensor (any type), a table of rows or a data frame" }
+
+D["moonlab.ml.PCA"] = doc("ml.PCA{n_components, whiten = false, svd_solver = \"full\", n_oversamples = 10, iterated_power = \"auto\", seed}",
+  "Principal component analysis: projects centered data on the directions of largest variance.",
+  { { "n_components", "components kept: a whole number, a fraction of variance to explain in (0, 1), or ml.NONE (all)" },
+    { "whiten", "scale the projections to unit variance" },
+    { "svd_solver", "\"full\" (exact: QR then LAPACK SVD) or \"randomized\" (needs a whole n_components)" },
+    { "n_oversamples", "randomized: extra random directions" },
+    { "iterated_power", "randomized: power iterations (\"auto\": 7 or 4)" }, { "seed", "randomized: generator seed" } },
+  PRE .. "local p = ml.PCA{n_components = 2}:fit(X)\nprint(p.components, p.explained_variance_ratio)",
+  "Fitted: components (K x D), explained_variance, explained_variance_ratio, singular_values, mean,\n"
+    .. "noise_variance, n_components_ (the K kept), n_samples. Signs are scikit-learn's (svd_flip).")
+D["moonlab.ml.PCA:fit"] = doc("p:fit(X) -> p", "Finds the principal components of X.", { XARG },
+  PRE .. "print(ml.PCA{n_components = 0.9}:fit(X).n_components_)")
+D["moonlab.ml.PCA:transform"] = doc("p:transform(X) -> (N x K) tensor", "Coordinates of the rows on the components.",
+  { XARG }, PRE .. "print(ml.PCA{n_components = 2, whiten = true}:fit(X):transform(X))")
+D["moonlab.ml.PCA:inverse_transform"] = doc("p:inverse_transform(Y) -> (N x D) tensor",
+  "Maps coordinates on the components back to the input space.", { { "Y", "(N x K) coordinates" } },
+  PRE .. "local p = ml.PCA{n_components = 2}:fit(X)\nprint(p:inverse_transform(p:transform(X)))")
+
+D["moonlab.ml.TruncatedSVD"] = doc("ml.TruncatedSVD{n_components = 2, algorithm = \"randomized\", n_iter = 5, n_oversamples = 10, seed}",
+  "Truncated SVD (latent semantic analysis): like PCA without centering the data.",
+  { { "n_components", "components kept" }, { "algorithm", "\"randomized\" or \"full\" (exact SVD)" },
+    { "n_iter", "randomized: power iterations" }, { "n_oversamples", "randomized: extra random directions" },
+    { "seed", "generator seed" } },
+  PRE .. "local t = ml.TruncatedSVD{n_components = 2, seed = 1}:fit(X)\nprint(t.singular_values)",
+  "Fitted: components (K x D), singular_values, explained_variance, explained_variance_ratio.")
+D["moonlab.ml.TruncatedSVD:fit"] = doc("t:fit(X) -> t", "Finds the top right singular vectors of X.", { XARG },
+  PRE .. "print(ml.TruncatedSVD{algorithm = \"full\"}:fit(X).components)")
+D["moonlab.ml.TruncatedSVD:fit_transform"] = doc("t:fit_transform(X) -> (N x K) tensor",
+  "Fits and returns X projected on the components.", { XARG },
+  PRE .. "print(ml.TruncatedSVD{algorithm = \"full\"}:fit_transform(X))")
+D["moonlab.ml.TruncatedSVD:transform"] = doc("t:transform(X) -> (N x K) tensor", "X times the components' transpose.",
+  { XARG }, PRE .. "print(ml.TruncatedSVD{seed = 1}:fit(X):transform(X))")
+D["moonlab.ml.TruncatedSVD:inverse_transform"] = doc("t:inverse_transform(Y) -> (N x D) tensor",
+  "Y times the components (an approximation of X).", { { "Y", "(N x K) coordinates" } },
+  PRE .. "local t = ml.TruncatedSVD{algorithm = \"full\"}:fit(X)\nprint(t:inverse_transform(t:transform(X)))")
+
+return { title = "Dimension reduction (require \"moonlab.ml\")", docs = D }
