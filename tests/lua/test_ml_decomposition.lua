@@ -107,4 +107,36 @@ H.test("decomposition: errors", function()
   H.check_error("ml.TruncatedSVD: algorithm must be \"randomized\" or \"full\"", ml.TruncatedSVD, { algorithm = "arpack" })
 end)
 
+H.test("LinearDiscriminantAnalysis (svd) equals scikit-learn's: coef, intercept, transform, probabilities", function()
+  for _, c in ipairs(F.lda) do
+    local X = data(c.data)
+    local y = F[c.data].y
+    local nc = c.n_components == "none" and ml.NONE or c.n_components
+    local m = ml.LinearDiscriminantAnalysis{ n_components = nc }
+    H.eq(m:fit(X, y), m)
+    local w = c.data .. " n_components=" .. tostring(c.n_components)
+    H.ok(maxrel(m.coef, c.coef) < 1e-10, w .. " coef")
+    H.ok(maxrel(m.intercept, c.intercept) < 1e-10, w .. " intercept")
+    H.ok(maxrel(m.means, c.means) < 1e-14, w .. " means")
+    H.ok(maxrel(m.priors, c.priors) < 1e-15, w .. " priors")
+    H.ok(maxrel(m.xbar, c.xbar) < 1e-14, w .. " xbar")
+    H.ok(maxrel(m.explained_variance_ratio, c.explained_variance_ratio) < 1e-10, w .. " explained_variance_ratio")
+    local X6 = X:narrow(1, 1, 6)
+    local T = m:transform(X6)
+    H.ok(rows_up_to_sign(T:t(), torch.Tensor(c.transform):t()) < 1e-10, w .. " transform (axes up to sign)")
+    H.ok(maxrel(m:predict_proba(X6), c.predict_proba) < 1e-10, w .. " predict_proba")
+    H.ok(maxrel(m:decision_function(X6), c.decision) < 1e-10, w .. " decision_function")
+    H.ok(maxrel(m:predict(X), c.predict) == 0, w .. " predict")
+    H.near(m:score(X, y), c.score, 1e-15, w .. " score")
+  end
+  local m = ml.LinearDiscriminantAnalysis{ n_components = 1 }
+  H.eq(m:fit_transform(data("iris"), F.iris.y):size(2), 1, "fit_transform")
+  H.check_error("ml.LinearDiscriminantAnalysis.fit: n_components = 3 must be <= min(n_classes - 1, n_features) = 2",
+    function() ml.LinearDiscriminantAnalysis{ n_components = 3 }:fit(data("iris"), F.iris.y) end)
+  H.check_error("ml.LinearDiscriminantAnalysis.fit: needs at least 2 classes (got 1)",
+    function() ml.LinearDiscriminantAnalysis{}:fit(torch.randn(5, 2), { 1, 1, 1, 1, 1 }) end)
+  H.check_error("ml.LinearDiscriminantAnalysis: solver must be \"svd\" (got lsqr)",
+    ml.LinearDiscriminantAnalysis, { solver = "lsqr" })
+end)
+
 H.done()

@@ -43,4 +43,29 @@ D["moonlab.ml.TruncatedSVD:inverse_transform"] = doc("t:inverse_transform(Y) -> 
   "Y times the components (an approximation of X).", { { "Y", "(N x K) coordinates" } },
   PRE .. "local t = ml.TruncatedSVD{algorithm = \"full\"}:fit(X)\nprint(t:inverse_transform(t:transform(X)))")
 
+local Y = "local y = {1, 2, 1, 1, 2, 1}\n"
+D["moonlab.ml.LinearDiscriminantAnalysis"] = doc("ml.LinearDiscriminantAnalysis{solver = \"svd\", n_components, priors, tol = 1e-4}",
+  "Linear discriminant analysis: a classifier with shared covariance, and a supervised projection.",
+  { { "solver", "\"svd\" (scikit-learn's default; no covariance matrix is formed)" },
+    { "n_components", "axes kept by transform (<= min(classes - 1, D); ml.NONE: all)" },
+    { "priors", "class priors (a list or tensor; default: the class proportions)" },
+    { "tol", "singular values below it are dropped (rank)" } },
+  PRE .. Y .. "local m = ml.LinearDiscriminantAnalysis{}:fit(X, y)\nprint(m:predict(X), m:transform(X))",
+  "Fitted: classes, means, priors, xbar, scalings, coef, intercept, explained_variance_ratio.\n"
+    .. "Also m:score(X, y) (accuracy) and m:fit_transform(X, y).")
+D["moonlab.ml.LinearDiscriminantAnalysis:fit"] = doc("m:fit(X, y) -> m", "Fits the class means and the discriminant axes.",
+  { XARG, { "y", "class labels (N numbers)" } }, PRE .. Y .. "print(ml.LinearDiscriminantAnalysis{}:fit(X, y).coef)")
+D["moonlab.ml.LinearDiscriminantAnalysis:transform"] = doc("m:transform(X) -> (N x K) tensor",
+  "Projects rows on the discriminant axes.", { XARG },
+  PRE .. Y .. "print(ml.LinearDiscriminantAnalysis{}:fit(X, y):transform(X))")
+D["moonlab.ml.LinearDiscriminantAnalysis:decision_function"] = doc("m:decision_function(X) -> (N x C) or (N) tensor",
+  "Linear scores X coef^T + intercept (one column for two classes).", { XARG },
+  PRE .. Y .. "print(ml.LinearDiscriminantAnalysis{}:fit(X, y):decision_function(X))")
+D["moonlab.ml.LinearDiscriminantAnalysis:predict_proba"] = doc("m:predict_proba(X) -> (N x C) tensor",
+  "Class probabilities (softmax of the scores; logistic for two classes).", { XARG },
+  PRE .. Y .. "print(ml.LinearDiscriminantAnalysis{}:fit(X, y):predict_proba(X))")
+D["moonlab.ml.LinearDiscriminantAnalysis:predict"] = doc("m:predict(X) -> (N) tensor",
+  "The most probable class of each row (values of m.classes).", { XARG },
+  PRE .. Y .. "print(ml.LinearDiscriminantAnalysis{}:fit(X, y):predict(X))")
+
 return { title = "Dimension reduction (require \"moonlab.ml\")", docs = D }

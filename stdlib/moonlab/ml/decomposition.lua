@@ -250,4 +250,139 @@ function TruncatedSVD:inverse_transform(Y)
   return torch.mm(Y, self.components)
 end
 
+-- ------------------------------------------------ LinearDiscriminantAnalysis
+
+local LDAMethods = base.inherit(base.Classifier)
+LDAMethods.fit_transform = base.Transformer.fit_transform
+local LDA = base.estimator("LinearDiscriminantAnalysis", {
+  solver = "svd", n_components = NONE, priors = NONE, tol = 1e-4,
+}, LDAMethods)
+M.LinearDiscriminantAnalysis = LDA
+
+function LDA._validate(self, who)
+  if self.solver ~= "svd" then fail(who, "solver must be \"svd\" (got %s)", tostring(self.solver)) end
+  local nc = self.n_components
+  if nc ~= NONE and (math.type(nc) ~= "integer" and not (type(nc) == "number" and nc == math.floor(nc)) or nc < 1) then
+    fail(who, "n_components must be an integer >= 1 or ml.NONE (got %s)", tostring(nc))
+  end
+end
+
+--- LinearDiscriminantAnalysis:fit(X, y) -> self: classes, means (C x D),
+-- priors, xbar, scalings, coef, intercept, explained_variance_ratio.
+function LDA:fit(X, y)
+  local who = "ml.LinearDiscriminantAnalysis.fit"
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  local classes, codes = base.encode(who, y, n)
+  local nc = classes:size(1)
+  if nc < 2 then fail(who, "needs at least 2 classes (got %d)", nc) end
+  if n <= nc then fail(who, "needs more rows (%d) than classes (%d)", n, nc) end
+  local maxc = math.min(nc - 1, d)
+  if self.n_components ~= NONE then
+    if self.n_components > maxc then
+      fail(who, "n_components = %d must be <= min(n_classes - 1, n_features) = %d", self.n_components, maxc)
+    end
+    maxc = math.tointeger(self.n_components)
+  end
+  local counts = torch.zeros(nc):indexAdd(1, codes, torch.ones(n))
+  local priors
+  if self.priors == NONE then
+    priors = counts / n
+  else
+    priors = torch.DoubleTensor(self.priors):clone()
+    if priors:size(1) ~= nc then fail(who, "priors has %d entries for %d classes", priors:size(1), nc) end
+    priors:div(priors:sum())
+  end
+  local means = torch.zeros(nc, d):indexAdd(1, codes, X)
+  means:cdiv(counts:view(nc, 1):expand(nc, d))
+  local xbar = torch.mm(priors:view(1, nc), means)
+  -- within-class centered data, scaled by the within-class std
+  local Xc = X - means:index(1, codes)
+  local std = Xc:std(1, true)
+  std:apply(function(v) if v == 0 then return 1 end end)
+  local Z = Xc:cdiv(std:expand(n, d)):mul(math.sqrt(1 / (n - nc)))
+  local _, S, V = torch.svd(Z)
+  local rank = S:gt(self.tol):sum()
+  if rank == 0 then fail(who, "the within-class scatter is zero") end
+  local scalings = V:narrow(2, 1, rank):clone()
+  scalings:cdiv(std:view(d, 1):expand(d, rank))
+  scalings:cdiv(S:narrow(1, 1, rank):view(1, rank):expand(d, rank))
+  -- between-class scaling
+  local fac = 1 / (nc - 1)
+  local w = (priors * n * fac):sqrt()
+  local B = torch.mm((means - xbar:expand(nc, d)):cmul(w:view(nc, 1):expand(nc, d)), scalings)
+  local _, S2, V2 = torch.svd(B)
+  local s2 = torch.pow(S2, 2)
+  self.explained_variance_ratio = (s2 / s2:sum()):narrow(1, 1, math.min(maxc, s2:size(1))):clone()
+  local rank2 = S2:gt(self.tol * S2[1]):sum()
+  self.scalings = torch.mm(scalings, V2:narrow(2, 1, rank2))
+  local coef = torch.mm(means - xbar:expand(nc, d), self.scalings)
+  local intercept = coef:clone():pow(2):sum(2):view(nc):mul(-0.5):add(torch.log(priors))
+  coef = torch.mm(coef, self.scalings:t())
+  intercept:add(-1, torch.mv(coef, xbar:view(d)))
+  if nc == 2 then
+    self.coef = (coef[2] - coef[1]):view(1, d)
+    self.intercept = torch.DoubleTensor{ intercept[2] - intercept[1] }
+  else
+    self.coef, self.intercept = coef, intercept
+  end
+  self.classes, self.means, self.priors, self.xbar = classes, means, priors, xbar:view(d)
+  self._max_components = maxc
+  return base.mark_fitted(self, d)
+end
+
+local function lda_input(self, who, X)
+  base.fitted(self, who)
+  X = base.matrix(who, X)
+  base.check_features(who, self, X)
+  return X
+end
+
+--- LinearDiscriminantAnalysis:transform(X) -> (N x K) projection on the
+-- discriminant axes (K = n_components, at most classes - 1).
+function LDA:transform(X)
+  X = lda_input(self, "ml.LinearDiscriminantAnalysis.transform", X)
+  local d = X:size(2)
+  local Y = torch.mm(X - self.xbar:view(1, d):expand(X:size(1), d), self.scalings)
+  return Y:narrow(2, 1, math.min(self._max_components, Y:size(2))):contiguous()
+end
+
+--- LinearDiscriminantAnalysis:decision_function(X) -> X coef^T + intercept:
+-- (N x C) scores, or (N) for two classes.
+function LDA:decision_function(X)
+  X = lda_input(self, "ml.LinearDiscriminantAnalysis.decision_function", X)
+  local s = torch.mm(X, self.coef:t())
+  s:add(self.intercept:view(1, self.intercept:size(1)):expandAs(s))
+  if self.classes:size(1) == 2 then return s:select(2, 1):clone() end
+  return s
+end
+
+--- LinearDiscriminantAnalysis:predict_proba(X) -> (N x C) class probabilities.
+function LDA:predict_proba(X)
+  local s = self:decision_function(X)
+  if self.classes:size(1) == 2 then
+    local p = torch.DoubleTensor(s:size(1), 2)
+    local p1 = torch.exp(-s):add(1):pow(-1)
+    p:select(2, 2):copy(p1)
+    p:select(2, 1):copy(-p1 + 1)
+    return p
+  end
+  local mx = s:max(2)
+  local e = (s - mx:expandAs(s)):exp()
+  return e:cdiv(e:sum(2):expandAs(e))
+end
+
+--- LinearDiscriminantAnalysis:predict(X) -> (N) class labels (values of classes).
+function LDA:predict(X)
+  local s = self:decision_function(X)
+  local idx
+  if self.classes:size(1) == 2 then
+    idx = s:gt(0):long():add(1)
+  else
+    local _, i = s:max(2)
+    idx = i:select(2, 1)
+  end
+  return self.classes:index(1, idx)
+end
+
 return M
