@@ -1,6 +1,6 @@
 /*
  * l_cluster.c - Lua binding of kernels/kmeans.h and kernels/cluster.h as the
- * private table torch._cluster (and kernels/gmm.h), used by stdlib/moonlab/ml/cluster.lua and
+ * private table torch._cluster (and kernels/gmm.h, kernels/nmf.h), used by stdlib/moonlab/ml/cluster.lua and
  * cluster_metrics.lua.  Labels cross this boundary 0-based, as the kernels
  * produce them; the Lua side shifts them to 1-based.  Inputs must already be
  * contiguous Double tensors (the Lua side converts); this file only parses
@@ -11,6 +11,7 @@
 #include "../kernels/cluster.h"
 #include "../kernels/gmm.h"
 #include "../kernels/kmeans.h"
+#include "../kernels/nmf.h"
 #include "lmoon.h"
 
 /* _cluster.kmeans_assign(x, centers) -> labels (Long, 0-based), mind (Double) */
@@ -158,7 +159,21 @@ static int l_cluster_gmm_covariances(lua_State *L)
 	return 1;
 }
 
+/* _cluster.nmf_cd_sweep(W, HHt, XHt, perm) -> violation; W updated in place */
+static int l_cluster_nmf_cd_sweep(lua_State *L)
+{
+	ml_tensor *w = ml_l_checktensor(L, 1), *h = ml_l_checktensor(L, 2), *xh = ml_l_checktensor(L, 3);
+	ml_tensor *p = ml_l_checktensor(L, 4);
+	double v;
+	ml_error e;
+	if (ml_nmf_cd_sweep(w, h, xh, p, &v, "ml.NMF.fit", &e))
+		return ml_l_error(L, &e);
+	lua_pushnumber(L, v);
+	return 1;
+}
+
 static const luaL_Reg cluster_functions[] = {
+	{"nmf_cd_sweep", l_cluster_nmf_cd_sweep},
 	{"gmm_log_prob", l_cluster_gmm_log_prob},
 	{"gmm_normalize", l_cluster_gmm_normalize},
 	{"gmm_covariances", l_cluster_gmm_covariances},

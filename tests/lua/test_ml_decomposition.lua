@@ -139,4 +139,32 @@ H.test("LinearDiscriminantAnalysis (svd) equals scikit-learn's: coef, intercept,
     ml.LinearDiscriminantAnalysis, { solver = "lsqr" })
 end)
 
+H.test("NMF (cd and mu, nndsvd and nndsvda) equals scikit-learn's", function()
+  for _, c in ipairs(F.nmf) do
+    local X = c.data == "iris" and data("iris") or data("wine_scaled")
+    local m = ml.NMF{ n_components = c.k, init = c.init, solver = c.solver, max_iter = 500, tol = 1e-6 }
+    local W = m:fit_transform(X)
+    local w = c.data .. " " .. c.solver .. " " .. c.init
+    H.ok(maxrel(W:narrow(1, 1, 8), c.W) < 1e-10, w .. " W")
+    H.ok(maxrel(m.components, c.H) < 1e-10, w .. " H")
+    H.near(m.reconstruction_err, c.err, 1e-10 * c.err, w .. " reconstruction_err")
+    H.eq(m.n_iter, c.n_iter, w .. " n_iter")
+    H.ok(maxrel(m:transform(X:narrow(1, 1, 8)), c.transform) < 1e-10, w .. " transform")
+    H.ok(W:min() >= 0 and m.components:min() >= 0, w .. " non-negative")
+  end
+  -- a product of non-negative factors is recovered (up to scaling)
+  local g = torch.Generator(); torch.manualSeed(g, 3)
+  local X = torch.mm(torch.rand(g, 30, 2), torch.rand(g, 2, 5))
+  local m = ml.NMF{ n_components = 2, max_iter = 2000, tol = 1e-10 }
+  local W = m:fit_transform(X)
+  H.ok((m:inverse_transform(W) - X):abs():max() < 1e-4, "exact rank-2 data")
+  for _, solver in ipairs({ "mu", "cd" }) do
+    local r = ml.NMF{ n_components = 2, init = "random", seed = 1, solver = solver, max_iter = 3000, tol = 0 }:fit(X)
+    H.ok(r.reconstruction_err < 1e-6, solver .. " from a random init (" .. r.reconstruction_err .. ")")
+  end
+  H.check_error("ml.NMF.fit: X must be non-negative", function() ml.NMF{}:fit(torch.Tensor{ { 1, -1 } }) end)
+  H.check_error("ml.NMF: solver must be \"cd\" or \"mu\" (got lbfgs)", ml.NMF, { solver = "lbfgs" })
+  H.check_error("ml.NMF: beta_loss must be \"frobenius\"", ml.NMF, { beta_loss = "kullback-leibler" })
+end)
+
 H.done()

@@ -68,4 +68,26 @@ D["moonlab.ml.LinearDiscriminantAnalysis:predict"] = doc("m:predict(X) -> (N) te
   "The most probable class of each row (values of m.classes).", { XARG },
   PRE .. Y .. "print(ml.LinearDiscriminantAnalysis{}:fit(X, y):predict(X))")
 
+local NX = "local X = torch.Tensor{{1, 0.5, 0}, {2, 1, 0.1}, {0, 0.2, 1}, {0.1, 0.4, 2}, {1, 0.6, 1}}\n"
+D["moonlab.ml.NMF"] = doc("ml.NMF{n_components, init, solver = \"cd\", beta_loss = \"frobenius\", tol = 1e-4, max_iter = 200, alpha_W = 0, alpha_H = \"same\", l1_ratio = 0, shuffle = false, seed}",
+  "Non-negative matrix factorisation X ~ W H (W, H >= 0), by coordinate descent or multiplicative updates.",
+  { { "n_components", "K (ml.NONE: D)" },
+    { "init", "\"nndsvd\", \"nndsvda\" (default when K <= min(N, D)), \"nndsvdar\" or \"random\"" },
+    { "solver", "\"cd\" (coordinate descent, C) or \"mu\" (multiplicative updates)" },
+    { "beta_loss", "\"frobenius\"" }, { "tol", "stopping tolerance" }, { "max_iter", "most iterations" },
+    { "alpha_W", "regularisation of W" }, { "alpha_H", "of H (\"same\": alpha_W)" },
+    { "l1_ratio", "share of L1 in the regularisation" }, { "shuffle", "cd: random coordinate order" },
+    { "seed", "generator seed (random inits, shuffle)" } },
+  "local ml = require \"moonlab.ml\"\n" .. NX .. "local m = ml.NMF{n_components = 2}\nlocal W = m:fit_transform(X)\nprint(W, m.components, m.reconstruction_err)",
+  "Fitted: components (H, K x D), reconstruction_err (Frobenius norm of X - W H), n_iter, n_components_.")
+D["moonlab.ml.NMF:fit"] = doc("m:fit(X) -> m", "Factorises the non-negative X.", { XARG },
+  "local ml = require \"moonlab.ml\"\n" .. NX .. "print(ml.NMF{n_components = 2}:fit(X).components)")
+D["moonlab.ml.NMF:fit_transform"] = doc("m:fit_transform(X) -> W (N x K)", "Factorises X and returns W.", { XARG },
+  "local ml = require \"moonlab.ml\"\n" .. NX .. "print(ml.NMF{n_components = 2, solver = \"mu\"}:fit_transform(X))")
+D["moonlab.ml.NMF:transform"] = doc("m:transform(X) -> W (N x K)", "W for new rows with the fitted components fixed.",
+  { XARG }, "local ml = require \"moonlab.ml\"\n" .. NX .. "local m = ml.NMF{n_components = 2}:fit(X)\nprint(m:transform(X))")
+D["moonlab.ml.NMF:inverse_transform"] = doc("m:inverse_transform(W) -> (N x D) tensor", "W times the components.",
+  { { "W", "(N x K) non-negative weights" } },
+  "local ml = require \"moonlab.ml\"\n" .. NX .. "local m = ml.NMF{n_components = 2}\nprint(m:inverse_transform(m:fit_transform(X)))")
+
 return { title = "Dimension reduction (require \"moonlab.ml\")", docs = D }

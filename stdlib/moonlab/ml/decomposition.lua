@@ -385,4 +385,190 @@ function LDA:predict(X)
   return self.classes:index(1, idx)
 end
 
+-- ------------------------------------------------------------------- NMF
+
+local NMF = base.estimator("NMF", {
+  n_components = NONE, init = NONE, solver = "cd", beta_loss = "frobenius", tol = 1e-4, max_iter = 200,
+  alpha_W = 0.0, alpha_H = "same", l1_ratio = 0.0, shuffle = false, seed = NONE,
+}, base.Transformer)
+M.NMF = NMF
+
+local F32_EPS = 1.1920928955078125e-07
+
+function NMF._validate(self, who)
+  local nc = self.n_components
+  if nc ~= NONE and (math.type(nc) ~= "integer" and not (type(nc) == "number" and nc == math.floor(nc)) or nc < 1) then
+    fail(who, "n_components must be an integer >= 1 or ml.NONE (got %s)", tostring(nc))
+  end
+  if self.solver ~= "cd" and self.solver ~= "mu" then fail(who, "solver must be \"cd\" or \"mu\" (got %s)", tostring(self.solver)) end
+  if self.beta_loss ~= "frobenius" then fail(who, "beta_loss must be \"frobenius\" (got %s)", tostring(self.beta_loss)) end
+  local init = self.init
+  if init ~= NONE and init ~= "random" and init ~= "nndsvd" and init ~= "nndsvda" and init ~= "nndsvdar" then
+    fail(who, "init must be \"random\", \"nndsvd\", \"nndsvda\", \"nndsvdar\" or ml.NONE (got %s)", tostring(init))
+  end
+end
+
+-- scikit-learn's _initialize_nmf, with an exact SVD for the nndsvd family
+local function nmf_init(X, k, init, gen)
+  local n, d = X:size(1), X:size(2)
+  if init == NONE then init = k <= math.min(n, d) and "nndsvda" or "random" end
+  if init == "random" then
+    local avg = math.sqrt(X:mean() / k)
+    local H = torch.randn(gen, k, d):mul(avg):abs()
+    local W = torch.randn(gen, n, k):mul(avg):abs()
+    return W, H
+  end
+  local S, V, XV = thin_svd(X)
+  local W, H = torch.zeros(n, k), torch.zeros(k, d)
+  local function pos(v) return torch.cmax(v, 0) end
+  local function neg(v) return torch.cmin(v, 0):abs() end
+  for j = 1, k do
+    local x = XV:select(2, j) / S[j]    -- U[:, j]
+    local y = V:select(2, j)
+    if j == 1 then
+      W:select(2, 1):copy(torch.abs(x):mul(math.sqrt(S[1])))
+      H[1]:copy(torch.abs(y):mul(math.sqrt(S[1])))
+    else
+      local xp, yp, xn, yn = pos(x), pos(y), neg(x), neg(y)
+      local xpn, ypn, xnn, ynn = xp:norm(), yp:norm(), xn:norm(), yn:norm()
+      local mp, mn = xpn * ypn, xnn * ynn
+      local u, v, sigma
+      if mp > mn then u, v, sigma = xp / xpn, yp / ypn, mp else u, v, sigma = xn / xnn, yn / ynn, mn end
+      local lbd = math.sqrt(S[j] * sigma)
+      W:select(2, j):copy(u * lbd)
+      H[j]:copy(v * lbd)
+    end
+  end
+  W:maskedFill(W:lt(1e-6), 0)
+  H:maskedFill(H:lt(1e-6), 0)
+  if init == "nndsvda" then
+    local avg = X:mean()
+    W:maskedFill(W:eq(0), avg)
+    H:maskedFill(H:eq(0), avg)
+  elseif init == "nndsvdar" then
+    local avg = X:mean()
+    local zw, zh = W:eq(0), H:eq(0)
+    W:maskedCopy(zw, torch.randn(gen, zw:sum()):abs():mul(avg / 100))
+    H:maskedCopy(zh, torch.randn(gen, zh:sum()):abs():mul(avg / 100))
+  end
+  return W, H
+end
+
+local function frobenius(X, W, H)
+  return (X - torch.mm(W, H)):pow(2):sum() ^ 0.5
+end
+
+local function cd_update(X, W, Ht, l1, l2, perm)
+  local HHt = torch.mm(Ht:t(), Ht)
+  local XHt = torch.mm(X, Ht)
+  local k = HHt:size(1)
+  if l2 ~= 0 then for t = 1, k do HHt[t][t] = HHt[t][t] + l2 end end
+  if l1 ~= 0 then XHt:add(-l1) end
+  return torch._cluster.nmf_cd_sweep(W, HHt:contiguous(), XHt:contiguous(), perm)
+end
+
+-- W (and H when update_H) for X; returns W, H, n_iter
+local function nmf_solve(self, X, W, H, update_H, gen)
+  local n, d = X:size(1), X:size(2)
+  local k = W:size(2)
+  local aH = self.alpha_H == "same" and self.alpha_W or self.alpha_H
+  local l1W, l2W = d * self.alpha_W * self.l1_ratio, d * self.alpha_W * (1 - self.l1_ratio)
+  local l1H, l2H = n * aH * self.l1_ratio, n * aH * (1 - self.l1_ratio)
+  local n_iter = 0
+  if self.solver == "cd" then
+    local Ht = H:t():contiguous()
+    local v0
+    local Xt = X:t():contiguous()
+    for it = 1, self.max_iter do
+      n_iter = it
+      local permW = self.shuffle and (torch.randperm(gen, k):long() - 1) or torch.range(0, k - 1):long()
+      local v = cd_update(X, W, Ht, l1W, l2W, permW)
+      if update_H then
+        local permH = self.shuffle and (torch.randperm(gen, k):long() - 1) or torch.range(0, k - 1):long()
+        v = v + cd_update(Xt, Ht, W, l1H, l2H, permH)
+      end
+      if it == 1 then v0 = v end
+      if v0 == 0 or v / v0 <= self.tol then break end
+    end
+    H = Ht:t():contiguous()
+  else
+    local err0 = frobenius(X, W, H)
+    local prev = err0
+    for it = 1, self.max_iter do
+      n_iter = it
+      local num = torch.mm(X, H:t())
+      local den = torch.mm(W, torch.mm(H, H:t()))
+      if l1W > 0 then den:add(l1W) end
+      if l2W > 0 then den:add(l2W, W) end
+      den:maskedFill(den:eq(0), F32_EPS)
+      W:cmul(num:cdiv(den))
+      if update_H then
+        local numH = torch.mm(W:t(), X)
+        local denH = torch.mm(torch.mm(W:t(), W), H)
+        if l1H > 0 then denH:add(l1H) end
+        if l2H > 0 then denH:add(l2H, H) end
+        denH:maskedFill(denH:eq(0), F32_EPS)
+        H = torch.cmul(H, numH:cdiv(denH))
+      end
+      if self.tol > 0 and it % 10 == 0 then
+        local err = frobenius(X, W, H)
+        if (prev - err) / err0 < self.tol then break end
+        prev = err
+      end
+    end
+  end
+  return W, H, n_iter
+end
+
+local function nonneg(who, X)
+  if X:lt(0):sum() > 0 then fail(who, "X must be non-negative") end
+  return X
+end
+
+--- NMF:fit_transform(X) -> W (N x K): X ~ W H with W, H >= 0 (H: components).
+function NMF:fit_transform(X)
+  local who = "ml.NMF.fit"
+  X = nonneg(who, base.matrix(who, X))
+  local n, d = X:size(1), X:size(2)
+  local k = self.n_components == NONE and d or math.tointeger(self.n_components)
+  local gen = base.generator(self.seed)
+  local W, H = nmf_init(X, k, self.init, gen)
+  local n_iter
+  W, H, n_iter = nmf_solve(self, X, W, H, true, gen)
+  self.components = H
+  self.n_components_ = k
+  self.n_iter = n_iter
+  self.reconstruction_err = frobenius(X, W, H)
+  self._gen = gen
+  base.mark_fitted(self, d)
+  return W
+end
+
+--- NMF:fit(X) -> self: components (K x D), reconstruction_err, n_iter.
+function NMF:fit(X)
+  self:fit_transform(X)
+  return self
+end
+
+--- NMF:transform(X) -> W (N x K) for the fitted components (H fixed).
+function NMF:transform(X)
+  local who = "ml.NMF.transform"
+  base.fitted(self, who)
+  X = nonneg(who, base.matrix(who, X))
+  base.check_features(who, self, X)
+  local k = self.n_components_
+  -- scikit-learn starts cd from zeros, mu (which cannot leave zero) from a constant
+  local W = torch.DoubleTensor(X:size(1), k):fill(self.solver == "mu" and math.sqrt(X:mean() / k) or 0)
+  W = nmf_solve(self, X, W, self.components, false, self._gen)
+  return W
+end
+
+--- NMF:inverse_transform(W) -> W H (N x D).
+function NMF:inverse_transform(W)
+  local who = "ml.NMF.inverse_transform"
+  base.fitted(self, who)
+  W = base.matrix(who, W)
+  return torch.mm(W, self.components)
+end
+
 return M
