@@ -1,6 +1,6 @@
 /*
  * l_cluster.c - Lua binding of kernels/kmeans.h and kernels/cluster.h as the
- * private table torch._cluster (and kernels/gmm.h, kernels/nmf.h), used by stdlib/moonlab/ml/cluster.lua and
+ * private table torch._cluster (and kernels/gmm.h, nmf.h, tsne.h), used by stdlib/moonlab/ml/cluster.lua and
  * cluster_metrics.lua.  Labels cross this boundary 0-based, as the kernels
  * produce them; the Lua side shifts them to 1-based.  Inputs must already be
  * contiguous Double tensors (the Lua side converts); this file only parses
@@ -12,6 +12,7 @@
 #include "../kernels/gmm.h"
 #include "../kernels/kmeans.h"
 #include "../kernels/nmf.h"
+#include "../kernels/tsne.h"
 #include "lmoon.h"
 
 /* _cluster.kmeans_assign(x, centers) -> labels (Long, 0-based), mind (Double) */
@@ -172,7 +173,35 @@ static int l_cluster_nmf_cd_sweep(lua_State *L)
 	return 1;
 }
 
+/* _cluster.tsne_joint_p(d2, perplexity) -> P */
+static int l_cluster_tsne_joint_p(lua_State *L)
+{
+	ml_tensor *d2 = ml_l_checktensor(L, 1);
+	double perp = luaL_checknumber(L, 2);
+	ml_tensor *p = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_error e;
+	if (ml_tsne_joint_p(d2, perp, p, "ml.TSNE.fit", &e))
+		return ml_l_error(L, &e);
+	return 1;
+}
+
+/* _cluster.tsne_kl_grad(y, P, dof) -> grad, kl */
+static int l_cluster_tsne_kl_grad(lua_State *L)
+{
+	ml_tensor *y = ml_l_checktensor(L, 1), *p = ml_l_checktensor(L, 2);
+	double dof = luaL_checknumber(L, 3);
+	ml_tensor *g = ml_l_pushtensor(L, ML_DOUBLE);
+	double kl;
+	ml_error e;
+	if (ml_tsne_kl_grad(y, p, dof, g, &kl, "ml.TSNE.fit", &e))
+		return ml_l_error(L, &e);
+	lua_pushnumber(L, kl);
+	return 2;
+}
+
 static const luaL_Reg cluster_functions[] = {
+	{"tsne_joint_p", l_cluster_tsne_joint_p},
+	{"tsne_kl_grad", l_cluster_tsne_kl_grad},
 	{"nmf_cd_sweep", l_cluster_nmf_cd_sweep},
 	{"gmm_log_prob", l_cluster_gmm_log_prob},
 	{"gmm_normalize", l_cluster_gmm_normalize},

@@ -167,4 +167,51 @@ H.test("NMF (cd and mu, nndsvd and nndsvda) equals scikit-learn's", function()
   H.check_error("ml.NMF: beta_loss must be \"frobenius\"", ml.NMF, { beta_loss = "kullback-leibler" })
 end)
 
+H.test("TSNE (exact): P, KL and gradient equal scikit-learn's; runs reach its KL and keep the clusters", function()
+  for _, c in ipairs(F.tsne) do
+    local X = data(c.data):narrow(1, 1, c.n)
+    local n = c.n
+    local D2 = torch.DoubleTensor(n, n)
+    for i = 1, n do for j = 1, n do D2[i][j] = (X[i] - X[j]):pow(2):sum() end end
+    local P = torch._cluster.tsne_joint_p(D2, 20)
+    H.ok((P - torch.Tensor(c.P)):abs():max() < 1e-12 * torch.Tensor(c.P):max(), c.data .. " joint probabilities")
+    local g, kl = torch._cluster.tsne_kl_grad(torch.Tensor(c.Y0), torch.Tensor(c.P), 1)
+    H.near(kl, c.kl, 1e-12 * c.kl, c.data .. " KL")
+    H.ok(maxrel(g, c.grad) < 1e-12, c.data .. " gradient")
+    -- the optimisation amplifies rounding (trajectories part after ~50 steps): compare the outcome
+    local m = ml.TSNE{ perplexity = 20, init = torch.Tensor(c.Y0), n_iter = 300 }
+    local E = m:fit_transform(X)
+    H.eq(m.n_iter_, c.n_iter, c.data .. " n_iter")
+    H.ok(math.abs(m.kl_divergence - c.kl_final) < 0.1 * c.kl_final,
+      string.format("%s final KL %.4f vs scikit-learn's %.4f", c.data, m.kl_divergence, c.kl_final))
+    H.eq(E:size(1), n)
+  end
+  -- blobs: each point's 5 nearest neighbours in the embedding share its blob
+  local X = data("blobs"):narrow(1, 1, 120)
+  local y = F.blobs.y
+  local m = ml.TSNE{ perplexity = 15, seed = 1, n_iter = 300 }
+  local E = m:fit_transform(X)
+  local agree, total = 0, 0
+  for i = 1, 120 do
+    local d = (E - E:narrow(1, i, 1):expand(120, 2)):pow(2):sum(2):select(2, 1)
+    local _, idx = d:sort()
+    for r = 2, 6 do
+      total = total + 1
+      if y[idx[r]] == y[i] then agree = agree + 1 end
+    end
+  end
+  H.ok(agree / total > 0.95, "neighbours keep their blob (" .. agree / total .. ")")
+  local X40 = X:narrow(1, 1, 40)
+  local a = ml.TSNE{ perplexity = 10, n_iter = 250 }:fit_transform(X40)
+  local b = ml.TSNE{ perplexity = 10, n_iter = 250 }:fit_transform(X40)
+  H.eq((a - b):abs():max(), 0, "pca init: deterministic")
+  local r1 = ml.TSNE{ perplexity = 10, seed = 4, init = "random", n_iter = 250 }:fit(X40)
+  local r2 = ml.TSNE{ perplexity = 10, seed = 4, init = "random", n_iter = 250 }:fit(X40)
+  H.eq((r1.embedding - r2.embedding):abs():max(), 0, "random init: the same seed, the same embedding")
+  H.check_error("ml.TSNE.fit: perplexity (30) must be less than the number of rows (10)",
+    function() ml.TSNE{}:fit(X:narrow(1, 1, 10)) end)
+  H.check_error("ml.TSNE: method must be \"exact\" (got barnes_hut)", ml.TSNE, { method = "barnes_hut" })
+  H.check_error("ml.TSNE: n_iter must be an integer >= 250 (got 100)", ml.TSNE, { n_iter = 100 })
+end)
+
 H.done()

@@ -571,4 +571,102 @@ function NMF:inverse_transform(W)
   return torch.mm(W, self.components)
 end
 
+-- ------------------------------------------------------------------- TSNE
+
+local TSNE = base.estimator("TSNE", {
+  n_components = 2, perplexity = 30.0, early_exaggeration = 12.0, learning_rate = "auto", n_iter = 1000,
+  n_iter_without_progress = 300, min_grad_norm = 1e-7, init = "pca", method = "exact", seed = NONE,
+}, base.Transformer)
+M.TSNE = TSNE
+
+function TSNE._validate(self, who)
+  if self.method ~= "exact" then fail(who, "method must be \"exact\" (got %s)", tostring(self.method)) end
+  if type(self.perplexity) ~= "number" or self.perplexity <= 0 then fail(who, "perplexity must be a number > 0") end
+  if math.type(self.n_iter) ~= "integer" or self.n_iter < 250 then
+    fail(who, "n_iter must be an integer >= 250 (got %s)", tostring(self.n_iter))
+  end
+  if self.init ~= "pca" and self.init ~= "random" and not torch.isTensor(self.init) then
+    fail(who, "init must be \"pca\", \"random\" or a tensor (got %s)", tostring(self.init))
+  end
+end
+
+-- scikit-learn's _gradient_descent (momentum, per-coordinate gains; both
+-- restart at each call)
+local function tsne_descent(Y, P, dof, it0, n_iter, momentum, lr, no_progress, min_grad_norm)
+  local C = torch._cluster
+  local state = { update = torch.zeros(Y:size(1), Y:size(2)), gains = torch.ones(Y:size(1), Y:size(2)) }
+  local err, best_err, best_iter, i = math.huge, math.huge, it0, it0
+  for k = it0, n_iter - 1 do
+    i = k
+    local check = (k + 1) % 50 == 0
+    local grad, kl = C.tsne_kl_grad(Y, P, dof)
+    err = (check or k == n_iter - 1) and kl or 0 / 0
+    local inc = torch.cmul(state.update, grad):lt(0)
+    state.gains:add(inc:double():mul(0.2))
+    local dec = inc:eq(0)
+    state.gains:cmul(dec:double():mul(-0.2):add(1))
+    state.gains:clamp(0.01, math.huge)
+    grad:cmul(state.gains)
+    state.update:mul(momentum):add(-lr, grad)
+    Y:add(state.update)
+    if check then
+      if err < best_err then
+        best_err, best_iter = err, k
+      elseif k - best_iter > no_progress then
+        break
+      end
+      if grad:norm() <= min_grad_norm then break end
+    end
+  end
+  if it0 >= n_iter then err = 1.7976931348623157e308 end
+  return err, i
+end
+
+--- TSNE:fit_transform(X) -> (N x n_components) embedding.
+function TSNE:fit_transform(X)
+  local who = "ml.TSNE.fit"
+  X = base.matrix(who, X)
+  local n, d = X:size(1), X:size(2)
+  local c = self.n_components
+  if self.perplexity >= n then fail(who, "perplexity (%g) must be less than the number of rows (%d)", self.perplexity, n) end
+  local gen = base.generator(self.seed)
+  -- squared distances (exact), joint probabilities
+  local sq = torch.cmul(X, X):sum(2)
+  local D2 = torch.mm(X, X:t()):mul(-2):add(sq:expand(n, n)):add(sq:t():expand(n, n)):clamp(0, math.huge)
+  for i = 1, n do D2[i][i] = 0 end
+  local P = torch._cluster.tsne_joint_p(D2:contiguous(), self.perplexity)
+  local Y
+  if torch.isTensor(self.init) then
+    Y = self.init:double():clone():contiguous()
+    if Y:dim() ~= 2 or Y:size(1) ~= n or Y:size(2) ~= c then
+      fail(who, "init must be a %dx%d tensor", n, c)
+    end
+  elseif self.init == "pca" then
+    Y = M.PCA{ n_components = c }:fit_transform(X)
+    local col = Y:select(2, 1)
+    Y:div(math.sqrt((col - col:mean()):pow(2):mean())):mul(1e-4)
+  else
+    Y = torch.randn(gen, n, c):mul(1e-4)
+  end
+  local lr = self.learning_rate
+  if lr == "auto" then lr = math.max(n / self.early_exaggeration / 4, 50) end
+  local dof = math.max(c - 1, 1)
+  P:mul(self.early_exaggeration)
+  local kl, it = tsne_descent(Y, P, dof, 0, 250, 0.5, lr, 250, self.min_grad_norm)
+  P:div(self.early_exaggeration)
+  if it < 250 or self.n_iter - 250 > 0 then
+    kl, it = tsne_descent(Y, P, dof, it + 1, self.n_iter, 0.8, lr, self.n_iter_without_progress,
+      self.min_grad_norm)
+  end
+  self.embedding, self.kl_divergence, self.n_iter_, self.learning_rate_ = Y, kl, it, lr
+  base.mark_fitted(self, d)
+  return Y
+end
+
+--- TSNE:fit(X) -> self: embedding (N x n_components), kl_divergence, n_iter_.
+function TSNE:fit(X)
+  self:fit_transform(X)
+  return self
+end
+
 return M
