@@ -17,7 +17,9 @@ int ml_tsne_joint_p(const ml_tensor *d2, double perplexity, ml_tensor *p, const 
 
 /* For the embedding y (N, C) and P (N, N): grad (N, C, resized) of
  * KL(P || Q) and, when kl is not NULL, *kl; dof = degrees of freedom of the
- * Student t (scikit-learn: max(C - 1, 1)). */
+ * Student t (scikit-learn: max(C - 1, 1)).  As scikit-learn's, the
+ * gradient weighs pairs by the kernel value itself, which is the exact
+ * gradient for dof = 1 only (embeddings of 1 or 2 dimensions). */
 int ml_tsne_kl_grad(const ml_tensor *y, const ml_tensor *p, double dof, ml_tensor *grad, double *kl,
                     const char *who, ml_error *e);
 
