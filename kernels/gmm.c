@@ -12,7 +12,6 @@
  */
 #include <math.h>
 #include <stdlib.h>
-#include <omp.h>
 #include <string.h>
 
 #include "blas.h"
@@ -20,6 +19,20 @@
 #include "internal.h"
 
 #define DIRECT_MAX 32 /* features below which rows are processed without GEMM */
+
+/* Row chunks for accumulating passes: sums are kept per chunk and reduced in
+ * chunk order, so results do not depend on the thread count or on which
+ * thread ran which chunk; chunks are handed out dynamically, so that a
+ * thread descheduled on a busy machine does not hold the others up. */
+static int64_t chunk_count(int64_t n, size_t per_chunk)
+{
+	int64_t c = n / 2048 + 1;
+	if (c > 64)
+		c = 64;
+	while (c > 1 && (size_t)c * per_chunk > ((size_t)1 << 22))
+		c /= 2;
+	return c;
+}
 
 static int want_double(const ml_tensor *t, int ndim, const char *name, const char *who, ml_error *e)
 {
@@ -62,7 +75,7 @@ static void projected_means(const double *MU, const double *PC, int tied, int64_
 }
 
 static int log_prob_direct(const ml_tensor *x, const ml_tensor *means, const ml_tensor *pc, int tied,
-                           ml_tensor *out, double cst, const char *who, ml_error *e)
+                           const double *lw, ml_tensor *out, double cst, const char *who, ml_error *e)
 {
 	int64_t n = x->size[0], d = x->size[1], k = means->size[0];
 	double *buf = malloc((size_t)(k * d + k) * sizeof *buf);
@@ -72,7 +85,7 @@ static int log_prob_direct(const ml_tensor *x, const ml_tensor *means, const ml_
 	double *O = ml_tensor_data(out);
 	projected_means(ml_tensor_data(means), PC, tied, k, d, buf);
 	int nt = ml_threads_for(n * k * d * d, 1 << 15);
-#pragma omp parallel for schedule(static) num_threads(nt)
+#pragma omp parallel for schedule(dynamic, 512) num_threads(nt)
 	for (int64_t i = 0; i < n; i++) {
 		const double *xi = X + i * d;
 		for (int64_t c = 0; c < k; c++) {
@@ -85,19 +98,24 @@ static int log_prob_direct(const ml_tensor *x, const ml_tensor *means, const ml_
 				double v = y - mp[j];
 				s += v * v;
 			}
-			O[i * k + c] = -0.5 * (cst + s) + buf[k * d + c];
+			O[i * k + c] = -0.5 * (cst + s) + buf[k * d + c] + (lw ? lw[c] : 0.0);
 		}
 	}
 	free(buf);
 	return ML_OK;
 }
 
-int ml_gmm_log_prob(const ml_tensor *x, const ml_tensor *means, const ml_tensor *pc, ml_tensor *out,
-                    const char *who, ml_error *e)
+int ml_gmm_log_prob(const ml_tensor *x, const ml_tensor *means, const ml_tensor *pc,
+                    const ml_tensor *logw, ml_tensor *out, const char *who, ml_error *e)
 {
 	int rc;
-	if ((rc = want_double(x, 2, "x", who, e)) || (rc = want_double(means, 2, "means", who, e)))
+	if ((rc = want_double(x, 2, "x", who, e)) || (rc = want_double(means, 2, "means", who, e)) ||
+	    (logw && (rc = want_double(logw, 1, "log weights", who, e))))
 		return rc;
+	if (logw && logw->size[0] != means->size[0])
+		return ml_fail(e, ML_ESHAPE, "%s: %lld log weights for %lld components", who, (long long)logw->size[0],
+		               (long long)means->size[0]);
+	const double *lw = logw ? ml_tensor_data(logw) : NULL;
 	int tied = pc->ndim == 2;
 	if ((rc = want_double(pc, tied ? 2 : 3, "precisions_cholesky", who, e)))
 		return rc;
@@ -109,7 +127,7 @@ int ml_gmm_log_prob(const ml_tensor *x, const ml_tensor *means, const ml_tensor 
 		return rc;
 	const double cst = (double)d * log(2 * M_PI);
 	if (d < DIRECT_MAX)
-		return log_prob_direct(x, means, pc, tied, out, cst, who, e);
+		return log_prob_direct(x, means, pc, tied, lw, out, cst, who, e);
 	ml_tensor y;
 	int64_t ysize[2] = {n, d};
 	ml_tensor_init(&y, ML_DOUBLE);
@@ -145,7 +163,7 @@ int ml_gmm_log_prob(const ml_tensor *x, const ml_tensor *means, const ml_tensor 
 				double v = yi[j] - mp[j];
 				s += v * v;
 			}
-			O[i * k + c] = -0.5 * (cst + s) + logdet;
+			O[i * k + c] = -0.5 * (cst + s) + logdet + (lw ? lw[c] : 0.0);
 		}
 	}
 	(void)X;
@@ -154,7 +172,8 @@ int ml_gmm_log_prob(const ml_tensor *x, const ml_tensor *means, const ml_tensor 
 	return rc;
 }
 
-int ml_gmm_normalize(ml_tensor *wlp, ml_tensor *lpn, ml_tensor *resp, const char *who, ml_error *e)
+int ml_gmm_normalize(ml_tensor *wlp, ml_tensor *lpn, ml_tensor *resp, double *mean, const char *who,
+                     ml_error *e)
 {
 	int rc;
 	if ((rc = want_double(wlp, 2, "weighted log probabilities", who, e)))
@@ -164,7 +183,7 @@ int ml_gmm_normalize(ml_tensor *wlp, ml_tensor *lpn, ml_tensor *resp, const char
 		return rc;
 	double *W = ml_tensor_data(wlp), *L = ml_tensor_data(lpn), *R = resp ? ml_tensor_data(resp) : NULL;
 	int nt = ml_threads_for(n * k, 1 << 13);
-#pragma omp parallel for schedule(static) num_threads(nt)
+#pragma omp parallel for schedule(dynamic, 1024) num_threads(nt)
 	for (int64_t i = 0; i < n; i++) {
 		double *w = W + i * k;
 		double mx = -INFINITY;
@@ -184,26 +203,80 @@ int ml_gmm_normalize(ml_tensor *wlp, ml_tensor *lpn, ml_tensor *resp, const char
 				R[i * k + c] = exp(w[c]);
 		}
 	}
+	if (mean) {
+		double total = 0;
+		for (int64_t i = 0; i < n; i++)
+			total += L[i];
+		*mean = n ? total / (double)n : NAN;
+	}
 	return ML_OK;
+}
+
+int ml_gmm_m_step(const ml_tensor *x, const ml_tensor *resp, double reg, ml_tensor *nk, ml_tensor *means,
+                  ml_tensor *cov, const char *who, ml_error *e)
+{
+	int rc;
+	if ((rc = want_double(x, 2, "x", who, e)) || (rc = want_double(resp, 2, "resp", who, e)))
+		return rc;
+	int64_t n = x->size[0], d = x->size[1], k = resp->size[1];
+	if (resp->size[0] != n)
+		return ml_fail(e, ML_ESHAPE, "%s: resp has %lld rows, x %lld", who, (long long)resp->size[0], (long long)n);
+	if ((rc = resize_to(nk, 1, k, 0, 0, who, e)) || (rc = resize_to(means, 2, k, d, 0, who, e)))
+		return rc;
+	size_t per = (size_t)(k + k * d);
+	int64_t nc = chunk_count(n, per);
+	int nt = ml_threads_for(n * k * (d + 1), 1 << 15);
+	double *acc = calloc((size_t)nc * per, sizeof *acc);
+	if (!acc)
+		return ml_fail(e, ML_ENOMEM, "%s: out of memory", who);
+	const double *X = ml_tensor_data(x), *R = ml_tensor_data(resp);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+	for (int64_t q = 0; q < nc; q++) {
+		double *a = acc + (size_t)q * per, *m = a + k;
+		for (int64_t i = n * q / nc; i < n * (q + 1) / nc; i++) {
+			const double *xi = X + i * d;
+			for (int64_t c = 0; c < k; c++) {
+				double r = R[i * k + c];
+				a[c] += r;
+				for (int64_t j = 0; j < d; j++)
+					m[c * d + j] += r * xi[j];
+			}
+		}
+	}
+	double *NK = ml_tensor_data(nk), *MU = ml_tensor_data(means);
+	for (int64_t c = 0; c < k; c++) {
+		double s = 0;
+		for (int64_t t = 0; t < nc; t++)
+			s += acc[(size_t)t * per + c];
+		NK[c] = s + 10 * 2.220446049250313e-16;
+	}
+	for (int64_t q = 0; q < k * d; q++) {
+		double s = 0;
+		for (int64_t t = 0; t < nc; t++)
+			s += acc[(size_t)t * per + k + q];
+		MU[q] = s / NK[q / d];
+	}
+	free(acc);
+	return cov ? ml_gmm_covariances(x, resp, means, nk, reg, cov, who, e) : ML_OK;
 }
 
 static int covariances_direct(const ml_tensor *x, const ml_tensor *resp, const ml_tensor *means,
                               const ml_tensor *nk, double reg, ml_tensor *cov, const char *who, ml_error *e)
 {
 	int64_t n = x->size[0], d = x->size[1], k = resp->size[1];
-	size_t per = (size_t)(k * d * d);
+	size_t per = (size_t)(k * d * d + d);
+	int64_t nc = chunk_count(n, per);
 	int nt = ml_threads_for(n * k * d * d, 1 << 15);
-	double *acc = calloc((size_t)nt * per + (size_t)nt * d + 1, sizeof *acc);
+	double *acc = calloc((size_t)nc * per, sizeof *acc);
 	if (!acc)
 		return ml_fail(e, ML_ENOMEM, "%s: out of memory", who);
 	const double *X = ml_tensor_data(x), *R = ml_tensor_data(resp), *MU = ml_tensor_data(means);
 	const double *NK = ml_tensor_data(nk);
 	double *C = ml_tensor_data(cov);
-#pragma omp parallel num_threads(nt)
-	{
-		int p = omp_get_thread_num(), np = omp_get_num_threads();
-		double *a = acc + (size_t)p * per, *v = acc + (size_t)nt * per + (size_t)p * d;
-		for (int64_t i = n * p / np; i < n * (p + 1) / np; i++) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+	for (int64_t q = 0; q < nc; q++) {
+		double *a = acc + (size_t)q * per, *v = a + k * d * d;
+		for (int64_t i = n * q / nc; i < n * (q + 1) / nc; i++) {
 			for (int64_t c = 0; c < k; c++) {
 				double r = R[i * k + c], *ac = a + c * d * d;
 				for (int64_t j = 0; j < d; j++)
@@ -216,10 +289,10 @@ static int covariances_direct(const ml_tensor *x, const ml_tensor *resp, const m
 			}
 		}
 	}
-	for (size_t q = 0; q < per; q++) {
+	for (int64_t q = 0; q < k * d * d; q++) {
 		double s = 0;
-		for (int t = 0; t < nt; t++)
-			s += acc[(size_t)t * per + q];
+		for (int64_t t = 0; t < nc; t++)
+			s += acc[(size_t)t * per + (size_t)q];
 		C[q] = s;
 	}
 	for (int64_t c = 0; c < k; c++) {

@@ -1,11 +1,12 @@
 /*
  * kmeans.c - k-means assignment, Lloyd and Elkan iterations (see kmeans.h).
  *
- * Assignment: rows are split into per-thread ranges and walked in chunks of
- * CHUNK rows; each chunk's scores ||c||^2 - 2 x.c come from one GEMM
- * (ml_blas_gemm, small enough that OpenBLAS runs it in the calling thread),
- * the argmin keeps the first of equal minima.  New centers are summed in
- * per-thread buffers and reduced in thread order.  Elkan's iterations keep an
+ * Assignment: rows are split into at most 64 blocks handed to OpenMP
+ * threads dynamically and walked in chunks of CHUNK rows; each chunk's
+ * scores ||c||^2 - 2 x.c come from one GEMM (ml_blas_gemm, small enough that
+ * OpenBLAS runs it in the calling thread), the argmin keeps the first of
+ * equal minima.  New centers are summed in per-block buffers reduced in block
+ * order (results independent of the thread count).  Elkan's iterations keep an
  * upper bound per row and a lower bound per (row, center) and compute exact
  * distances only where the bounds cannot decide, as scikit-learn's
  * _k_means_elkan does.  Both stop as scikit-learn's _kmeans_single_* do.
@@ -22,7 +23,7 @@
 #include "interrupt.h"
 #include "kmeans.h"
 
-#define CHUNK 256
+#define CHUNK 1024
 
 static int check_inputs(const ml_tensor *x, const ml_tensor *c, const char *who, ml_error *e)
 {
@@ -61,29 +62,34 @@ static double sqdist(const double *restrict a, const double *restrict b, int64_t
 	return s;
 }
 
-/* Work shared by the Lloyd assignment threads. */
+/* Work shared by the Lloyd assignment threads.  Rows are split into nb
+ * blocks handed out dynamically (a thread descheduled on a busy machine does
+ * not hold the others up); each block sums its rows into its own buffer and
+ * the buffers are reduced in block order, so the centers do not depend on
+ * the thread count or on which thread ran which block. */
 typedef struct lloyd_ctx {
 	const ml_tensor *x;      /* (N, D) */
 	const ml_tensor *c;      /* (K, D) */
 	const double *cnorm;     /* (K) squared norms of the centers */
-	ml_tensor *scores;       /* (nthreads * CHUNK, K) scratch */
+	ml_tensor *scores;       /* (nthreads * CHUNK, K) scratch, one slice per thread */
 	int64_t *labels;         /* (N) out */
-	double *sums;            /* (nthreads, K, D) per-thread sums, or NULL */
-	double *counts;          /* (nthreads, K) per-thread counts, or NULL */
+	double *sums;            /* (nb, K, D) per-block sums, or NULL */
+	double *counts;          /* (nb, K) per-block counts, or NULL */
+	int64_t nb;              /* blocks */
 	int failed;              /* set by a thread whose GEMM failed */
 } lloyd_ctx;
 
-static void lloyd_part(lloyd_ctx *w, int part, int nparts)
+static void lloyd_block(lloyd_ctx *w, int64_t blk, int thread)
 {
 	int64_t n = w->x->size[0], d = w->x->size[1], k = w->c->size[0];
-	int64_t b = n * part / nparts, end = n * (part + 1) / nparts;
+	int64_t b = n * blk / w->nb, end = n * (blk + 1) / w->nb;
 	const double *X = ml_tensor_data(w->x);
 	ml_tensor ct = *w->c, sc = *w->scores;
 	ml_error e;
 	ml_tensor_transpose(&ct, 0, 1, &e);
-	ml_tensor_narrow(&sc, 0, (int64_t)part * CHUNK, CHUNK, &e);
-	double *sums = w->sums ? w->sums + (size_t)part * k * d : NULL;
-	double *counts = w->counts ? w->counts + (size_t)part * k : NULL;
+	ml_tensor_narrow(&sc, 0, (int64_t)thread * CHUNK, CHUNK, &e);
+	double *sums = w->sums ? w->sums + (size_t)blk * k * d : NULL;
+	double *counts = w->counts ? w->counts + (size_t)blk * k : NULL;
 	for (int64_t r0 = b; r0 < end; r0 += CHUNK) {
 		int64_t m = end - r0 < CHUNK ? end - r0 : CHUNK;
 		ml_tensor xs = *w->x, ss = sc;
@@ -123,21 +129,25 @@ static int lloyd_assign(const ml_tensor *x, const ml_tensor *c, int64_t *labels,
                         double *counts, const char *who, ml_error *e)
 {
 	int64_t n = x->size[0], d = x->size[1], k = c->size[0];
+	int64_t nchunks = (n + CHUNK - 1) / CHUNK;
+	int64_t nb = nchunks < 64 ? nchunks : 64;
+	while (nb > 1 && nb * (k * d + k) > ((int64_t)1 << 22))
+		nb /= 2;
+	if (nb < 1)
+		nb = 1;
 	int nt = ml_threads_for(n * k * (d + 1), 1 << 16);
-	if (nt > (n + CHUNK - 1) / CHUNK)
-		nt = (int)((n + CHUNK - 1) / CHUNK);
-	if (nt < 1)
-		nt = 1;
+	if (nt > nb)
+		nt = (int)nb;
 	double *cnorm = malloc((size_t)k * sizeof *cnorm);
-	double *tsums = sums ? calloc((size_t)nt * k * d + 1, sizeof *tsums) : NULL;
-	double *tcounts = sums ? calloc((size_t)nt * k + 1, sizeof *tcounts) : NULL;
+	double *bsums = sums ? calloc((size_t)nb * k * d + 1, sizeof *bsums) : NULL;
+	double *bcounts = sums ? calloc((size_t)nb * k + 1, sizeof *bcounts) : NULL;
 	ml_tensor scores;
 	int64_t ssize[2] = {(int64_t)nt * CHUNK, k};
 	ml_tensor_init(&scores, ML_DOUBLE);
-	if (!cnorm || (sums && (!tsums || !tcounts)) || ml_tensor_init_sized(&scores, ML_DOUBLE, 2, ssize, e)) {
+	if (!cnorm || (sums && (!bsums || !bcounts)) || ml_tensor_init_sized(&scores, ML_DOUBLE, 2, ssize, e)) {
 		free(cnorm);
-		free(tsums);
-		free(tcounts);
+		free(bsums);
+		free(bcounts);
 		ml_tensor_release(&scores);
 		return ml_fail(e, ML_ENOMEM, "%s: out of memory", who);
 	}
@@ -147,29 +157,26 @@ static int lloyd_assign(const ml_tensor *x, const ml_tensor *c, int64_t *labels,
 		for (int64_t t = 0; t < d; t++)
 			cnorm[j] += C[j * d + t] * C[j * d + t];
 	}
-	lloyd_ctx w = {x, c, cnorm, &scores, labels, tsums, tcounts, 0};
-	if (nt > 1) {
-#pragma omp parallel num_threads(nt)
-		lloyd_part(&w, omp_get_thread_num(), omp_get_num_threads());
-	} else {
-		lloyd_part(&w, 0, 1);
-	}
+	lloyd_ctx w = {x, c, cnorm, &scores, labels, bsums, bcounts, nb, 0};
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+	for (int64_t blk = 0; blk < nb; blk++)
+		lloyd_block(&w, blk, omp_get_thread_num());
 	int rc = ML_OK;
 	if (w.failed) {
 		rc = ml_fail(e, ML_EINVAL, "%s: matrix product failed", who);
 	} else if (sums) {
 		memset(sums, 0, (size_t)k * d * sizeof *sums);
 		memset(counts, 0, (size_t)k * sizeof *counts);
-		for (int t = 0; t < nt; t++) {
+		for (int64_t t = 0; t < nb; t++) {
 			for (int64_t i = 0; i < k * d; i++)
-				sums[i] += tsums[(size_t)t * k * d + i];
+				sums[i] += bsums[(size_t)t * k * d + i];
 			for (int64_t j = 0; j < k; j++)
-				counts[j] += tcounts[(size_t)t * k + j];
+				counts[j] += bcounts[(size_t)t * k + j];
 		}
 	}
 	free(cnorm);
-	free(tsums);
-	free(tcounts);
+	free(bsums);
+	free(bcounts);
 	ml_tensor_release(&scores);
 	return rc;
 }

@@ -1,6 +1,6 @@
 /*
  * l_cluster.c - Lua binding of kernels/kmeans.h and kernels/cluster.h as the
- * private table torch._cluster (and kernels/gmm.h), used by stdlib/moonlab/ml/cluster.lua and
+ * private table torch._cluster (and kernels/gmm.h, nmf.h, tsne.h), used by stdlib/moonlab/ml/cluster.lua and
  * cluster_metrics.lua.  Labels cross this boundary 0-based, as the kernels
  * produce them; the Lua side shifts them to 1-based.  Inputs must already be
  * contiguous Double tensors (the Lua side converts); this file only parses
@@ -11,6 +11,8 @@
 #include "../kernels/cluster.h"
 #include "../kernels/gmm.h"
 #include "../kernels/kmeans.h"
+#include "../kernels/nmf.h"
+#include "../kernels/tsne.h"
 #include "lmoon.h"
 
 /* _cluster.kmeans_assign(x, centers) -> labels (Long, 0-based), mind (Double) */
@@ -94,19 +96,21 @@ static int l_cluster_dist_sums(lua_State *L)
 	return 1;
 }
 
-/* _cluster.gmm_log_prob(x, means, precisions_cholesky) -> (N x K) log densities */
+/* _cluster.gmm_log_prob(x, means, precisions_cholesky [, log_weights]) ->
+ * (N x K) (weighted) log densities */
 static int l_cluster_gmm_log_prob(lua_State *L)
 {
 	ml_tensor *x = ml_l_checktensor(L, 1), *mu = ml_l_checktensor(L, 2), *pc = ml_l_checktensor(L, 3);
+	ml_tensor *lw = lua_isnoneornil(L, 4) ? NULL : ml_l_checktensor(L, 4);
 	ml_tensor *out = ml_l_pushtensor(L, ML_DOUBLE);
 	ml_error e;
-	if (ml_gmm_log_prob(x, mu, pc, out, "ml.GaussianMixture", &e))
+	if (ml_gmm_log_prob(x, mu, pc, lw, out, "ml.GaussianMixture", &e))
 		return ml_l_error(L, &e);
 	return 1;
 }
 
-/* _cluster.gmm_normalize(wlp [, want_resp]) -> lpn, resp (or nil); wlp becomes
- * the log responsibilities in place */
+/* _cluster.gmm_normalize(wlp [, want_resp]) -> lpn, resp (or nil), mean of
+ * lpn; wlp becomes the log responsibilities in place */
 static int l_cluster_gmm_normalize(lua_State *L)
 {
 	ml_tensor *w = ml_l_checktensor(L, 1);
@@ -118,9 +122,29 @@ static int l_cluster_gmm_normalize(lua_State *L)
 	else
 		lua_pushnil(L);
 	ml_error e;
-	if (ml_gmm_normalize(w, lpn, resp, "ml.GaussianMixture", &e))
+	double mean;
+	if (ml_gmm_normalize(w, lpn, resp, &mean, "ml.GaussianMixture", &e))
 		return ml_l_error(L, &e);
-	return 2;
+	lua_pushnumber(L, mean);
+	return 3;
+}
+
+/* _cluster.gmm_m_step(x, resp, reg, full) -> nk, means, covariances (full) or nil */
+static int l_cluster_gmm_m_step(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1), *r = ml_l_checktensor(L, 2);
+	double reg = luaL_checknumber(L, 3);
+	int full = lua_toboolean(L, 4);
+	ml_tensor *nk = ml_l_pushtensor(L, ML_DOUBLE), *mu = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_tensor *cov = NULL;
+	if (full)
+		cov = ml_l_pushtensor(L, ML_DOUBLE);
+	else
+		lua_pushnil(L);
+	ml_error e;
+	if (ml_gmm_m_step(x, r, reg, nk, mu, cov, "ml.GaussianMixture.fit", &e))
+		return ml_l_error(L, &e);
+	return 3;
 }
 
 /* _cluster.gmm_covariances(x, resp, means, nk, reg) -> (K x D x D) covariances */
@@ -136,10 +160,53 @@ static int l_cluster_gmm_covariances(lua_State *L)
 	return 1;
 }
 
+/* _cluster.nmf_cd_sweep(W, HHt, XHt, perm) -> violation; W updated in place */
+static int l_cluster_nmf_cd_sweep(lua_State *L)
+{
+	ml_tensor *w = ml_l_checktensor(L, 1), *h = ml_l_checktensor(L, 2), *xh = ml_l_checktensor(L, 3);
+	ml_tensor *p = ml_l_checktensor(L, 4);
+	double v;
+	ml_error e;
+	if (ml_nmf_cd_sweep(w, h, xh, p, &v, "ml.NMF.fit", &e))
+		return ml_l_error(L, &e);
+	lua_pushnumber(L, v);
+	return 1;
+}
+
+/* _cluster.tsne_joint_p(d2, perplexity) -> P */
+static int l_cluster_tsne_joint_p(lua_State *L)
+{
+	ml_tensor *d2 = ml_l_checktensor(L, 1);
+	double perp = luaL_checknumber(L, 2);
+	ml_tensor *p = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_error e;
+	if (ml_tsne_joint_p(d2, perp, p, "ml.TSNE.fit", &e))
+		return ml_l_error(L, &e);
+	return 1;
+}
+
+/* _cluster.tsne_kl_grad(y, P, dof) -> grad, kl */
+static int l_cluster_tsne_kl_grad(lua_State *L)
+{
+	ml_tensor *y = ml_l_checktensor(L, 1), *p = ml_l_checktensor(L, 2);
+	double dof = luaL_checknumber(L, 3);
+	ml_tensor *g = ml_l_pushtensor(L, ML_DOUBLE);
+	double kl;
+	ml_error e;
+	if (ml_tsne_kl_grad(y, p, dof, g, &kl, "ml.TSNE.fit", &e))
+		return ml_l_error(L, &e);
+	lua_pushnumber(L, kl);
+	return 2;
+}
+
 static const luaL_Reg cluster_functions[] = {
+	{"tsne_joint_p", l_cluster_tsne_joint_p},
+	{"tsne_kl_grad", l_cluster_tsne_kl_grad},
+	{"nmf_cd_sweep", l_cluster_nmf_cd_sweep},
 	{"gmm_log_prob", l_cluster_gmm_log_prob},
 	{"gmm_normalize", l_cluster_gmm_normalize},
 	{"gmm_covariances", l_cluster_gmm_covariances},
+	{"gmm_m_step", l_cluster_gmm_m_step},
 	{"radius_neighbors", l_cluster_radius_neighbors},
 	{"dbscan", l_cluster_dbscan},
 	{"linkage", l_cluster_linkage},

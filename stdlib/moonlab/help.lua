@@ -29,6 +29,8 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "nn",
   "optim",
   "stats",
+  "ml_cluster",
+  "ml_decomposition",
 }
 
 local docs      -- name -> docstring, once loaded

@@ -107,4 +107,111 @@ H.test("decomposition: errors", function()
   H.check_error("ml.TruncatedSVD: algorithm must be \"randomized\" or \"full\"", ml.TruncatedSVD, { algorithm = "arpack" })
 end)
 
+H.test("LinearDiscriminantAnalysis (svd) equals scikit-learn's: coef, intercept, transform, probabilities", function()
+  for _, c in ipairs(F.lda) do
+    local X = data(c.data)
+    local y = F[c.data].y
+    local nc = c.n_components == "none" and ml.NONE or c.n_components
+    local m = ml.LinearDiscriminantAnalysis{ n_components = nc }
+    H.eq(m:fit(X, y), m)
+    local w = c.data .. " n_components=" .. tostring(c.n_components)
+    H.ok(maxrel(m.coef, c.coef) < 1e-10, w .. " coef")
+    H.ok(maxrel(m.intercept, c.intercept) < 1e-10, w .. " intercept")
+    H.ok(maxrel(m.means, c.means) < 1e-14, w .. " means")
+    H.ok(maxrel(m.priors, c.priors) < 1e-15, w .. " priors")
+    H.ok(maxrel(m.xbar, c.xbar) < 1e-14, w .. " xbar")
+    H.ok(maxrel(m.explained_variance_ratio, c.explained_variance_ratio) < 1e-10, w .. " explained_variance_ratio")
+    local X6 = X:narrow(1, 1, 6)
+    local T = m:transform(X6)
+    H.ok(rows_up_to_sign(T:t(), torch.Tensor(c.transform):t()) < 1e-10, w .. " transform (axes up to sign)")
+    H.ok(maxrel(m:predict_proba(X6), c.predict_proba) < 1e-10, w .. " predict_proba")
+    H.ok(maxrel(m:decision_function(X6), c.decision) < 1e-10, w .. " decision_function")
+    H.ok(maxrel(m:predict(X), c.predict) == 0, w .. " predict")
+    H.near(m:score(X, y), c.score, 1e-15, w .. " score")
+  end
+  local m = ml.LinearDiscriminantAnalysis{ n_components = 1 }
+  H.eq(m:fit_transform(data("iris"), F.iris.y):size(2), 1, "fit_transform")
+  H.check_error("ml.LinearDiscriminantAnalysis.fit: n_components = 3 must be <= min(n_classes - 1, n_features) = 2",
+    function() ml.LinearDiscriminantAnalysis{ n_components = 3 }:fit(data("iris"), F.iris.y) end)
+  H.check_error("ml.LinearDiscriminantAnalysis.fit: needs at least 2 classes (got 1)",
+    function() ml.LinearDiscriminantAnalysis{}:fit(torch.randn(5, 2), { 1, 1, 1, 1, 1 }) end)
+  H.check_error("ml.LinearDiscriminantAnalysis: solver must be \"svd\" (got lsqr)",
+    ml.LinearDiscriminantAnalysis, { solver = "lsqr" })
+end)
+
+H.test("NMF (cd and mu, nndsvd and nndsvda) equals scikit-learn's", function()
+  for _, c in ipairs(F.nmf) do
+    local X = c.data == "iris" and data("iris") or data("wine_scaled")
+    local m = ml.NMF{ n_components = c.k, init = c.init, solver = c.solver, max_iter = 500, tol = 1e-6 }
+    local W = m:fit_transform(X)
+    local w = c.data .. " " .. c.solver .. " " .. c.init
+    H.ok(maxrel(W:narrow(1, 1, 8), c.W) < 1e-10, w .. " W")
+    H.ok(maxrel(m.components, c.H) < 1e-10, w .. " H")
+    H.near(m.reconstruction_err, c.err, 1e-10 * c.err, w .. " reconstruction_err")
+    H.eq(m.n_iter, c.n_iter, w .. " n_iter")
+    H.ok(maxrel(m:transform(X:narrow(1, 1, 8)), c.transform) < 1e-10, w .. " transform")
+    H.ok(W:min() >= 0 and m.components:min() >= 0, w .. " non-negative")
+  end
+  -- a product of non-negative factors is recovered (up to scaling)
+  local g = torch.Generator(); torch.manualSeed(g, 3)
+  local X = torch.mm(torch.rand(g, 30, 2), torch.rand(g, 2, 5))
+  local m = ml.NMF{ n_components = 2, max_iter = 2000, tol = 1e-10 }
+  local W = m:fit_transform(X)
+  H.ok((m:inverse_transform(W) - X):abs():max() < 1e-4, "exact rank-2 data")
+  for _, solver in ipairs({ "mu", "cd" }) do
+    local r = ml.NMF{ n_components = 2, init = "random", seed = 1, solver = solver, max_iter = 3000, tol = 0 }:fit(X)
+    H.ok(r.reconstruction_err < 1e-6, solver .. " from a random init (" .. r.reconstruction_err .. ")")
+  end
+  H.check_error("ml.NMF.fit: X must be non-negative", function() ml.NMF{}:fit(torch.Tensor{ { 1, -1 } }) end)
+  H.check_error("ml.NMF: solver must be \"cd\" or \"mu\" (got lbfgs)", ml.NMF, { solver = "lbfgs" })
+  H.check_error("ml.NMF: beta_loss must be \"frobenius\"", ml.NMF, { beta_loss = "kullback-leibler" })
+end)
+
+H.test("TSNE (exact): P, KL and gradient equal scikit-learn's; runs reach its KL and keep the clusters", function()
+  for _, c in ipairs(F.tsne) do
+    local X = data(c.data):narrow(1, 1, c.n)
+    local n = c.n
+    local D2 = torch.DoubleTensor(n, n)
+    for i = 1, n do for j = 1, n do D2[i][j] = (X[i] - X[j]):pow(2):sum() end end
+    local P = torch._cluster.tsne_joint_p(D2, 20)
+    H.ok((P - torch.Tensor(c.P)):abs():max() < 1e-12 * torch.Tensor(c.P):max(), c.data .. " joint probabilities")
+    local g, kl = torch._cluster.tsne_kl_grad(torch.Tensor(c.Y0), torch.Tensor(c.P), 1)
+    H.near(kl, c.kl, 1e-12 * c.kl, c.data .. " KL")
+    H.ok(maxrel(g, c.grad) < 1e-12, c.data .. " gradient")
+    -- the optimisation amplifies rounding (trajectories part after ~50 steps): compare the outcome
+    local m = ml.TSNE{ perplexity = 20, init = torch.Tensor(c.Y0), n_iter = 300 }
+    local E = m:fit_transform(X)
+    H.eq(m.n_iter_, c.n_iter, c.data .. " n_iter")
+    H.ok(math.abs(m.kl_divergence - c.kl_final) < 0.1 * c.kl_final,
+      string.format("%s final KL %.4f vs scikit-learn's %.4f", c.data, m.kl_divergence, c.kl_final))
+    H.eq(E:size(1), n)
+  end
+  -- blobs: each point's 5 nearest neighbours in the embedding share its blob
+  local X = data("blobs"):narrow(1, 1, 120)
+  local y = F.blobs.y
+  local m = ml.TSNE{ perplexity = 15, seed = 1, n_iter = 300 }
+  local E = m:fit_transform(X)
+  local agree, total = 0, 0
+  for i = 1, 120 do
+    local d = (E - E:narrow(1, i, 1):expand(120, 2)):pow(2):sum(2):select(2, 1)
+    local _, idx = d:sort()
+    for r = 2, 6 do
+      total = total + 1
+      if y[idx[r]] == y[i] then agree = agree + 1 end
+    end
+  end
+  H.ok(agree / total > 0.95, "neighbours keep their blob (" .. agree / total .. ")")
+  local X40 = X:narrow(1, 1, 40)
+  local a = ml.TSNE{ perplexity = 10, n_iter = 250 }:fit_transform(X40)
+  local b = ml.TSNE{ perplexity = 10, n_iter = 250 }:fit_transform(X40)
+  H.eq((a - b):abs():max(), 0, "pca init: deterministic")
+  local r1 = ml.TSNE{ perplexity = 10, seed = 4, init = "random", n_iter = 250 }:fit(X40)
+  local r2 = ml.TSNE{ perplexity = 10, seed = 4, init = "random", n_iter = 250 }:fit(X40)
+  H.eq((r1.embedding - r2.embedding):abs():max(), 0, "random init: the same seed, the same embedding")
+  H.check_error("ml.TSNE.fit: perplexity (30) must be less than the number of rows (10)",
+    function() ml.TSNE{}:fit(X:narrow(1, 1, 10)) end)
+  H.check_error("ml.TSNE: method must be \"exact\" (got barnes_hut)", ml.TSNE, { method = "barnes_hut" })
+  H.check_error("ml.TSNE: n_iter must be an integer >= 250 (got 100)", ml.TSNE, { n_iter = 100 })
+end)
+
 H.done()

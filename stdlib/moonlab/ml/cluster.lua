@@ -479,12 +479,10 @@ end
 
 -- scikit-learn's _estimate_gaussian_parameters and _compute_precision_cholesky
 local function m_params(who, X, resp, reg, ctype)
-  local n, d, k = X:size(1), X:size(2), resp:size(2)
-  local nk = resp:sum(1):view(k):add(10 * EPS)
-  local means = torch.mm(resp:t(), X):cdiv(nk:view(k, 1):expand(k, d))
-  local cov, pc
+  local d, k = X:size(2), resp:size(2)
+  local nk, means, cov = C.gmm_m_step(X, resp:contiguous(), reg, ctype == "full")
+  local pc
   if ctype == "full" then
-    cov = C.gmm_covariances(X, resp:contiguous(), means, nk, reg)
     pc = torch.DoubleTensor(k, d, d)
     for j = 1, k do pc[j]:copy(cholesky_inverse_t(who, cov[j])) end
   elseif ctype == "tied" then
@@ -509,11 +507,11 @@ local function m_params(who, X, resp, reg, ctype)
 end
 
 -- (N, K) log N(x | mu_k, Sigma_k) from the precision Cholesky factors
-local function log_gaussian(X, means, pc, ctype)
+local function log_gaussian(X, means, pc, ctype, logw)
   local n, d = X:size(1), X:size(2)
   local k = means:size(1)
   if ctype == "full" or ctype == "tied" then
-    return C.gmm_log_prob(X, means:contiguous(), pc:contiguous())
+    return C.gmm_log_prob(X, means:contiguous(), pc:contiguous(), logw)
   end
   local lp = torch.DoubleTensor(n, k)
   local logdet = torch.DoubleTensor(k)
@@ -538,16 +536,18 @@ end
 
 local function weighted_log_prob(self, X)
   local k = self.n_components
-  return log_gaussian(X, self.means, self.precisions_cholesky, self.covariance_type)
-    :add(torch.log(self.weights):view(1, k):expand(X:size(1), k))
+  local logw = torch.log(self.weights)
+  local ct = self.covariance_type
+  if ct == "full" or ct == "tied" then return log_gaussian(X, self.means, self.precisions_cholesky, ct, logw) end
+  return log_gaussian(X, self.means, self.precisions_cholesky, ct):add(logw:view(1, k):expand(X:size(1), k))
 end
 
 -- mean log-likelihood, log responsibilities (N x K) and, with want_resp,
 -- the responsibilities
 local function e_step(self, X, want_resp)
   local wlp = weighted_log_prob(self, X)
-  local lpn, resp = C.gmm_normalize(wlp, want_resp)
-  return lpn:mean(), wlp, resp
+  local _, resp, mean = C.gmm_normalize(wlp, want_resp)
+  return mean, wlp, resp
 end
 
 local function gmm_initialize(self, who, X, gen)
@@ -676,7 +676,8 @@ end
 --- GaussianMixture:score(X) -> mean log-likelihood per row.
 function GaussianMixture:score(X)
   X = gmm_input(self, "ml.GaussianMixture.score", X)
-  return C.gmm_normalize(weighted_log_prob(self, X)):mean()
+  local _, _, mean = C.gmm_normalize(weighted_log_prob(self, X))
+  return mean
 end
 
 --- GaussianMixture:predict_proba(X) -> (N x K) posterior probabilities.
