@@ -382,15 +382,17 @@ static int64_t split_samples(grower *w, const leaf *lf)
 	return nl;
 }
 
-static void sums(const grower *w, const leaf *lf, double *G, double *H)
+/* A leaf's sums of gradients and hessians, from feature 0 of its histogram
+ * (every sample is in exactly one bin of each feature). */
+static void hist_sums(leaf *lf)
 {
 	double sg = 0, sh = 0;
-	for (int64_t j = lf->lo; j < lf->hi; j++) {
-		sg += w->g[w->idx[j]];
-		sh += w->h[w->idx[j]];
+	for (int b = 0; b < NB; b++) {
+		sg += lf->hist[b].g;
+		sh += lf->hist[b].h;
 	}
-	*G = sg;
-	*H = sh;
+	lf->G = sg;
+	lf->H = sh;
 }
 
 int ml_hgb_grow(ml_hgb_tree *t, const ml_hgb_params *p, const uint8_t *bins, int64_t n, int64_t d,
@@ -421,8 +423,8 @@ int ml_hgb_grow(ml_hgb_tree *t, const ml_hgb_params *p, const uint8_t *bins, int
 	leaf root = { 0, 0, n, 0, 0, 0, NULL, -1, 0, 0, 0 };
 	if ((root.node = new_node(t, n)) < 0 || !(root.hist = malloc((size_t)d * NB * sizeof(hbin))))
 		goto nomem;
-	sums(&w, &root, &root.G, &root.H);
 	build_hist(&w, &root, root.hist);
+	hist_sums(&root);
 	find_split(&w, &root);
 	open[nopen++] = root;
 	while (nopen > 0) {
@@ -451,8 +453,6 @@ int ml_hgb_grow(ml_hgb_tree *t, const ml_hgb_params *p, const uint8_t *bins, int
 		t->left[P.node] = L.node;
 		t->right[P.node] = R.node;
 		nleaves++;
-		sums(&w, &L, &L.G, &L.H);
-		sums(&w, &R, &R.G, &R.H);
 		/* children that can still split need histograms: build the smaller, subtract */
 		leaf *small = (L.hi - L.lo) <= (R.hi - R.lo) ? &L : &R;
 		leaf *large = small == &L ? &R : &L;
@@ -468,6 +468,8 @@ int ml_hgb_grow(ml_hgb_tree *t, const ml_hgb_params *p, const uint8_t *bins, int
 			large->hist[q].h -= small->hist[q].h;
 			large->hist[q].c -= small->hist[q].c;
 		}
+		hist_sums(&L);
+		hist_sums(&R);
 		find_split(&w, &L);
 		find_split(&w, &R);
 		open[nopen++] = L;
