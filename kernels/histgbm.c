@@ -223,29 +223,34 @@ static void build_hist(const grower *w, const leaf *lf, hbin *hist)
 	int64_t m = lf->hi - lf->lo, n = w->n, d = w->d;
 	const int64_t *ix = w->idx + lf->lo;
 	double *og = w->og, *oh = w->oh;
-	for (int64_t j = 0; j < m; j++) {
-		og[j] = w->g[ix[j]];
-		oh[j] = w->h[ix[j]];
-	}
 	int nt = m >= PAR_MIN ? w->nthreads : 1;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-	for (int64_t f = 0; f < d; f++) {
-		hbin *hf = hist + f * NB;
-		memset(hf, 0, NB * sizeof *hf);
-		const uint8_t *b = w->bins + f * n;
-		if (m == n) { /* the root: samples in order */
-			for (int64_t j = 0; j < m; j++) {
-				hbin *q = &hf[b[j]];
-				q->g += og[j];
-				q->h += oh[j];
-				q->c++;
-			}
-		} else {
-			for (int64_t j = 0; j < m; j++) {
-				hbin *q = &hf[b[ix[j]]];
-				q->g += og[j];
-				q->h += oh[j];
-				q->c++;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+	{
+#pragma omp for schedule(static)
+		for (int64_t j = 0; j < m; j++) {
+			og[j] = w->g[ix[j]];
+			oh[j] = w->h[ix[j]];
+		}
+		/* one feature per thread at a time: each bin's sums keep the serial order */
+#pragma omp for schedule(static)
+		for (int64_t f = 0; f < d; f++) {
+			hbin *hf = hist + f * NB;
+			memset(hf, 0, NB * sizeof *hf);
+			const uint8_t *b = w->bins + f * n;
+			if (m == n) { /* the root: samples in order */
+				for (int64_t j = 0; j < m; j++) {
+					hbin *q = &hf[b[j]];
+					q->g += og[j];
+					q->h += oh[j];
+					q->c++;
+				}
+			} else {
+				for (int64_t j = 0; j < m; j++) {
+					hbin *q = &hf[b[ix[j]]];
+					q->g += og[j];
+					q->h += oh[j];
+					q->c++;
+				}
 			}
 		}
 	}
@@ -365,21 +370,69 @@ static int64_t new_node(ml_hgb_tree *t, int64_t count)
 
 /* Stable partition of the leaf's samples by its best split; returns the
  * first index of the right part. */
+#define MAX_PARTS 64 /* most threads a partition is split into */
+
+static int goes_left(uint8_t v, const leaf *lf)
+{
+	return v == ML_HGB_MAX_BINS ? lf->missing_left : v <= lf->bin;
+}
+
+/* Stable partition of the leaf's samples by its best split; returns the
+ * first index of the right part.  Large leaves are cut into one chunk per
+ * thread: counts, prefix sums, then each chunk writes its part, so the order
+ * is the serial one whatever the thread count. */
 static int64_t split_samples(grower *w, const leaf *lf)
 {
 	const uint8_t *b = w->bins + lf->feature * w->n;
-	int64_t nl = lf->lo, nr = 0;
-	for (int64_t j = lf->lo; j < lf->hi; j++) {
-		int64_t s = w->idx[j];
-		uint8_t v = b[s];
-		int left = v == ML_HGB_MAX_BINS ? lf->missing_left : v <= lf->bin;
-		if (left)
-			w->idx[nl++] = s;
-		else
-			w->tmp[nr++] = s;
+	int64_t lo = lf->lo, m = lf->hi - lf->lo;
+	int nt = m >= PAR_MIN ? w->nthreads : 1;
+	if (nt > MAX_PARTS)
+		nt = MAX_PARTS;
+	if (nt <= 1) {
+		int64_t nl = lo, nr = 0;
+		for (int64_t j = lo; j < lf->hi; j++) {
+			int64_t s = w->idx[j];
+			if (goes_left(b[s], lf))
+				w->idx[nl++] = s;
+			else
+				w->tmp[nr++] = s;
+		}
+		memcpy(w->idx + nl, w->tmp, (size_t)nr * sizeof *w->tmp);
+		return nl;
 	}
-	memcpy(w->idx + nl, w->tmp, (size_t)nr * sizeof *w->tmp);
-	return nl;
+	int64_t nleft[MAX_PARTS + 1] = { 0 }, start[MAX_PARTS + 1] = { 0 }, total_left = 0;
+	int parts = 1;
+#pragma omp parallel num_threads(nt)
+	{
+		int t = omp_get_thread_num();
+#pragma omp single
+		parts = omp_get_num_threads();
+		int64_t a = lo + m * t / parts, z = lo + m * (t + 1) / parts, c = 0;
+		for (int64_t j = a; j < z; j++)
+			c += goes_left(b[w->idx[j]], lf);
+		nleft[t] = c;
+#pragma omp barrier
+#pragma omp single
+		{
+			for (int q = 0; q < parts; q++) {
+				start[q] = total_left;
+				total_left += nleft[q];
+			}
+		}
+		int64_t pl = start[t], pr = total_left + (a - lo) - start[t];
+		for (int64_t j = a; j < z; j++) {
+			int64_t s = w->idx[j];
+			if (goes_left(b[s], lf))
+				w->tmp[pl++] = s;
+			else
+				w->tmp[pr++] = s;
+		}
+#pragma omp barrier
+#pragma omp for schedule(static)
+		for (int64_t j = 0; j < m; j++)
+			w->idx[lo + j] = w->tmp[j];
+	}
+	return lo + total_left;
 }
 
 /* A leaf's sums of gradients and hessians, from feature 0 of its histogram
@@ -481,6 +534,7 @@ nomem:
 	             (long long)d);
 finish:
 	/* every open leaf is final: its value, and the raw predictions of its samples */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(w.nthreads) if (n >= PAR_MIN)
 	for (int64_t j = 0; j < nopen; j++) {
 		leaf *lf = &open[j];
 		if (rc == ML_OK) {
