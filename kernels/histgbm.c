@@ -9,8 +9,10 @@
  * values on the right, then, when the feature had missing values, right to
  * left with them on the left (scikit-learn's two scans); the gain is
  * G_L^2/(H_L+l2) + G_R^2/(H_R+l2) - G^2/(H+l2).  Histograms of large nodes
- * are built in parallel over features; everything else is serial, so the
- * result does not depend on the thread count.
+ * (with the gather of their gradients) are built in parallel over features,
+ * one parallel region per histogram; everything else is serial, and each
+ * bin's sums keep the serial order, so results do not depend on the thread
+ * count.
  *
  * Not here: the boosting loop, binning of new data for prediction (trees
  * keep real thresholds), sample weights.
@@ -370,69 +372,28 @@ static int64_t new_node(ml_hgb_tree *t, int64_t count)
 
 /* Stable partition of the leaf's samples by its best split; returns the
  * first index of the right part. */
-#define MAX_PARTS 64 /* most threads a partition is split into */
-
 static int goes_left(uint8_t v, const leaf *lf)
 {
 	return v == ML_HGB_MAX_BINS ? lf->missing_left : v <= lf->bin;
 }
 
 /* Stable partition of the leaf's samples by its best split; returns the
- * first index of the right part.  Large leaves are cut into one chunk per
- * thread: counts, prefix sums, then each chunk writes its part, so the order
- * is the serial one whatever the thread count. */
+ * first index of the right part.  Serial: a parallel version (counts, prefix
+ * sums, writes) was measured slower on a busy 2-core machine, where every
+ * extra barrier waits for a descheduled thread. */
 static int64_t split_samples(grower *w, const leaf *lf)
 {
 	const uint8_t *b = w->bins + lf->feature * w->n;
-	int64_t lo = lf->lo, m = lf->hi - lf->lo;
-	int nt = m >= PAR_MIN ? w->nthreads : 1;
-	if (nt > MAX_PARTS)
-		nt = MAX_PARTS;
-	if (nt <= 1) {
-		int64_t nl = lo, nr = 0;
-		for (int64_t j = lo; j < lf->hi; j++) {
-			int64_t s = w->idx[j];
-			if (goes_left(b[s], lf))
-				w->idx[nl++] = s;
-			else
-				w->tmp[nr++] = s;
-		}
-		memcpy(w->idx + nl, w->tmp, (size_t)nr * sizeof *w->tmp);
-		return nl;
+	int64_t nl = lf->lo, nr = 0;
+	for (int64_t j = lf->lo; j < lf->hi; j++) {
+		int64_t s = w->idx[j];
+		if (goes_left(b[s], lf))
+			w->idx[nl++] = s;
+		else
+			w->tmp[nr++] = s;
 	}
-	int64_t nleft[MAX_PARTS + 1] = { 0 }, start[MAX_PARTS + 1] = { 0 }, total_left = 0;
-	int parts = 1;
-#pragma omp parallel num_threads(nt)
-	{
-		int t = omp_get_thread_num();
-#pragma omp single
-		parts = omp_get_num_threads();
-		int64_t a = lo + m * t / parts, z = lo + m * (t + 1) / parts, c = 0;
-		for (int64_t j = a; j < z; j++)
-			c += goes_left(b[w->idx[j]], lf);
-		nleft[t] = c;
-#pragma omp barrier
-#pragma omp single
-		{
-			for (int q = 0; q < parts; q++) {
-				start[q] = total_left;
-				total_left += nleft[q];
-			}
-		}
-		int64_t pl = start[t], pr = total_left + (a - lo) - start[t];
-		for (int64_t j = a; j < z; j++) {
-			int64_t s = w->idx[j];
-			if (goes_left(b[s], lf))
-				w->tmp[pl++] = s;
-			else
-				w->tmp[pr++] = s;
-		}
-#pragma omp barrier
-#pragma omp for schedule(static)
-		for (int64_t j = 0; j < m; j++)
-			w->idx[lo + j] = w->tmp[j];
-	}
-	return lo + total_left;
+	memcpy(w->idx + nl, w->tmp, (size_t)nr * sizeof *w->tmp);
+	return nl;
 }
 
 /* A leaf's sums of gradients and hessians, from feature 0 of its histogram
@@ -534,7 +495,6 @@ nomem:
 	             (long long)d);
 finish:
 	/* every open leaf is final: its value, and the raw predictions of its samples */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(w.nthreads) if (n >= PAR_MIN)
 	for (int64_t j = 0; j < nopen; j++) {
 		leaf *lf = &open[j];
 		if (rc == ML_OK) {
