@@ -9,8 +9,10 @@
  * values on the right, then, when the feature had missing values, right to
  * left with them on the left (scikit-learn's two scans); the gain is
  * G_L^2/(H_L+l2) + G_R^2/(H_R+l2) - G^2/(H+l2).  Histograms of large nodes
- * are built in parallel over features; everything else is serial, so the
- * result does not depend on the thread count.
+ * (with the gather of their gradients) are built in parallel over features,
+ * one parallel region per histogram; everything else is serial, and each
+ * bin's sums keep the serial order, so results do not depend on the thread
+ * count.
  *
  * Not here: the boosting loop, binning of new data for prediction (trees
  * keep real thresholds), sample weights.
@@ -223,29 +225,34 @@ static void build_hist(const grower *w, const leaf *lf, hbin *hist)
 	int64_t m = lf->hi - lf->lo, n = w->n, d = w->d;
 	const int64_t *ix = w->idx + lf->lo;
 	double *og = w->og, *oh = w->oh;
-	for (int64_t j = 0; j < m; j++) {
-		og[j] = w->g[ix[j]];
-		oh[j] = w->h[ix[j]];
-	}
 	int nt = m >= PAR_MIN ? w->nthreads : 1;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-	for (int64_t f = 0; f < d; f++) {
-		hbin *hf = hist + f * NB;
-		memset(hf, 0, NB * sizeof *hf);
-		const uint8_t *b = w->bins + f * n;
-		if (m == n) { /* the root: samples in order */
-			for (int64_t j = 0; j < m; j++) {
-				hbin *q = &hf[b[j]];
-				q->g += og[j];
-				q->h += oh[j];
-				q->c++;
-			}
-		} else {
-			for (int64_t j = 0; j < m; j++) {
-				hbin *q = &hf[b[ix[j]]];
-				q->g += og[j];
-				q->h += oh[j];
-				q->c++;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+	{
+#pragma omp for schedule(static)
+		for (int64_t j = 0; j < m; j++) {
+			og[j] = w->g[ix[j]];
+			oh[j] = w->h[ix[j]];
+		}
+		/* one feature per thread at a time: each bin's sums keep the serial order */
+#pragma omp for schedule(static)
+		for (int64_t f = 0; f < d; f++) {
+			hbin *hf = hist + f * NB;
+			memset(hf, 0, NB * sizeof *hf);
+			const uint8_t *b = w->bins + f * n;
+			if (m == n) { /* the root: samples in order */
+				for (int64_t j = 0; j < m; j++) {
+					hbin *q = &hf[b[j]];
+					q->g += og[j];
+					q->h += oh[j];
+					q->c++;
+				}
+			} else {
+				for (int64_t j = 0; j < m; j++) {
+					hbin *q = &hf[b[ix[j]]];
+					q->g += og[j];
+					q->h += oh[j];
+					q->c++;
+				}
 			}
 		}
 	}
@@ -365,15 +372,22 @@ static int64_t new_node(ml_hgb_tree *t, int64_t count)
 
 /* Stable partition of the leaf's samples by its best split; returns the
  * first index of the right part. */
+static int goes_left(uint8_t v, const leaf *lf)
+{
+	return v == ML_HGB_MAX_BINS ? lf->missing_left : v <= lf->bin;
+}
+
+/* Stable partition of the leaf's samples by its best split; returns the
+ * first index of the right part.  Serial: a parallel version (counts, prefix
+ * sums, writes) was measured slower on a busy 2-core machine, where every
+ * extra barrier waits for a descheduled thread. */
 static int64_t split_samples(grower *w, const leaf *lf)
 {
 	const uint8_t *b = w->bins + lf->feature * w->n;
 	int64_t nl = lf->lo, nr = 0;
 	for (int64_t j = lf->lo; j < lf->hi; j++) {
 		int64_t s = w->idx[j];
-		uint8_t v = b[s];
-		int left = v == ML_HGB_MAX_BINS ? lf->missing_left : v <= lf->bin;
-		if (left)
+		if (goes_left(b[s], lf))
 			w->idx[nl++] = s;
 		else
 			w->tmp[nr++] = s;
@@ -382,15 +396,17 @@ static int64_t split_samples(grower *w, const leaf *lf)
 	return nl;
 }
 
-static void sums(const grower *w, const leaf *lf, double *G, double *H)
+/* A leaf's sums of gradients and hessians, from feature 0 of its histogram
+ * (every sample is in exactly one bin of each feature). */
+static void hist_sums(leaf *lf)
 {
 	double sg = 0, sh = 0;
-	for (int64_t j = lf->lo; j < lf->hi; j++) {
-		sg += w->g[w->idx[j]];
-		sh += w->h[w->idx[j]];
+	for (int b = 0; b < NB; b++) {
+		sg += lf->hist[b].g;
+		sh += lf->hist[b].h;
 	}
-	*G = sg;
-	*H = sh;
+	lf->G = sg;
+	lf->H = sh;
 }
 
 int ml_hgb_grow(ml_hgb_tree *t, const ml_hgb_params *p, const uint8_t *bins, int64_t n, int64_t d,
@@ -421,8 +437,8 @@ int ml_hgb_grow(ml_hgb_tree *t, const ml_hgb_params *p, const uint8_t *bins, int
 	leaf root = { 0, 0, n, 0, 0, 0, NULL, -1, 0, 0, 0 };
 	if ((root.node = new_node(t, n)) < 0 || !(root.hist = malloc((size_t)d * NB * sizeof(hbin))))
 		goto nomem;
-	sums(&w, &root, &root.G, &root.H);
 	build_hist(&w, &root, root.hist);
+	hist_sums(&root);
 	find_split(&w, &root);
 	open[nopen++] = root;
 	while (nopen > 0) {
@@ -451,8 +467,6 @@ int ml_hgb_grow(ml_hgb_tree *t, const ml_hgb_params *p, const uint8_t *bins, int
 		t->left[P.node] = L.node;
 		t->right[P.node] = R.node;
 		nleaves++;
-		sums(&w, &L, &L.G, &L.H);
-		sums(&w, &R, &R.G, &R.H);
 		/* children that can still split need histograms: build the smaller, subtract */
 		leaf *small = (L.hi - L.lo) <= (R.hi - R.lo) ? &L : &R;
 		leaf *large = small == &L ? &R : &L;
@@ -468,6 +482,8 @@ int ml_hgb_grow(ml_hgb_tree *t, const ml_hgb_params *p, const uint8_t *bins, int
 			large->hist[q].h -= small->hist[q].h;
 			large->hist[q].c -= small->hist[q].c;
 		}
+		hist_sums(&L);
+		hist_sums(&R);
 		find_split(&w, &L);
 		find_split(&w, &R);
 		open[nopen++] = L;

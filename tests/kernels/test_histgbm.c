@@ -200,8 +200,52 @@ static void test_losses(void)
 	CHECK(g[0] == 800 && g[1] == -3 && h[0] == 1, "squared error gradients");
 }
 
+/* Leaves large enough for the parallel histogram and partition paths: 1 and
+ * 2 threads must grow the same tree and the same raw predictions. */
+static void test_large_threads(void)
+{
+	enum { BN = 30000, BD = 3 };
+	double *X = malloc(sizeof(double) * BN * BD), *g = malloc(sizeof(double) * BN), *h = malloc(sizeof(double) * BN);
+	double *r1 = calloc(BN, sizeof(double)), *r2 = calloc(BN, sizeof(double));
+	uint8_t *bins = malloc(BN * BD), hm[BD];
+	double thr[BD * ML_HGB_MAX_BINS];
+	int64_t nthr[BD];
+	uint64_t s = 3;
+	for (int i = 0; i < BN * BD; i++)
+		X[i] = unif(&s) < 0.05 ? NAN : unif(&s);
+	for (int i = 0; i < BN; i++) {
+		g[i] = (X[i * BD] > 0.5 ? 1 : -1) + unif(&s) - 0.5;
+		h[i] = 1;
+	}
+	ml_error e;
+	CHECK(ml_hgb_bin(X, BN, BD, 255, thr, nthr, hm, bins, &e) == ML_OK, "%s", e.msg);
+	CHECK(nthr[0] == 254 && hm[0] == 1, "254 quantile thresholds (got %lld)", (long long)nthr[0]);
+	ml_hgb_params p = { 31, -1, 20, 0, 1e-3, 0.1, 1 };
+	ml_hgb_tree a = { 0 }, b = { 0 };
+	CHECK(ml_hgb_grow(&a, &p, bins, BN, BD, nthr, thr, hm, g, h, r1, &e) == ML_OK, "%s", e.msg);
+	p.nthreads = 2;
+	CHECK(ml_hgb_grow(&b, &p, bins, BN, BD, nthr, thr, hm, g, h, r2, &e) == ML_OK, "%s", e.msg);
+	CHECK(a.n_nodes == 61 && b.n_nodes == 61, "31 leaves (%lld nodes)", (long long)a.n_nodes);
+	CHECK(memcmp(a.value, b.value, sizeof(double) * (size_t)a.n_nodes) == 0 &&
+	      memcmp(a.bin, b.bin, sizeof(int64_t) * (size_t)a.n_nodes) == 0 && memcmp(r1, r2, sizeof(double) * BN) == 0,
+	      "1 and 2 threads grow the same tree");
+	double *out = calloc(BN, sizeof(double));
+	ml_hgb_predict(a.feature, a.threshold, a.missing_left, a.left, a.right, a.value, X, BN, BD, out);
+	CHECK(memcmp(out, r1, sizeof(double) * BN) == 0, "prediction = training update");
+	ml_hgb_tree_free(&a);
+	ml_hgb_tree_free(&b);
+	free(X);
+	free(g);
+	free(h);
+	free(r1);
+	free(r2);
+	free(bins);
+	free(out);
+}
+
 int main(void)
 {
+	test_large_threads();
 	test_bins();
 	test_stump();
 	test_losses();
