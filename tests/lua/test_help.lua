@@ -50,7 +50,7 @@ local gnuplot = require "gnuplot"
 for _, k in ipairs(public(gnuplot, true)) do required[#required + 1] = "gnuplot." .. k end
 -- moonlab.ml areas: every public function and class, and every method a class
 -- defines itself
-for _, area in ipairs({ "metrics", "preprocessing", "pipeline", "model_selection", "inspection" }) do
+for _, area in ipairs({ "metrics", "preprocessing", "feature_selection", "pipeline", "model_selection", "inspection" }) do
   local mod = require("moonlab.ml." .. area)
   for _, k in ipairs(public(mod)) do
     required[#required + 1] = "moonlab.ml." .. k
