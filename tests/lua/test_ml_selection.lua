@@ -339,6 +339,57 @@ H.test("ColumnTransformer: tensor columns, frame names, remainder, strings", fun
     ml.ColumnTransformer{ transformers = { { "n", ml.StandardScaler{}, { 4 } } } }:fit(X) end)
 end)
 
+-- the shape of moonlab.data's DataFrame: df.columns (names), df[name] (values:
+-- a tensor; categorical columns hold 1-based codes into df:levels(name)),
+-- df:kind(name), df:take(idx), df:nrows(), df:to_tensor(names)
+local function dataframe(names, cols, kinds, levels)
+  local methods = {}
+  local F = {}
+  F.__index = function(df, k) return methods[k] or rawget(df, "_cols")[k] end
+  local function make(c, n) return setmetatable({ columns = names, _cols = c, _n = n }, F) end
+  function methods.kind(df, name) return kinds[name] or "float" end
+  function methods.levels(df, name) return levels[name] end
+  function methods.nrows(df) return df._n end
+  function methods.take(df, idx)
+    local c = {}
+    for _, n in ipairs(names) do c[n] = df._cols[n]:index(1, idx) end
+    return make(c, idx:nElement())
+  end
+  function methods.to_tensor(df, sel)
+    sel = sel or names
+    local X = torch.DoubleTensor(df._n, #sel)
+    for j, n in ipairs(sel) do X:select(2, j):copy(df._cols[n]) end
+    return X
+  end
+  local n = cols[names[1]]:nElement()
+  return make(cols, n)
+end
+
+H.test("moonlab.data-style frames: categorical levels, take, cross-validation", function()
+  local n = 12
+  local age = torch.range(20, 20 + 3 * (n - 1), 3)
+  local city = torch.LongTensor{ 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3 }
+  local df = dataframe({ "age", "city" }, { age = age, city = city }, { city = "categorical" },
+    { city = { "lima", "oslo", "rome" } })
+  local ct = ml.ColumnTransformer{ transformers = { { "num", ml.StandardScaler{}, { "age" } },
+    { "cat", ml.OneHotEncoder{}, { "city" } } } }
+  local Z = ct:fit_transform(df)
+  H.eq(table.concat(ct:get_feature_names_out(), ","), "num__age,cat__city_lima,cat__city_oslo,cat__city_rome",
+    "categorical codes become their levels")
+  same(Z:select(2, 3), { 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0 }, 0)
+  local y = age * 0.5 + city:double()
+  local tr, te, ytr, yte = ml.train_test_split(df, y, { test_size = 4, seed = 2 })
+  H.eq(tr:nrows(), 8); H.eq(te:nrows(), 4)
+  same(te.age * 0.5 + te.city:double(), yte, 0, "frame rows follow the targets")
+  local p = ml.make_pipeline(ml.ColumnTransformer{ transformers = { { "num", ml.StandardScaler{}, { "age" } },
+    { "cat", ml.OneHotEncoder{ handle_unknown = "ignore" }, { "city" } } } }, Ridge{ alpha = 0.01 })
+  local sc = ml.cross_val_score(p, df, y, { cv = 3 })
+  H.eq(sc:nElement(), 3)
+  H.ok(sc:min() > 0.99, "the pipeline fits the frame (R² " .. sc:min() .. ")")
+  H.eq(ml.ColumnTransformer{ transformers = { { "n", ml.MinMaxScaler{}, { "age" } } }, remainder = "passthrough" }
+    :fit_transform(df):size(2), 2, "remainder from df.columns")
+end)
+
 H.test("learning_curve and validation_curve equal scikit-learn's and feed plot.learning_curve", function()
   local Xr, yr = T(F.Xr), T(F.yr)
   local lc = ml.learning_curve(Ridge{}, Xr, yr, { cv = 4, train_sizes = { 0.2, 0.5, 1.0 } })

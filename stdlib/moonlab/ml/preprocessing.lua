@@ -217,9 +217,39 @@ end
 
 -- ------------------------------------------------------------ categorical columns
 
+-- Column names of a data frame: X.names (a list, or a method), or X.columns
+-- (moonlab.data's DataFrame); nil when X is not a frame.
+local function frame_names(X)
+  if type(X) ~= "table" or torch.isTensor(X) then return nil end
+  local names = X.names
+  if type(names) == "function" then names = X:names() end
+  if type(names) ~= "table" then names = rawget(X, "columns") end
+  if type(names) == "table" and type(names[1]) == "string" then return names end
+  return nil
+end
+M._frame_names = frame_names
+
+-- The values of a frame's column as a Lua array: numbers, or strings (a
+-- categorical column's codes become its levels; a missing code gives nil).
+local function frame_values(X, name)
+  local v = X[name]
+  if type(X.kind) == "function" and type(X.levels) == "function" then
+    local ok, kind = pcall(X.kind, X, name)
+    if ok and kind == "categorical" then
+      local levels, codes, out = X:levels(name), v:totable(), {}
+      for i = 1, #codes do out[i] = levels[codes[i]] or 0 / 0 end
+      return out
+    end
+  end
+  if torch.isTensor(v) then return v:nElement() > 0 and v:double():totable() or {} end
+  if type(v) == "table" and type(v.totable) == "function" then return v:totable() end
+  return v
+end
+M._frame_values = frame_values
+
 -- X as a list of D columns, each a Lua array of values (numbers or strings),
--- and N. Accepts a tensor, a Lua table of rows, or a data frame (X.names and
--- X[name] columns: tensors or lists).
+-- and N. Accepts a tensor, a Lua table of rows, or a data frame (names from
+-- frame_names, values from frame_values).
 local function columns_of(who, X)
   if torch.isTensor(X) then
     if X:dim() == 1 then X = X:view(-1, 1) end
@@ -230,14 +260,12 @@ local function columns_of(who, X)
     return cols, X:size(1), true
   end
   if type(X) ~= "table" then raise(who, "X must be a tensor, a data frame or a table of rows (got %s)", type(X)) end
-  local names = X.names
-  if type(names) == "function" then names = X:names() end
-  if type(names) == "table" and X[names[1]] ~= nil then
+  local names = frame_names(X)
+  if names and X[names[1]] ~= nil then
     local cols, n = {}, nil
     for j, name in ipairs(names) do
-      local c = X[name]
-      if torch.isTensor(c) then c = c:double():totable()
-      elseif type(c) == "table" and type(c.totable) == "function" then c = c:totable() end
+      local c = frame_values(X, name)
+      if type(c) ~= "table" then raise(who, "data-frame column '%s' is not a tensor or a list", tostring(name)) end
       cols[j] = c
       n = n or #c
     end
