@@ -226,18 +226,16 @@ local function check_n_splits(self, who)
   end
 end
 
--- folds from a test-fold assignment (1..k per sample)
+-- folds from a test-fold assignment (1..k per sample, a Lua array): two
+-- nonzero scans a fold
 local function folds_from(assign, k, n)
-  local tests, trains = {}, {}
-  for f = 1, k do tests[f], trains[f] = {}, {} end
-  for i = 1, n do
-    local f = assign[i]
-    for h = 1, k do
-      if h == f then tests[h][#tests[h] + 1] = i else trains[h][#trains[h] + 1] = i end
-    end
-  end
+  local a = torch.LongTensor(n > 0 and assign or {})
   local out = {}
-  for f = 1, k do out[f] = { train = list_tensor(trains[f]), test = list_tensor(tests[f]) } end
+  for f = 1, k do
+    local test, train = torch.nonzero(a:eq(f)), torch.nonzero(a:ne(f))
+    out[f] = { train = train:nElement() > 0 and train:view(-1) or torch.LongTensor(0),
+      test = test:nElement() > 0 and test:view(-1) or torch.LongTensor(0) }
+  end
   return out
 end
 
