@@ -208,6 +208,17 @@ H.test("GridSearchCV: results, ranks, best, refit, printed table", function()
   H.check_error("estimator must be an ml estimator", function() ml.GridSearchCV{ param_grid = { a = { 1 } } } end)
   H.check_error("the grid of 'alpha' must be a non-empty list", function()
     ml.GridSearchCV{ estimator = Ridge{}, param_grid = { alpha = {} } }:fit(Xr, yr) end)
+  -- several scorings: refit names the deciding one
+  local gm = ml.GridSearchCV{ estimator = Ridge{}, param_grid = { alpha = { 0.01, 10.0, 1000.0 } }, cv = 4,
+    scoring = { "r2", "neg_mean_absolute_error" }, refit = "neg_mean_absolute_error" }:fit(Xr, yr)
+  local mae = gm.cv_results.mean_test_neg_mean_absolute_error
+  H.eq(#gm.cv_results.mean_test_r2, 3)
+  local best = 1
+  for i = 2, 3 do if mae[i] > mae[best] then best = i end end
+  H.eq(gm.best_index, best)
+  H.near(gm:score(Xr, yr), -ml.mean_absolute_error(yr, gm:predict(Xr)), 1e-12, "score uses the refit metric")
+  H.check_error("refit must name the one", function()
+    ml.GridSearchCV{ estimator = Ridge{}, param_grid = { alpha = { 1 } }, scoring = { "r2", "r2" } }:fit(Xr, yr) end)
   local nore = ml.GridSearchCV{ estimator = Ridge{}, param_grid = { alpha = { 1 } }, refit = false, cv = 3 }:fit(Xr, yr)
   H.check_error("refit = false", function() nore:predict(Xr) end)
 end)

@@ -5,8 +5,10 @@
 -- scikit-learn's.
 --
 -- Indices are 1-based LongTensors. Without shuffling the folds are exactly
--- scikit-learn's; shuffled splits use moonlab's generator (seeded by `seed`),
--- so they are reproducible but not numpy's. Estimators are cloned for every
+-- scikit-learn's (GroupKFold: with ties in group sizes among more than 16
+-- groups numpy's unstable argsort may order them otherwise); shuffled splits
+-- use moonlab's generator (seeded by `seed`), so they are reproducible but
+-- not numpy's. Estimators are cloned for every
 -- fit; nothing runs in parallel (the models thread their own kernels).
 local torch = require "torch"
 local base = require "moonlab.ml.base"
@@ -759,7 +761,9 @@ local function run_search(self, who, candidates, X, y, groups)
   rawset(self, "best_params", candidates[best])
   rawset(self, "best_score", res.mean_test_score[best])
   rawset(self, "n_splits", nf)
-  rawset(self, "scorer", scorers[1][2])
+  local chosen = scorers[1][2]
+  for _, sc in ipairs(scorers) do if sc[1] == refit_name then chosen = sc[2] end end
+  rawset(self, "scorer", chosen)
   if self.refit ~= false then
     local m = base.clone(self.estimator)
     m:set_params(candidates[best])
