@@ -89,6 +89,12 @@ end
 --- m:transform(X) -> (X - mean) / scale.
 function StandardScaler:transform(X)
   X = use_matrix(self, "transform", X)
+  if self.with_mean and self.with_std then
+    -- one pass: X * (1 / scale) + (-mean / scale)
+    local inv = torch.cdiv(torch.ones(1, X:size(2)), row_of(self.scale))
+    local shift = -torch.cmul(row_of(self.mean), inv)
+    return torch.addcmul(torch.DoubleTensor(), shift:expandAs(X), 1, X, inv:expandAs(X))
+  end
   local out = self.with_mean and X - row_of(self.mean):expandAs(X) or X:clone()
   if self.with_std then out:cdiv(row_of(self.scale):expandAs(out)) end
   return out
