@@ -54,8 +54,14 @@ M.StandardScaler = StandardScaler
 -- fits and returns the centred X (a new tensor) so fit_transform reuses it
 local function standard_fit(self, X)
   local n, d
-  X, n, d = fit_matrix(self, "fit", X)
+  -- the column means show NaN or infinite values: no separate pass to check X
+  X, n, d = fit_matrix(self, "fit", X, { allow_nan = true })
   local mean = X:mean(1)
+  local msum = mean:sum()
+  if msum ~= msum or msum == math.huge or msum == -math.huge then
+    local bad = X:ne(X):sum() > 0 and "NaN" or "infinite"
+    raise("ml.StandardScaler.fit", "X contains %s values (%dx%d); impute them first (ml.SimpleImputer)", bad, n, d)
+  end
   local Xc = X - mean:expandAs(X)
   -- column sums of squares without a temporary (norm walks the columns)
   local var = Xc:norm(2, 1):pow(2):div(n):view(d)
@@ -86,9 +92,10 @@ function StandardScaler:fit_transform(X)
   return out
 end
 
---- m:transform(X) -> (X - mean) / scale.
+--- m:transform(X) -> (X - mean) / scale (NaN stays NaN).
 function StandardScaler:transform(X)
-  X = use_matrix(self, "transform", X)
+  -- NaN passes through (as scikit-learn keeps it in transform)
+  X = use_matrix(self, "transform", X, { allow_nan = true })
   if self.with_mean and self.with_std then
     -- one pass: X * (1 / scale) + (-mean / scale)
     local inv = torch.cdiv(torch.ones(1, X:size(2)), row_of(self.scale))
