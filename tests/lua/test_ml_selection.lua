@@ -90,6 +90,9 @@ H.test("KFold, StratifiedKFold, GroupKFold, TimeSeriesSplit equal scikit-learn's
   same_folds(ml.KFold{ n_splits = 5 }:split(torch.zeros(23, 1)), R.kfold_5, "kfold 5")
   same_folds(ml.StratifiedKFold{ n_splits = 3 }:split(torch.zeros(22, 1), T(F.ys)), R.skf_3, "skf 3")
   same_folds(ml.StratifiedKFold{ n_splits = 4 }:split(torch.zeros(22, 1), F.ys), R.skf_4, "skf 4 (Lua list)")
+  local names = {}
+  for i, v in ipairs(F.ys) do names[i] = ({ [0] = "zebra", [1] = "ant", [2] = "moth" })[v] end
+  same_folds(ml.StratifiedKFold{ n_splits = 3 }:split(torch.zeros(22, 1), names), R.skf_3, "skf 3 (strings)")
   same_folds(ml.GroupKFold{ n_splits = 3 }:split(torch.zeros(22, 1), nil, T(F.groups)), R.gkf_3, "gkf 3")
   same_folds(ml.GroupKFold{ n_splits = 4 }:split(torch.zeros(22, 1), nil, F.groups), R.gkf_4, "gkf 4")
   same_folds(ml.TimeSeriesSplit{ n_splits = 3 }:split(torch.zeros(14, 1)), R.tss_3, "tss")

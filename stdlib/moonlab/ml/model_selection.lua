@@ -231,7 +231,7 @@ end
 -- folds from a test-fold assignment (1..k per sample, a Lua array): two
 -- nonzero scans a fold
 local function folds_from(assign, k, n)
-  local a = torch.LongTensor(n > 0 and assign or {})
+  local a = torch.isTensor(assign) and assign or torch.LongTensor(n > 0 and assign or {})
   local out = {}
   for f = 1, k do
     local test, train = torch.nonzero(a:eq(f)), torch.nonzero(a:ne(f))
@@ -279,43 +279,45 @@ function StratifiedKFold:split(X, y)
   local who = "ml.StratifiedKFold.split"
   if y == nil then raise(who, "y (the class labels) is required") end
   local n = n_rows(who, X)
-  local codes, K = encode_first(y)
-  if #codes ~= n then raise(who, "y has %d labels for %d samples", #codes, n) end
+  local yt = y
+  if type(y) == "table" and not torch.isTensor(y) then
+    if type(y.to_tensor) == "function" then yt = y:to_tensor()
+    elseif type(y[1]) == "string" then
+      local codes = encode_first(y)
+      yt = torch.DoubleTensor(codes)   -- any numbering works: classes are re-ordered below
+    else yt = torch.DoubleTensor(y) end
+  end
+  yt = yt:double():contiguous():view(-1)
+  if yt:nElement() ~= n then raise(who, "y has %d labels for %d samples", yt:nElement(), n) end
   local k = self.n_splits
-  local counts = {}
-  for c = 1, K do counts[c] = 0 end
-  for _, c in ipairs(codes) do counts[c] = counts[c] + 1 end
-  local all_small = true
-  for c = 1, K do if counts[c] >= k then all_small = false end end
-  if all_small then raise(who, "n_splits=%d cannot be greater than the number of members in each class", k) end
-  -- sorted codes dealt round-robin to the folds: allocation[f][c]
-  local sorted = {}
-  for i, c in ipairs(codes) do sorted[i] = c end
-  table.sort(sorted)
-  local alloc = {}
-  for f = 1, k do alloc[f] = {}; for c = 1, K do alloc[f][c] = 0 end end
-  for i, c in ipairs(sorted) do
-    local f = (i - 1) % k + 1
-    alloc[f][c] = alloc[f][c] + 1
-  end
-  local g = self.shuffle and base.generator(self.seed) or nil
-  local assign = {}
-  local cursor = {}
-  local per_class = {}
+  -- classes in order of first appearance (scikit-learn's encoding), their members
+  local _, inv = torch.unique(yt, true, true)
+  local members = {}
+  local K = inv:max()
   for c = 1, K do
-    local list = {}
-    for f = 1, k do for _ = 1, alloc[f][c] do list[#list + 1] = f end end
-    if g then
-      local perm = randperm(g, #list)
-      local shuffled = {}
-      for t = 1, #list do shuffled[t] = list[perm[t]] end
-      list = shuffled
-    end
-    per_class[c], cursor[c] = list, 0
+    local idx = torch.nonzero(inv:eq(c)):view(-1)
+    members[#members + 1] = idx
   end
-  for i, c in ipairs(codes) do
-    cursor[c] = cursor[c] + 1
-    assign[i] = per_class[c][cursor[c]]
+  table.sort(members, function(a, b) return a[1] < b[1] end)
+  local all_small = true
+  for _, idx in ipairs(members) do if idx:nElement() >= k then all_small = false end end
+  if all_small then raise(who, "n_splits=%d cannot be greater than the number of members in each class", k) end
+  -- the sorted codes dealt round-robin to the folds: class r holds sorted
+  -- positions [start, start + m) and fold f gets those congruent to f - 1 mod k
+  local g = self.shuffle and base.generator(self.seed) or nil
+  local assign = torch.LongTensor(n)
+  local start = 0
+  for _, idx in ipairs(members) do
+    local m = idx:nElement()
+    local seq = torch.LongTensor(m)
+    local pos = 1
+    for f = 1, k do
+      local cnt = (start + m - 1 - (f - 1)) // k - (start - 1 - (f - 1)) // k
+      if cnt > 0 then seq:narrow(1, pos, cnt):fill(f); pos = pos + cnt end
+    end
+    if g then seq = seq:index(1, randperm(g, m)) end
+    assign:indexCopy(1, idx, seq)
+    start = start + m
   end
   return folds_from(assign, k, n)
 end
