@@ -3,9 +3,11 @@
 # selection against scikit-learn (Debian python3-sklearn) on the same data:
 #   scaler_fit_transform_100kx50  StandardScaler fit_transform, 100,000 x 50
 #   roc_auc_1M                    roc_auc_score of 1,000,000 tied scores
-# (the issue's "StandardScaler + LogisticRegression 5-fold CV on 100,000 x 50"
-# joins as a third case when moonlab.ml has LogisticRegression: add it to
-# both halves' case lists.)  Both sides check their result first; the sides
+#   cv_scaler_logreg_5fold_100kx50  the issue's StandardScaler + LogisticRegression
+#                                 5-fold cross_val_score on make_classification
+#                                 100,000 x 50 (skipped while moonlab.ml has no
+#                                 LogisticRegression; one call a round)
+# Both sides check their result first; the sides
 # alternate ROUNDS times (default 3), each printing per-case medians of RUNS
 # calls; the table shows the median of the rounds and ratio = sklearn/moonlab
 # (> 1: moonlab is faster).  Not run by `make test`.

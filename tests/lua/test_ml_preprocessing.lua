@@ -44,7 +44,11 @@ H.test("StandardScaler: statistics, transform, inverse, strided input", function
     ml.StandardScaler{}:transform(X) end)
   H.check_error("ml.StandardScaler.transform: X has 3 features, but this ml.StandardScaler was fitted with 4",
     function() s:transform(torch.zeros(2, 3)) end)
-  H.check_error("X contains NaN values", function() ml.StandardScaler{}:fit(T{ { 0 / 0 } }) end)
+  H.check_error("ml.StandardScaler.fit: X contains NaN values (2x1)", function() ml.StandardScaler{}:fit(T{ { 0 / 0 }, { 1 } }) end)
+  H.check_error("X contains infinite values", function() ml.StandardScaler{}:fit(T{ { math.huge }, { 1 } }) end)
+  local kept = s:transform(T{ { 0 / 0, 1, 2, 3 } })
+  H.ok(kept[1][1] ~= kept[1][1], "transform keeps NaN, as scikit-learn")
+  H.near(kept[1][2], (1 - s.mean[2]) / s.scale[2], 1e-12)
 end)
 
 H.test("MinMaxScaler, RobustScaler, Normalizer", function()

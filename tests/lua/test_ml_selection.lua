@@ -90,6 +90,9 @@ H.test("KFold, StratifiedKFold, GroupKFold, TimeSeriesSplit equal scikit-learn's
   same_folds(ml.KFold{ n_splits = 5 }:split(torch.zeros(23, 1)), R.kfold_5, "kfold 5")
   same_folds(ml.StratifiedKFold{ n_splits = 3 }:split(torch.zeros(22, 1), T(F.ys)), R.skf_3, "skf 3")
   same_folds(ml.StratifiedKFold{ n_splits = 4 }:split(torch.zeros(22, 1), F.ys), R.skf_4, "skf 4 (Lua list)")
+  local names = {}
+  for i, v in ipairs(F.ys) do names[i] = ({ [0] = "zebra", [1] = "ant", [2] = "moth" })[v] end
+  same_folds(ml.StratifiedKFold{ n_splits = 3 }:split(torch.zeros(22, 1), names), R.skf_3, "skf 3 (strings)")
   same_folds(ml.GroupKFold{ n_splits = 3 }:split(torch.zeros(22, 1), nil, T(F.groups)), R.gkf_3, "gkf 3")
   same_folds(ml.GroupKFold{ n_splits = 4 }:split(torch.zeros(22, 1), nil, F.groups), R.gkf_4, "gkf 4")
   same_folds(ml.TimeSeriesSplit{ n_splits = 3 }:split(torch.zeros(14, 1)), R.tss_3, "tss")
@@ -208,6 +211,17 @@ H.test("GridSearchCV: results, ranks, best, refit, printed table", function()
   H.check_error("estimator must be an ml estimator", function() ml.GridSearchCV{ param_grid = { a = { 1 } } } end)
   H.check_error("the grid of 'alpha' must be a non-empty list", function()
     ml.GridSearchCV{ estimator = Ridge{}, param_grid = { alpha = {} } }:fit(Xr, yr) end)
+  -- several scorings: refit names the deciding one
+  local gm = ml.GridSearchCV{ estimator = Ridge{}, param_grid = { alpha = { 0.01, 10.0, 1000.0 } }, cv = 4,
+    scoring = { "r2", "neg_mean_absolute_error" }, refit = "neg_mean_absolute_error" }:fit(Xr, yr)
+  local mae = gm.cv_results.mean_test_neg_mean_absolute_error
+  H.eq(#gm.cv_results.mean_test_r2, 3)
+  local best = 1
+  for i = 2, 3 do if mae[i] > mae[best] then best = i end end
+  H.eq(gm.best_index, best)
+  H.near(gm:score(Xr, yr), -ml.mean_absolute_error(yr, gm:predict(Xr)), 1e-12, "score uses the refit metric")
+  H.check_error("refit must name the one", function()
+    ml.GridSearchCV{ estimator = Ridge{}, param_grid = { alpha = { 1 } }, scoring = { "r2", "r2" } }:fit(Xr, yr) end)
   local nore = ml.GridSearchCV{ estimator = Ridge{}, param_grid = { alpha = { 1 } }, refit = false, cv = 3 }:fit(Xr, yr)
   H.check_error("refit = false", function() nore:predict(Xr) end)
 end)
@@ -309,7 +323,7 @@ H.test("ColumnTransformer: tensor columns, frame names, remainder, strings", fun
   H.eq(Z:size(2), 5)
   same(Z:narrow(2, 1, 2), ml.StandardScaler{}:fit_transform(X:narrow(2, 1, 2)), 1e-12)
   same(Z:narrow(2, 3, 3), ml.OneHotEncoder{}:fit_transform(X:narrow(2, 3, 1)), 0)
-  same(ct:transform(X), Z, 0)
+  same(ct:transform(X), Z, 1e-12)
   H.eq(table.concat(ct:get_feature_names_out(), ","), "num__x0,num__x1,cat__x2_0,cat__x2_1,cat__x2_2")
   local pass = ml.ColumnTransformer{ transformers = { { "s", ml.MinMaxScaler{}, { 2 } } }, remainder = "passthrough" }
   local Zp = pass:fit_transform(X)
@@ -337,6 +351,57 @@ H.test("ColumnTransformer: tensor columns, frame names, remainder, strings", fun
     ml.ColumnTransformer{ transformers = { { "n", ml.StandardScaler{}, { "size" } } } }:fit(df) end)
   H.check_error("column 4 out of range 1..3", function()
     ml.ColumnTransformer{ transformers = { { "n", ml.StandardScaler{}, { 4 } } } }:fit(X) end)
+end)
+
+-- the shape of moonlab.data's DataFrame: df.columns (names), df[name] (values:
+-- a tensor; categorical columns hold 1-based codes into df:levels(name)),
+-- df:kind(name), df:take(idx), df:nrows(), df:to_tensor(names)
+local function dataframe(names, cols, kinds, levels)
+  local methods = {}
+  local F = {}
+  F.__index = function(df, k) return methods[k] or rawget(df, "_cols")[k] end
+  local function make(c, n) return setmetatable({ columns = names, _cols = c, _n = n }, F) end
+  function methods.kind(df, name) return kinds[name] or "float" end
+  function methods.levels(df, name) return levels[name] end
+  function methods.nrows(df) return df._n end
+  function methods.take(df, idx)
+    local c = {}
+    for _, n in ipairs(names) do c[n] = df._cols[n]:index(1, idx) end
+    return make(c, idx:nElement())
+  end
+  function methods.to_tensor(df, sel)
+    sel = sel or names
+    local X = torch.DoubleTensor(df._n, #sel)
+    for j, n in ipairs(sel) do X:select(2, j):copy(df._cols[n]) end
+    return X
+  end
+  local n = cols[names[1]]:nElement()
+  return make(cols, n)
+end
+
+H.test("moonlab.data-style frames: categorical levels, take, cross-validation", function()
+  local n = 12
+  local age = torch.range(20, 20 + 3 * (n - 1), 3)
+  local city = torch.LongTensor{ 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3 }
+  local df = dataframe({ "age", "city" }, { age = age, city = city }, { city = "categorical" },
+    { city = { "lima", "oslo", "rome" } })
+  local ct = ml.ColumnTransformer{ transformers = { { "num", ml.StandardScaler{}, { "age" } },
+    { "cat", ml.OneHotEncoder{}, { "city" } } } }
+  local Z = ct:fit_transform(df)
+  H.eq(table.concat(ct:get_feature_names_out(), ","), "num__age,cat__city_lima,cat__city_oslo,cat__city_rome",
+    "categorical codes become their levels")
+  same(Z:select(2, 3), { 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0 }, 0)
+  local y = age * 0.5 + city:double()
+  local tr, te, ytr, yte = ml.train_test_split(df, y, { test_size = 4, seed = 2 })
+  H.eq(tr:nrows(), 8); H.eq(te:nrows(), 4)
+  same(te.age * 0.5 + te.city:double(), yte, 0, "frame rows follow the targets")
+  local p = ml.make_pipeline(ml.ColumnTransformer{ transformers = { { "num", ml.StandardScaler{}, { "age" } },
+    { "cat", ml.OneHotEncoder{ handle_unknown = "ignore" }, { "city" } } } }, Ridge{ alpha = 0.01 })
+  local sc = ml.cross_val_score(p, df, y, { cv = 3 })
+  H.eq(sc:nElement(), 3)
+  H.ok(sc:min() > 0.99, "the pipeline fits the frame (R² " .. sc:min() .. ")")
+  H.eq(ml.ColumnTransformer{ transformers = { { "n", ml.MinMaxScaler{}, { "age" } } }, remainder = "passthrough" }
+    :fit_transform(df):size(2), 2, "remainder from df.columns")
 end)
 
 H.test("learning_curve and validation_curve equal scikit-learn's and feed plot.learning_curve", function()

@@ -1,5 +1,5 @@
 -- Docstrings: moonlab.ml's preprocessing, pipelines, model selection, metrics
--- and inspection (stdlib/moonlab/ml/{preprocessing,pipeline,model_selection,
+-- and inspection (stdlib/moonlab/ml/{preprocessing,feature_selection,pipeline,model_selection,
 -- metrics,inspection}.lua; docs/ml_preprocessing.md, docs/ml_model_selection.md,
 -- docs/ml_metrics.md).
 local doc = require("moonlab.docs.util").doc

@@ -14,6 +14,7 @@ local ml = {
 local AREAS = {
   "metrics",
   "preprocessing",
+  "feature_selection",
   "pipeline",
   "model_selection",
   "inspection",

@@ -5,8 +5,10 @@
 -- scikit-learn's.
 --
 -- Indices are 1-based LongTensors. Without shuffling the folds are exactly
--- scikit-learn's; shuffled splits use moonlab's generator (seeded by `seed`),
--- so they are reproducible but not numpy's. Estimators are cloned for every
+-- scikit-learn's (GroupKFold: with ties in group sizes among more than 16
+-- groups numpy's unstable argsort may order them otherwise); shuffled splits
+-- use moonlab's generator (seeded by `seed`), so they are reproducible but
+-- not numpy's. Estimators are cloned for every
 -- fit; nothing runs in parallel (the models thread their own kernels).
 local torch = require "torch"
 local base = require "moonlab.ml.base"
@@ -226,18 +228,16 @@ local function check_n_splits(self, who)
   end
 end
 
--- folds from a test-fold assignment (1..k per sample)
+-- folds from a test-fold assignment (1..k per sample, a Lua array): two
+-- nonzero scans a fold
 local function folds_from(assign, k, n)
-  local tests, trains = {}, {}
-  for f = 1, k do tests[f], trains[f] = {}, {} end
-  for i = 1, n do
-    local f = assign[i]
-    for h = 1, k do
-      if h == f then tests[h][#tests[h] + 1] = i else trains[h][#trains[h] + 1] = i end
-    end
-  end
+  local a = torch.isTensor(assign) and assign or torch.LongTensor(n > 0 and assign or {})
   local out = {}
-  for f = 1, k do out[f] = { train = list_tensor(trains[f]), test = list_tensor(tests[f]) } end
+  for f = 1, k do
+    local test, train = torch.nonzero(a:eq(f)), torch.nonzero(a:ne(f))
+    out[f] = { train = train:nElement() > 0 and train:view(-1) or torch.LongTensor(0),
+      test = test:nElement() > 0 and test:view(-1) or torch.LongTensor(0) }
+  end
   return out
 end
 
@@ -279,43 +279,45 @@ function StratifiedKFold:split(X, y)
   local who = "ml.StratifiedKFold.split"
   if y == nil then raise(who, "y (the class labels) is required") end
   local n = n_rows(who, X)
-  local codes, K = encode_first(y)
-  if #codes ~= n then raise(who, "y has %d labels for %d samples", #codes, n) end
+  local yt = y
+  if type(y) == "table" and not torch.isTensor(y) then
+    if type(y.to_tensor) == "function" then yt = y:to_tensor()
+    elseif type(y[1]) == "string" then
+      local codes = encode_first(y)
+      yt = torch.DoubleTensor(codes)   -- any numbering works: classes are re-ordered below
+    else yt = torch.DoubleTensor(y) end
+  end
+  yt = yt:double():contiguous():view(-1)
+  if yt:nElement() ~= n then raise(who, "y has %d labels for %d samples", yt:nElement(), n) end
   local k = self.n_splits
-  local counts = {}
-  for c = 1, K do counts[c] = 0 end
-  for _, c in ipairs(codes) do counts[c] = counts[c] + 1 end
-  local all_small = true
-  for c = 1, K do if counts[c] >= k then all_small = false end end
-  if all_small then raise(who, "n_splits=%d cannot be greater than the number of members in each class", k) end
-  -- sorted codes dealt round-robin to the folds: allocation[f][c]
-  local sorted = {}
-  for i, c in ipairs(codes) do sorted[i] = c end
-  table.sort(sorted)
-  local alloc = {}
-  for f = 1, k do alloc[f] = {}; for c = 1, K do alloc[f][c] = 0 end end
-  for i, c in ipairs(sorted) do
-    local f = (i - 1) % k + 1
-    alloc[f][c] = alloc[f][c] + 1
-  end
-  local g = self.shuffle and base.generator(self.seed) or nil
-  local assign = {}
-  local cursor = {}
-  local per_class = {}
+  -- classes in order of first appearance (scikit-learn's encoding), their members
+  local _, inv = torch.unique(yt, true, true)
+  local members = {}
+  local K = inv:max()
   for c = 1, K do
-    local list = {}
-    for f = 1, k do for _ = 1, alloc[f][c] do list[#list + 1] = f end end
-    if g then
-      local perm = randperm(g, #list)
-      local shuffled = {}
-      for t = 1, #list do shuffled[t] = list[perm[t]] end
-      list = shuffled
-    end
-    per_class[c], cursor[c] = list, 0
+    local idx = torch.nonzero(inv:eq(c)):view(-1)
+    members[#members + 1] = idx
   end
-  for i, c in ipairs(codes) do
-    cursor[c] = cursor[c] + 1
-    assign[i] = per_class[c][cursor[c]]
+  table.sort(members, function(a, b) return a[1] < b[1] end)
+  local all_small = true
+  for _, idx in ipairs(members) do if idx:nElement() >= k then all_small = false end end
+  if all_small then raise(who, "n_splits=%d cannot be greater than the number of members in each class", k) end
+  -- the sorted codes dealt round-robin to the folds: class r holds sorted
+  -- positions [start, start + m) and fold f gets those congruent to f - 1 mod k
+  local g = self.shuffle and base.generator(self.seed) or nil
+  local assign = torch.LongTensor(n)
+  local start = 0
+  for _, idx in ipairs(members) do
+    local m = idx:nElement()
+    local seq = torch.LongTensor(m)
+    local pos = 1
+    for f = 1, k do
+      local cnt = (start + m - 1 - (f - 1)) // k - (start - 1 - (f - 1)) // k
+      if cnt > 0 then seq:narrow(1, pos, cnt):fill(f); pos = pos + cnt end
+    end
+    if g then seq = seq:index(1, randperm(g, m)) end
+    assign:indexCopy(1, idx, seq)
+    start = start + m
   end
   return folds_from(assign, k, n)
 end
@@ -761,7 +763,9 @@ local function run_search(self, who, candidates, X, y, groups)
   rawset(self, "best_params", candidates[best])
   rawset(self, "best_score", res.mean_test_score[best])
   rawset(self, "n_splits", nf)
-  rawset(self, "scorer", scorers[1][2])
+  local chosen = scorers[1][2]
+  for _, sc in ipairs(scorers) do if sc[1] == refit_name then chosen = sc[2] end end
+  rawset(self, "scorer", chosen)
   if self.refit ~= false then
     local m = base.clone(self.estimator)
     m:set_params(candidates[best])

@@ -10,6 +10,7 @@
 -- provided.
 local torch = require "torch"
 local base = require "moonlab.ml.base"
+local preprocessing = require "moonlab.ml.preprocessing"
 
 local M = {}
 
@@ -304,11 +305,7 @@ function ColumnTransformer:set_params(params)
   end, "ml.ColumnTransformer.set_params")
 end
 
-local function frame_names(X)
-  local names = X.names
-  if type(names) == "function" then names = X:names() end
-  return type(names) == "table" and names or nil
-end
+local frame_names = preprocessing._frame_names
 
 local function is_frame(X) return type(X) == "table" and not torch.isTensor(X) and type(X.to_tensor) == "function" end
 
@@ -348,7 +345,7 @@ local function take(X, cols, est)
   if base.is_estimator(est) and est._class._columns_input then
     -- encoders read the raw columns (strings included)
     local sub = { names = cols }
-    for _, c in ipairs(cols) do sub[c] = X[c] end
+    for _, c in ipairs(cols) do sub[c] = preprocessing._frame_values(X, c) end
     return sub
   end
   return X:to_tensor(cols)
@@ -367,7 +364,7 @@ local function all_columns(who, X)
     return t
   end
   local names = frame_names(X)
-  if not names then raise(who, "remainder needs the frame's column names (X.names)") end
+  if not names then raise(who, "remainder needs the frame's column names (X.names or X.columns)") end
   return names
 end
 

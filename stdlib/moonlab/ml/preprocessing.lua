@@ -1,8 +1,8 @@
 -- moonlab.ml.preprocessing: scikit-learn's transformers for numeric features
--- (scalers, normalizer, imputers, polynomial features, binning), categorical
--- features (one-hot, ordinal and label encoders) and feature selection
--- (variance threshold, SelectKBest with the F-tests, chi² and mutual
--- information), with scikit-learn 1.2's definitions.
+-- (scalers, normalizer, imputers, polynomial features, binning) and
+-- categorical features (one-hot, ordinal and label encoders), with
+-- scikit-learn 1.2's definitions. Feature selection is in
+-- moonlab.ml.feature_selection.
 --
 -- Every transformer follows moonlab.ml.base (fit/transform/fit_transform,
 -- inverse_transform where scikit-learn has one). Inputs are tensors (N x D),
@@ -12,6 +12,7 @@
 -- DoubleTensors.
 local torch = require "torch"
 local base = require "moonlab.ml.base"
+local special = require "moonlab.ml.special"
 
 local M = {}
 
@@ -42,113 +43,6 @@ local function linspace(lo, hi, n)
   return t
 end
 
--- ------------------------------------------------------------ special functions
--- log-gamma (Lanczos, g = 7), digamma, the regularized incomplete beta and
--- upper gamma functions: enough for the p-values of the F and chi² tests.
-
-local LANCZOS = { 0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-  1.5056327351493116e-7 }
-
-local function lgamma(x)
-  if x < 0.5 then return math.log(math.pi / math.abs(math.sin(math.pi * x))) - lgamma(1 - x) end
-  x = x - 1
-  local a = LANCZOS[1]
-  local t = x + 7.5
-  for i = 1, 8 do a = a + LANCZOS[i + 1] / (x + i) end
-  return 0.5 * math.log(2 * math.pi) + (x + 0.5) * math.log(t) - t + math.log(a)
-end
-
-local function digamma(x)
-  local r = 0
-  while x < 12 do r = r - 1 / x; x = x + 1 end
-  local f = 1 / (x * x)
-  return r + math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))))
-end
-M._digamma = digamma
-
--- continued fraction of the incomplete beta (modified Lentz)
-local function betacf(a, b, x)
-  local tiny = 1e-300
-  local qab, qap, qam = a + b, a + 1, a - 1
-  local c, d = 1, 1 - qab * x / qap
-  if math.abs(d) < tiny then d = tiny end
-  d = 1 / d
-  local h = d
-  for m = 1, 1000 do
-    local m2 = 2 * m
-    local aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-    d = 1 + aa * d; if math.abs(d) < tiny then d = tiny end
-    c = 1 + aa / c; if math.abs(c) < tiny then c = tiny end
-    d = 1 / d
-    h = h * d * c
-    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-    d = 1 + aa * d; if math.abs(d) < tiny then d = tiny end
-    c = 1 + aa / c; if math.abs(c) < tiny then c = tiny end
-    d = 1 / d
-    local del = d * c
-    h = h * del
-    if math.abs(del - 1) < 1e-16 then break end
-  end
-  return h
-end
-
--- I_x(a, b)
-local function betainc(a, b, x)
-  if x <= 0 then return 0 end
-  if x >= 1 then return 1 end
-  local lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * math.log(x) + b * math.log(1 - x)
-  if x < (a + 1) / (a + b + 2) then return math.exp(lbt) * betacf(a, b, x) / a end
-  return 1 - math.exp(lbt) * betacf(b, a, 1 - x) / b
-end
-
--- survival function of F(d1, d2) at f
-local function f_sf(f, d1, d2)
-  if f ~= f then return 0 / 0 end
-  if f <= 0 then return 1 end
-  if f == math.huge then return 0 end
-  return betainc(d2 / 2, d1 / 2, d2 / (d2 + d1 * f))
-end
-M._f_sf = f_sf
-
--- Q(a, x): regularized upper incomplete gamma
-local function gammq(a, x)
-  if x <= 0 then return 1 end
-  local gln = lgamma(a)
-  if x < a + 1 then
-    local ap, sum = a, 1 / a
-    local del = sum
-    for _ = 1, 10000 do
-      ap = ap + 1
-      del = del * x / ap
-      sum = sum + del
-      if math.abs(del) < math.abs(sum) * 1e-17 then break end
-    end
-    return 1 - sum * math.exp(-x + a * math.log(x) - gln)
-  end
-  local tiny = 1e-300
-  local b = x + 1 - a
-  local c, d = 1 / tiny, 1 / b
-  local h = d
-  for i = 1, 10000 do
-    local an = -i * (i - a)
-    b = b + 2
-    d = an * d + b; if math.abs(d) < tiny then d = tiny end
-    c = b + an / c; if math.abs(c) < tiny then c = tiny end
-    d = 1 / d
-    local del = d * c
-    h = h * del
-    if math.abs(del - 1) < 1e-16 then break end
-  end
-  return math.exp(-x + a * math.log(x) - gln) * h
-end
-
-local function chi2_sf(x, k)
-  if x ~= x then return 0 / 0 end
-  return gammq(k / 2, x / 2)
-end
-M._chi2_sf = chi2_sf
-
 -- ------------------------------------------------------------ scalers
 
 --- ml.StandardScaler{with_mean = true, with_std = true}: removes the mean
@@ -160,8 +54,14 @@ M.StandardScaler = StandardScaler
 -- fits and returns the centred X (a new tensor) so fit_transform reuses it
 local function standard_fit(self, X)
   local n, d
-  X, n, d = fit_matrix(self, "fit", X)
+  -- the column means show NaN or infinite values: no separate pass to check X
+  X, n, d = fit_matrix(self, "fit", X, { allow_nan = true })
   local mean = X:mean(1)
+  local msum = mean:sum()
+  if msum ~= msum or msum == math.huge or msum == -math.huge then
+    local bad = X:ne(X):sum() > 0 and "NaN" or "infinite"
+    raise("ml.StandardScaler.fit", "X contains %s values (%dx%d); impute them first (ml.SimpleImputer)", bad, n, d)
+  end
   local Xc = X - mean:expandAs(X)
   -- column sums of squares without a temporary (norm walks the columns)
   local var = Xc:norm(2, 1):pow(2):div(n):view(d)
@@ -192,9 +92,16 @@ function StandardScaler:fit_transform(X)
   return out
 end
 
---- m:transform(X) -> (X - mean) / scale.
+--- m:transform(X) -> (X - mean) / scale (NaN stays NaN).
 function StandardScaler:transform(X)
-  X = use_matrix(self, "transform", X)
+  -- NaN passes through (as scikit-learn keeps it in transform)
+  X = use_matrix(self, "transform", X, { allow_nan = true })
+  if self.with_mean and self.with_std then
+    -- one pass: X * (1 / scale) + (-mean / scale)
+    local inv = torch.cdiv(torch.ones(1, X:size(2)), row_of(self.scale))
+    local shift = -torch.cmul(row_of(self.mean), inv)
+    return torch.addcmul(torch.DoubleTensor(), shift:expandAs(X), 1, X, inv:expandAs(X))
+  end
   local out = self.with_mean and X - row_of(self.mean):expandAs(X) or X:clone()
   if self.with_std then out:cdiv(row_of(self.scale):expandAs(out)) end
   return out
@@ -257,39 +164,6 @@ local RobustScaler = base.estimator("RobustScaler", { with_centering = true, wit
   quantile_range = { 25, 75 }, unit_variance = false }, base.Transformer)
 M.RobustScaler = RobustScaler
 
--- standard normal quantile (Acklam's rational approximation refined by one
--- Halley step): for unit_variance
-local function norm_ppf(p)
-  local a = { -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
-    -3.066479806614716e+01, 2.506628277459239e+00 }
-  local b = { -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
-    -1.328068155288572e+01 }
-  local c = { -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
-    4.374664141464968e+00, 2.938163982698783e+00 }
-  local d = { 7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00 }
-  local q, x
-  if p < 0.02425 then
-    q = math.sqrt(-2 * math.log(p))
-    x = (((((c[1] * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) * q + c[6]) / ((((d[1] * q + d[2]) * q + d[3]) * q + d[4]) * q + 1)
-  elseif p > 1 - 0.02425 then
-    q = math.sqrt(-2 * math.log(1 - p))
-    x = -(((((c[1] * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) * q + c[6]) / ((((d[1] * q + d[2]) * q + d[3]) * q + d[4]) * q + 1)
-  else
-    q = p - 0.5
-    local r = q * q
-    x = (((((a[1] * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * r + a[6]) * q /
-      (((((b[1] * r + b[2]) * r + b[3]) * r + b[4]) * r + b[5]) * r + 1)
-  end
-  -- Halley refinement with erfc-free Phi via the incomplete gamma
-  for _ = 1, 2 do
-    local cdf = x < 0 and 0.5 * gammq(0.5, x * x / 2) or 1 - 0.5 * gammq(0.5, x * x / 2)
-    local e = cdf - p
-    local u = e * math.sqrt(2 * math.pi) * math.exp(x * x / 2)
-    x = x - u / (1 + x * u / 2)
-  end
-  return x
-end
-
 function RobustScaler:fit(X)
   local d, _
   X, _, d = fit_matrix(self, "fit", X)
@@ -302,7 +176,7 @@ function RobustScaler:fit(X)
     local q = torch.quantile(X, { q1 / 100, q2 / 100 }, 1)
     local s = safe_scale(q[2] - q[1])
     if self.unit_variance then
-      s:div(norm_ppf(q2 / 100) - norm_ppf(q1 / 100))
+      s:div(special.norm_ppf(q2 / 100) - special.norm_ppf(q1 / 100))
     end
     self.scale = s
   end
@@ -356,9 +230,39 @@ end
 
 -- ------------------------------------------------------------ categorical columns
 
+-- Column names of a data frame: X.names (a list, or a method), or X.columns
+-- (moonlab.data's DataFrame); nil when X is not a frame.
+local function frame_names(X)
+  if type(X) ~= "table" or torch.isTensor(X) then return nil end
+  local names = X.names
+  if type(names) == "function" then names = X:names() end
+  if type(names) ~= "table" then names = rawget(X, "columns") end
+  if type(names) == "table" and type(names[1]) == "string" then return names end
+  return nil
+end
+M._frame_names = frame_names
+
+-- The values of a frame's column as a Lua array: numbers, or strings (a
+-- categorical column's codes become its levels; a missing code gives nil).
+local function frame_values(X, name)
+  local v = X[name]
+  if type(X.kind) == "function" and type(X.levels) == "function" then
+    local ok, kind = pcall(X.kind, X, name)
+    if ok and kind == "categorical" then
+      local levels, codes, out = X:levels(name), v:totable(), {}
+      for i = 1, #codes do out[i] = levels[codes[i]] or 0 / 0 end
+      return out
+    end
+  end
+  if torch.isTensor(v) then return v:nElement() > 0 and v:double():totable() or {} end
+  if type(v) == "table" and type(v.totable) == "function" then return v:totable() end
+  return v
+end
+M._frame_values = frame_values
+
 -- X as a list of D columns, each a Lua array of values (numbers or strings),
--- and N. Accepts a tensor, a Lua table of rows, or a data frame (X.names and
--- X[name] columns: tensors or lists).
+-- and N. Accepts a tensor, a Lua table of rows, or a data frame (names from
+-- frame_names, values from frame_values).
 local function columns_of(who, X)
   if torch.isTensor(X) then
     if X:dim() == 1 then X = X:view(-1, 1) end
@@ -369,14 +273,12 @@ local function columns_of(who, X)
     return cols, X:size(1), true
   end
   if type(X) ~= "table" then raise(who, "X must be a tensor, a data frame or a table of rows (got %s)", type(X)) end
-  local names = X.names
-  if type(names) == "function" then names = X:names() end
-  if type(names) == "table" and X[names[1]] ~= nil then
+  local names = frame_names(X)
+  if names and X[names[1]] ~= nil then
     local cols, n = {}, nil
     for j, name in ipairs(names) do
-      local c = X[name]
-      if torch.isTensor(c) then c = c:double():totable()
-      elseif type(c) == "table" and type(c.totable) == "function" then c = c:totable() end
+      local c = frame_values(X, name)
+      if type(c) ~= "table" then raise(who, "data-frame column '%s' is not a tensor or a list", tostring(name)) end
       cols[j] = c
       n = n or #c
     end
@@ -1212,298 +1114,6 @@ function KBinsDiscretizer:inverse_transform(Z)
     out:select(2, j):copy(centers:index(1, codes))
   end
   return out
-end
-
--- ------------------------------------------------------------ feature selection
-
-local function class_codes(who, y, n)
-  local classes, codes = base.encode(who, y, n)
-  return classes, codes
-end
-
---- ml.f_classif(X, y) -> F, pvalues: one-way ANOVA F statistic of each
--- feature across the classes of y (DoubleTensors of size D).
-function M.f_classif(X, y)
-  local who = "ml.f_classif"
-  local n, d
-  X, n, d = base.matrix(who, X)
-  local classes, codes = class_codes(who, y, n)
-  local k = classes:nElement()
-  local Y = torch.zeros(n, k):scatter(2, codes:view(n, 1), 1)
-  local cnt = Y:sum(1):view(k)
-  local sums = torch.mm(Y:t(), X) -- k x d
-  local total = X:sum(1):view(d)
-  local sq = torch.cmul(X, X):sum(1):view(d)
-  local sstot = sq - torch.cmul(total, total):div(n)
-  local ssbn = torch.zeros(d)
-  for c = 1, k do
-    local s = sums[c]
-    ssbn:add(torch.cmul(s, s):div(cnt[c]))
-  end
-  ssbn:add(-1, torch.cmul(total, total):div(n))
-  local sswn = sstot - ssbn
-  local dfbn, dfwn = k - 1, n - k
-  local F = torch.cdiv(ssbn:div(dfbn), sswn:div(dfwn))
-  local p = torch.DoubleTensor(d)
-  for j = 1, d do p[j] = f_sf(F[j], dfbn, dfwn) end
-  return F, p
-end
-
---- ml.f_regression(X, y [, opts]) -> F, pvalues: F statistic of the
--- univariate linear regression of y on each feature (opts.center = true).
-function M.f_regression(X, y, opts)
-  local who = "ml.f_regression"
-  local n, d
-  X, n, d = base.matrix(who, X)
-  y = base.vector(who, y, n)
-  local center = not (opts and opts.center == false)
-  local Xc, yc = X, y
-  if center then
-    Xc = X - X:mean(1):expandAs(X)
-    yc = y - y:mean()
-  end
-  local corr = torch.mv(Xc:t(), yc)
-  local xn = torch.cmul(Xc, Xc):sum(1):view(d):sqrt()
-  corr:cdiv(xn):div(math.sqrt(torch.dot(yc, yc)))
-  local dof = n - (center and 2 or 1)
-  local r2 = torch.cmul(corr, corr)
-  local F = torch.cdiv(r2, -r2 + 1):mul(dof)
-  local p = torch.DoubleTensor(d)
-  for j = 1, d do p[j] = f_sf(F[j], 1, dof) end
-  return F, p
-end
-
---- ml.chi2(X, y) -> chi2, pvalues: chi² statistic of each non-negative
--- feature (counts or frequencies) against the classes of y.
-function M.chi2(X, y)
-  local who = "ml.chi2"
-  local n, d
-  X, n, d = base.matrix(who, X)
-  if X:min() < 0 then raise(who, "input X must be non-negative") end
-  local classes, codes = class_codes(who, y, n)
-  local k = classes:nElement()
-  local Y = torch.zeros(n, k):scatter(2, codes:view(n, 1), 1)
-  local observed = torch.mm(Y:t(), X) -- k x d
-  local feature_count = X:sum(1):view(d)
-  local class_prob = Y:mean(1):view(k)
-  local expected = torch.ger(class_prob, feature_count)
-  local stat = (observed - expected):pow(2):cdiv(expected):sum(1):view(d)
-  local p = torch.DoubleTensor(d)
-  for j = 1, d do p[j] = chi2_sf(stat[j], k - 1) end
-  return stat, p
-end
-
--- mutual information between a continuous column x (Lua array) and discrete
--- labels (Lua array of codes), Ross's k-nearest-neighbour estimator in 1-D.
-local function mi_cd(x, labels, nk)
-  local n = #x
-  local byc = {}
-  for i = 1, n do
-    local c = labels[i]
-    local t = byc[c]
-    if not t then t = {}; byc[c] = t end
-    t[#t + 1] = i
-  end
-  local radius, kk, lcount = {}, {}, {}
-  for _, idx in pairs(byc) do
-    local m = #idx
-    if m > 1 then
-      local k = math.min(nk, m - 1)
-      table.sort(idx, function(a, b) return x[a] < x[b] end)
-      for p = 1, m do
-        -- k-th nearest distance among the others in the class: the best window
-        -- of k + 1 consecutive sorted points containing p
-        local best = math.huge
-        for a = math.max(1, p - k), math.min(p, m - k) do
-          local r = math.max(x[idx[p]] - x[idx[a]], x[idx[a + k]] - x[idx[p]])
-          if r < best then best = r end
-        end
-        local i = idx[p]
-        radius[i], kk[i], lcount[i] = best, k, m
-      end
-    else
-      lcount[idx[1]] = 1
-    end
-  end
-  local keep = {}
-  for i = 1, n do if lcount[i] > 1 then keep[#keep + 1] = i end end
-  local ns = #keep
-  if ns == 0 then return 0 end
-  local sorted = {}
-  for t, i in ipairs(keep) do sorted[t] = x[i] end
-  table.sort(sorted)
-  local sum_k, sum_l, sum_m = 0, 0, 0
-  for _, i in ipairs(keep) do
-    -- count of kept points within distance < radius (scikit-learn: <= nextafter(r, 0))
-    local xi, r = x[i], radius[i]
-    local lo, hi = 1, ns + 1
-    while lo < hi do
-      local mid = (lo + hi) // 2
-      if sorted[mid] >= xi or xi - sorted[mid] < r then hi = mid else lo = mid + 1 end
-    end
-    local left = lo
-    lo, hi = 1, ns + 1
-    while lo < hi do
-      local mid = (lo + hi) // 2
-      if sorted[mid] <= xi or sorted[mid] - xi < r then lo = mid + 1 else hi = mid end
-    end
-    local m_i = lo - left
-    sum_k = sum_k + digamma(kk[i])
-    sum_l = sum_l + digamma(lcount[i])
-    sum_m = sum_m + digamma(m_i)
-  end
-  local mi = digamma(ns) + sum_k / ns - sum_l / ns - sum_m / ns
-  return math.max(0, mi)
-end
-
--- mutual information of two discrete variables (scikit-learn's mutual_info_score)
-local function mi_dd(a, b)
-  local n = #a
-  local cont, pa, pb = {}, {}, {}
-  local na, nb = 0, 0
-  for i = 1, n do
-    local x, y = a[i], b[i]
-    if not pa[x] then na = na + 1; pa[x] = 0; cont[x] = {} end
-    if not pb[y] then nb = nb + 1; pb[y] = 0 end
-    pa[x], pb[y] = pa[x] + 1, pb[y] + 1
-    cont[x][y] = (cont[x][y] or 0) + 1
-  end
-  if na == 1 or nb == 1 then return 0 end
-  local mi, logn = 0, math.log(n)
-  for x, row in pairs(cont) do
-    for y, c in pairs(row) do
-      local cn = c / n
-      local term = cn * (math.log(c) - logn) + cn * (-math.log(pa[x] * pb[y]) + logn + logn)
-      if math.abs(term) >= 2.220446049250313e-16 then mi = mi + term end
-    end
-  end
-  return math.max(0, mi)
-end
-
---- ml.mutual_info_classif(X, y [, opts]) -> mi (size D): mutual information
--- (nats) between each feature and the class, by Ross's k-nearest-neighbour
--- estimator (opts.n_neighbors = 3); opts.discrete_features (true, or a list
--- of 1-based column indices) counts those columns as categories; opts.seed
--- seeds the tiny noise added to continuous columns (as scikit-learn).
-function M.mutual_info_classif(X, y, opts)
-  opts = opts or {}
-  local who = "ml.mutual_info_classif"
-  local n, d
-  X, n, d = base.matrix(who, X)
-  local _, codes = class_codes(who, y, n)
-  local labels = codes:totable()
-  local discrete = {}
-  if opts.discrete_features == true then for j = 1, d do discrete[j] = true end
-  elseif type(opts.discrete_features) == "table" then
-    for _, j in ipairs(opts.discrete_features) do discrete[j] = true end
-  end
-  local g = base.generator(opts.seed == nil and 0 or opts.seed)
-  local nk = opts.n_neighbors or 3
-  local mi = torch.DoubleTensor(d)
-  for j = 1, d do
-    local col = X:select(2, j)
-    if discrete[j] then
-      mi[j] = mi_dd(col:totable(), labels)
-    else
-      local sd = col:std(1, true)[1]
-      local c = col:clone()
-      if sd > 0 then c:div(sd) end
-      local mean_abs = math.max(1, c:clone():abs():mean())
-      local noise = torch.DoubleTensor(n)
-      noise:normal(g, 0, 1)
-      c:add(1e-10 * mean_abs, noise)
-      mi[j] = mi_cd(c:totable(), labels, nk)
-    end
-  end
-  return mi
-end
-
-local Selector = base.inherit(base.Transformer)
-
---- m:get_support([indices]) -> ByteTensor mask of the kept features, or
--- (indices = true) a Lua list of their 1-based indices.
-function Selector:get_support(indices)
-  base.fitted(self, who_of(self, "get_support"))
-  if indices then return torch.nonzero(self._mask):view(-1):totable() end
-  return self._mask:clone()
-end
-
---- m:transform(X) -> the kept columns of X.
-function Selector:transform(X)
-  X = use_matrix(self, "transform", X, { allow_nan = true })
-  local idx = torch.nonzero(self._mask)
-  if idx:nElement() == 0 then raise(who_of(self, "transform"), "no feature is selected") end
-  return X:index(2, idx:view(-1))
-end
-
---- m:inverse_transform(Z) -> N x D with zeros in the removed columns.
-function Selector:inverse_transform(Z)
-  local who = who_of(self, "inverse_transform")
-  base.fitted(self, who)
-  Z = base.matrix(who, Z)
-  local idx = torch.nonzero(self._mask):view(-1)
-  if Z:size(2) ~= idx:nElement() then raise(who, "Z has %d columns, expected %d", Z:size(2), idx:nElement()) end
-  local out = torch.zeros(Z:size(1), self.n_features_in)
-  out:indexCopy(2, idx, Z)
-  return out
-end
-
---- ml.VarianceThreshold{threshold = 0}: keeps the features whose variance
--- exceeds threshold. Fitted: variances. m:get_support() -> ByteTensor mask.
-local VarianceThreshold = base.estimator("VarianceThreshold", { threshold = 0 }, Selector)
-M.VarianceThreshold = VarianceThreshold
-
-function VarianceThreshold:fit(X)
-  local who = who_of(self, "fit")
-  local d, _
-  X, _, d = base.matrix(who, X)
-  local var = X:var(1, true):view(d)
-  if self.threshold == 0 then
-    local ptp = X:max(1):view(d) - X:min(1):view(d)
-    var = torch.cmin(var, ptp)
-  end
-  self.variances = var
-  self._mask = var:gt(self.threshold)
-  if self._mask:sum() == 0 then
-    raise(who, "no feature in X meets the variance threshold %g", self.threshold)
-  end
-  return base.mark_fitted(self, d)
-end
-
---- ml.SelectKBest{score_func = ml.f_classif, k = 10}: keeps the k features
--- with the highest scores (k = "all": every feature). Fitted: scores,
--- pvalues.
-local SelectKBest = base.estimator("SelectKBest", { score_func = M.f_classif, k = 10 }, Selector)
-M.SelectKBest = SelectKBest
-
-function SelectKBest:fit(X, y)
-  local who = who_of(self, "fit")
-  local d, _
-  X, _, d = base.matrix(who, X)
-  local k = self.k
-  if k ~= "all" and (type(k) ~= "number" or k < 0 or k > d) then
-    raise(who, "k should be 0 <= k <= n_features = %d; got %s; use k = \"all\" to keep every feature", d, tostring(k))
-  end
-  local scores, p = self.score_func(X, y)
-  self.scores, self.pvalues = scores, p
-  local mask = torch.ByteTensor(d):zero()
-  if k == "all" then mask:fill(1)
-  elseif k > 0 then
-    -- stable order by score, NaN lowest; the last k win (ties: later columns)
-    local order = {}
-    for j = 1, d do order[j] = j end
-    local s = scores:totable()
-    table.sort(order, function(a, b)
-      local sa, sb = s[a], s[b]
-      if sa ~= sa then sa = -math.huge end
-      if sb ~= sb then sb = -math.huge end
-      if sa ~= sb then return sa < sb end
-      return a < b
-    end)
-    for t = d - k + 1, d do mask[order[t]] = 1 end
-  end
-  self._mask = mask
-  return base.mark_fitted(self, d)
 end
 
 return M
