@@ -24,18 +24,42 @@ static int less(double a, double b)
 	return a < b;
 }
 
-/* stable bottom-up merge sort of idx by key; counts, when inv is not NULL,
- * the pairs (i < j) with key[idx_i] > key[idx_j] (strict inversions) */
-static void msort(int64_t n, const double *key, int64_t *idx, int64_t *tmp, double *inv)
+static int same(double a, double b) { return a == b || (isnan(a) && isnan(b)); }
+
+/* A value and where it came from; sorting these (not indices into the data)
+ * keeps the merge passes sequential in memory. */
+typedef struct vpair {
+	double v;  /* the value */
+	int64_t i; /* its 0-based position in the input */
+} vpair;
+
+/* Stable ascending merge sort of a[0..n-1] (tmp: n more); *inv (when not
+ * NULL) gets the number of strict inversions, pairs i < j with a[i] > a[j].
+ * Runs of 16 are first sorted by insertion. */
+static void psort(int64_t n, vpair *a, vpair *tmp, double *inv)
 {
-	int64_t *src = idx, *dst = tmp;
 	double count = 0;
-	for (int64_t w = 1; w < n; w *= 2) {
+	const int64_t run = 16;
+	for (int64_t lo = 0; lo < n; lo += run) {
+		int64_t hi = lo + run < n ? lo + run : n;
+		for (int64_t i = lo + 1; i < hi; i++) {
+			vpair t = a[i];
+			int64_t j = i;
+			while (j > lo && less(t.v, a[j - 1].v)) {
+				a[j] = a[j - 1];
+				j--;
+			}
+			a[j] = t;
+			count += (double)(i - j);
+		}
+	}
+	vpair *src = a, *dst = tmp;
+	for (int64_t w = run; w < n; w *= 2) {
 		for (int64_t lo = 0; lo < n; lo += 2 * w) {
 			int64_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
 			int64_t i = lo, j = mid, k = lo;
 			while (i < mid && j < hi) {
-				if (less(key[src[j]], key[src[i]])) {
+				if (less(src[j].v, src[i].v)) {
 					count += (double)(mid - i);
 					dst[k++] = src[j++];
 				} else {
@@ -47,34 +71,38 @@ static void msort(int64_t n, const double *key, int64_t *idx, int64_t *tmp, doub
 			while (j < hi)
 				dst[k++] = src[j++];
 		}
-		int64_t *t = src;
+		vpair *t = src;
 		src = dst;
 		dst = t;
 	}
-	if (src != idx)
-		memcpy(idx, src, (size_t)n * sizeof *idx);
+	if (src != a)
+		memcpy(a, src, (size_t)n * sizeof *a);
 	if (inv)
 		*inv = count;
 }
 
-static int same(double a, double b) { return a == b || (isnan(a) && isnan(b)); }
-
-void ml_stats_argsort(int64_t n, const double *x, int64_t *idx, int64_t *work)
+static vpair *sorted_pairs(int64_t n, const double *x, vpair *work)
 {
 	for (int64_t i = 0; i < n; i++)
-		idx[i] = i;
-	msort(n, x, idx, work, NULL);
+		work[i] = (vpair){ x[i], i };
+	psort(n, work, work + n, NULL);
+	return work;
 }
 
-void ml_stats_rank(int64_t n, const double *x, int method, double *rank, double *tie_sum,
-                   int64_t *work)
+void ml_stats_argsort(int64_t n, const double *x, int64_t *idx, vpair *work)
 {
-	int64_t *idx = work, *tmp = work + n;
-	ml_stats_argsort(n, x, idx, tmp);
+	vpair *a = sorted_pairs(n, x, work);
+	for (int64_t i = 0; i < n; i++)
+		idx[i] = a[i].i;
+}
+
+void ml_stats_rank(int64_t n, const double *x, int method, double *rank, double *tie_sum, vpair *work)
+{
+	vpair *a = sorted_pairs(n, x, work);
 	double ts = 0, dense = 0;
 	for (int64_t i = 0; i < n;) {
 		int64_t j = i + 1;
-		while (j < n && same(x[idx[j]], x[idx[i]]))
+		while (j < n && same(a[j].v, a[i].v))
 			j++;
 		double t = (double)(j - i);
 		ts += t * t * t - t;
@@ -88,7 +116,7 @@ void ml_stats_rank(int64_t n, const double *x, int method, double *rank, double 
 			case ML_RANK_ORDINAL: r = (double)k + 1; break;
 			default: r = 0.5 * ((double)i + 1 + (double)j); break;
 			}
-			rank[idx[k]] = r;
+			rank[a[k].i] = r;
 		}
 		i = j;
 	}
@@ -96,46 +124,81 @@ void ml_stats_rank(int64_t n, const double *x, int method, double *rank, double 
 		*tie_sum = ts;
 }
 
-/* tie statistics of the runs of equal key along idx */
-static void tie_stats(int64_t n, const double *key, const int64_t *idx, double *pairs, double *s2,
-                      double *s3)
+/* tie statistics of the runs of equal values of a sorted pair array */
+static void tie_stats(int64_t n, const vpair *a, double *pairs, double *s2, double *s3)
 {
-	double p = 0, a = 0, b = 0;
+	double p = 0, b2 = 0, b3 = 0;
 	for (int64_t i = 0; i < n;) {
 		int64_t j = i + 1;
-		while (j < n && same(key[idx[j]], key[idx[i]]))
+		while (j < n && same(a[j].v, a[i].v))
 			j++;
 		double t = (double)(j - i);
 		p += t * (t - 1) / 2;
-		a += t * (t - 1) * (t - 2);
-		b += t * (t - 1) * (2 * t + 5);
+		b2 += t * (t - 1) * (t - 2);
+		b3 += t * (t - 1) * (2 * t + 5);
 		i = j;
 	}
-	*pairs = p, *s2 = a, *s3 = b;
+	*pairs = p, *s2 = b2, *s3 = b3;
 }
 
-void ml_stats_kendall(int64_t n, const double *x, const double *y, ml_kendall *c, int64_t *work)
+void ml_stats_kendall(int64_t n, const double *x, const double *y, ml_kendall *c, vpair *work)
 {
-	int64_t *idx = work, *tmp = work + n;
+	vpair *a = work, *b = work + 2 * n; /* each with its own scratch half */
 	memset(c, 0, sizeof *c);
 	c->tot = (double)n * (double)(n - 1) / 2;
 	/* order by y, then stably by x: lexicographic (x, y) */
-	for (int64_t i = 0; i < n; i++)
-		idx[i] = i;
-	msort(n, y, idx, tmp, NULL);
-	msort(n, x, idx, tmp, NULL);
-	tie_stats(n, x, idx, &c->xtie, &c->x0, &c->x1);
+	sorted_pairs(n, y, a);
+	for (int64_t k = 0; k < n; k++)
+		b[k] = (vpair){ x[a[k].i], a[k].i };
+	psort(n, b, b + n, NULL);
+	tie_stats(n, b, &c->xtie, &c->x0, &c->x1);
 	for (int64_t i = 0; i < n;) { /* joint ties: runs equal in x and y */
 		int64_t j = i + 1;
-		while (j < n && same(x[idx[j]], x[idx[i]]) && same(y[idx[j]], y[idx[i]]))
+		while (j < n && same(b[j].v, b[i].v) && same(y[b[j].i], y[b[i].i]))
 			j++;
 		double t = (double)(j - i);
 		c->ntie += t * (t - 1) / 2;
 		i = j;
 	}
 	/* discordant pairs: strict inversions of y in (x, y) order */
-	msort(n, y, idx, tmp, &c->dis);
-	tie_stats(n, y, idx, &c->ytie, &c->y0, &c->y1);
+	for (int64_t k = 0; k < n; k++)
+		a[k] = (vpair){ y[b[k].i], b[k].i };
+	psort(n, a, a + n, &c->dis);
+	tie_stats(n, a, &c->ytie, &c->y0, &c->y1);
+}
+
+void ml_stats_moments(int64_t n, const double *x, int64_t stride, double *out)
+{
+	/* Neumaier-compensated sums: pass 1 the mean, pass 2 the mean of the
+	 * deviations (their rounding offset), pass 3 the central sums */
+	double s = 0, cs = 0;
+	for (int64_t i = 0; i < n; i++) {
+		double v = x[i * stride], t = s + v;
+		cs += fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s;
+		s = t;
+	}
+	double m = (s + cs) / (double)n;
+	double r = 0, cr = 0;
+	for (int64_t i = 0; i < n; i++) {
+		double v = x[i * stride] - m, t = r + v;
+		cr += fabs(r) >= fabs(v) ? (r - t) + v : (v - t) + r;
+		r = t;
+	}
+	r = (r + cr) / (double)n;
+	double acc[3] = { 0, 0, 0 }, comp[3] = { 0, 0, 0 };
+	for (int64_t i = 0; i < n; i++) {
+		double d = (x[i * stride] - m) - r, p = d * d;
+		for (int k = 0; k < 3; k++) {
+			double t = acc[k] + p;
+			comp[k] += fabs(acc[k]) >= fabs(p) ? (acc[k] - t) + p : (p - t) + acc[k];
+			acc[k] = t;
+			p *= d;
+		}
+	}
+	out[0] = m;
+	out[1] = r;
+	for (int k = 0; k < 3; k++)
+		out[2 + k] = acc[k] + comp[k];
 }
 
 /* ---- Kolmogorov-Smirnov ---- */
