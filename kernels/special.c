@@ -17,8 +17,6 @@
 #include <float.h>
 #include <math.h>
 #include <string.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "internal.h"
 #include "special.h"
@@ -397,7 +395,6 @@ static double solve_tail(tails_fn f, const double *par, double t, int upper, dou
 		if (fabs(xn - x) <= 4 * DBL_EPSILON * fabs(xn) ||
 		    (isfinite(hi) && hi - lo <= 4 * DBL_EPSILON * fabs(hi)))
 			return xn;
-		if (getenv("DBG")) fprintf(stderr, "it %d x %.17g s %.17g t %.17g lo %g hi %g xn %.17g\n", it, x, s, t, lo, hi, xn);
 		x = xn;
 	}
 	return x;

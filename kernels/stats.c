@@ -341,6 +341,45 @@ static double kolmogn_dmtw(int64_t n, double d)
 	return ldexp(p, expnt);
 }
 
+/* Pelz and Good's (1976) approximation of Pr(D_n <= x), the Li-Chien and
+ * Korolyuk expansion K0 + K1/sqrt(n) + K2/n + K3/n^1.5 in z = x sqrt(n),
+ * transformed by Jacobi theta identities for small z (scipy's choice for
+ * large n outside the Durbin-matrix range). */
+static double pelz_good_cdf(double n, double x)
+{
+	const double pi2 = M_PI * M_PI, pi4 = pi2 * pi2, pi6 = pi4 * pi2, sqrt2pi = sqrt(2 * M_PI);
+	double z = sqrt(n) * x, z2 = z * z, z3 = z2 * z, z4 = z2 * z2, z6 = z4 * z2;
+	double qlog = -pi2 / 8 / z2;
+	if (qlog < -708)
+		return 0;
+	double q = exp(qlog);
+	double k1a = -z2, k1b = pi2 / 4;
+	double k2a = 6 * z6 + 2 * z4, k2b = (2 * z4 - 5 * z2) * pi2 / 4, k2c = pi4 * (1 - 2 * z2) / 16;
+	double k3d = pi6 * (5 - 30 * z2) / 64, k3c = pi4 * (-60 * z2 + 212 * z4) / 16;
+	double k3b = pi2 * (135 * z4 - 96 * z6) / 4, k3a = -30 * z6 - 90 * z4 * z4;
+	double K[4] = { 0, 0, 0, 0 };
+	int maxk = (int)ceil(16 * z / M_PI);
+	for (int k = maxk; k > 0; k--) { /* Horner in q^(8k) over odd m = 2k - 1 */
+		double m = 2 * k - 1, m2 = m * m, m4 = m2 * m2, m6 = m4 * m2;
+		double qp = pow(q, 8.0 * k);
+		double co[4] = { 1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6 };
+		for (int j = 0; j < 4; j++)
+			K[j] = K[j] * qp + co[j];
+	}
+	double div[4] = { z, 6 * z4, 72 * z4 * z3, 6480 * z6 * z4 };
+	for (int j = 0; j < 4; j++)
+		K[j] = K[j] * q * sqrt2pi / div[j];
+	double q2 = exp(-pi2 / 2 / z2), sqrt3z = sqrt(3.0) * z, e2 = 0, e3 = 0;
+	for (int k = maxk; k > 0; k--) {
+		double kk = (double)k * k, qp = pow(q2, kk), kp = M_PI * k;
+		e2 += kk * qp;
+		e3 += (sqrt3z + kp) * (sqrt3z - kp) * kk * qp;
+	}
+	K[2] += e2 * pi2 * sqrt2pi / (-36 * z3);
+	K[3] += e3 * pi2 * sqrt2pi / (216 * z6);
+	return K[0] + K[1] / sqrt(n) + K[2] / n + K[3] / (n * sqrt(n));
+}
+
 double ml_stats_kolmogn_sf(int64_t n, double x)
 {
 	if (isnan(x) || n <= 0)
@@ -375,12 +414,12 @@ double ml_stats_kolmogn_sf(int64_t n, double x)
 		return 0;
 	if (nx2 >= 2.2)
 		return fmin(1, 2 * ml_stats_smirnov(n, x));
-	if (2 * ceil(t) - 1 <= 400) {
-		double c = kolmogn_dmtw(n, x);
-		if (c == c)
-			return fmin(1, fmax(0, 1 - c));
-	}
-	return ml_stats_kolmogorov_sf(sqrt(nn) * x);
+	double c;
+	if (n <= 100000 && nn * pow(x, 1.5) <= 1.4)
+		c = kolmogn_dmtw(n, x);
+	else
+		c = pelz_good_cdf(nn, x);
+	return c != c ? c : fmin(1, fmax(0, 1 - c));
 }
 
 /* proportion of paths outside |x - y| < h for m == n (scipy's square method) */

@@ -55,10 +55,10 @@ double ml_stats_ks2_exact(int64_t m, int64_t n, int64_t h, int one_sided, double
 double ml_stats_smirnov(int64_t n, double d);
 
 /* Two-sided one-sample Kolmogorov-Smirnov survival function P(D_n >= d),
- * following scipy's kolmogn choices (Ruben-Gambino ends, Durbin's matrix
- * (Marsaglia-Tsang-Wang) in the body, 2 * smirnov in the tail); for very
- * large n*d the limiting Kolmogorov distribution.  Returns NaN when out of
- * memory. */
+ * following scipy's kolmogn choices: Ruben-Gambino ends, Durbin's matrix
+ * (Marsaglia-Tsang-Wang) in the body, 2 * smirnov in the tail, and above
+ * n = 140 Pelz and Good's approximation where the matrix would be big.
+ * Returns NaN when out of memory. */
 double ml_stats_kolmogn_sf(int64_t n, double d);
 
 /* The limiting Kolmogorov survival function P(K >= x) (scipy's kolmogorov). */
