@@ -193,6 +193,11 @@ static void test_special(void)
 		CHECK_NEAR(ml_special_betainc(0.5, 0.5, x), 2 / M_PI * asin(sqrt(x)), 1e-14);
 		CHECK_NEAR(ml_special_betaincinv(2.5, 4, ml_special_betainc(2.5, 4, x)), x, 1e-13);
 	}
+	/* small shapes: Q(a, x) near 0 computed without 1 - P (mpmath, 30 digits) */
+	CHECK_NEAR(ml_special_gammaincc(1e-5, 0.5), 5.5977652854226602e-6, 1e-14);
+	CHECK_NEAR(ml_special_gammaincc(0.01, 1), 0.0022162346232279903, 1e-14);
+	CHECK_NEAR(ml_special_gammaincc(1e-3, 1e-4), 0.0085968803325566431, 1e-14);
+	CHECK_NEAR(ml_special_gammaincc(0.19, 0.7), 0.080127353331132337, 1e-14);
 	CHECK_NEAR(ml_special_ndtri(0.975), 1.959963984540054, 1e-15);
 	CHECK_NEAR(ml_special_ndtri(1e-300), -37.047096299361199, 1e-14); /* mpmath */
 	CHECK_NEAR(ml_special_dbinom(3, 10, 0.3, 0.7, 0), 0.266827932, 1e-14);
