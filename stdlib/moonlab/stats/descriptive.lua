@@ -19,6 +19,11 @@ local M = {}
 local function tensor(x, who)
   if type(x) == "table" and not torch.isTensor(x) then
     if #x == 0 then return torch.DoubleTensor() end
+    if type(x[1]) == "table" then -- a nested list: a matrix (torch checks the shape)
+      local ok, t = pcall(torch.DoubleTensor, x)
+      if not ok then error(who .. ": expected a list of numbers or a nested list of rows (" .. tostring(t) .. ")", 3) end
+      return t
+    end
     for i = 1, #x do
       if type(x[i]) ~= "number" then error(who .. ": expected a list of numbers (item " .. i .. " is " .. type(x[i]) .. ")", 3) end
     end
