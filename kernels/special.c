@@ -17,8 +17,6 @@
 #include <float.h>
 #include <math.h>
 #include <string.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "internal.h"
 #include "special.h"
@@ -33,6 +31,35 @@ double ml_special_lgamma(double x)
 {
 	int sign;
 	return lgamma_r(x, &sign);
+}
+
+/* log Gamma(1 + a) to full relative precision for small |a| (forming 1 + a
+ * would lose the digits of a): -gamma a + sum_k (-1)^k zeta(k) a^k / k. */
+static double lgamma1p(double a)
+{
+	if (fabs(a) > 0.2)
+		return ml_special_lgamma(1 + a);
+	static const double zeta[] = { 0, 0, 1.6449340668482264365, 1.2020569031595942854, 1.0823232337111381915,
+		                       1.0369277551433699263, 1.0173430619844491397, 1.0083492773819228268,
+		                       1.0040773561979443394, 1.0020083928260822144, 1.0009945751278180853,
+		                       1.0004941886041194646, 1.0002460865533080483, 1.0001227133475784891 };
+	double s = -0.57721566490153286061 * a, p = -a; /* p = (-a)^k */
+	for (int k = 2; k < 40; k++) {
+		p *= -a;
+		double z;
+		if (k < 14) {
+			z = zeta[k];
+		} else { /* zeta(k) = 1 + 2^-k + 3^-k + ... converges fast here */
+			z = 1;
+			for (int n = 2; n < 12; n++)
+				z += pow(n, -k);
+		}
+		double t = z * p / k;
+		s += t;
+		if (fabs(t) <= 1e-18 * fabs(s))
+			break;
+	}
+	return s;
 }
 
 /* Error of Stirling's formula: log Gamma(n+1) - (n + 1/2) log n + n - log sqrt(2 pi). */
@@ -301,7 +328,7 @@ void ml_special_gammainc2(double a, double x, double *p, double *q)
 				if (fabs(add) <= 1e-17 * fabs(s))
 					break;
 			}
-			double la = a * log(x) - ml_special_lgamma(a + 1);
+			double la = a * log(x) - lgamma1p(a);
 			*q = -expm1(la) - exp(la) * a * s;
 			*p = 1 - *q;
 		}
@@ -397,7 +424,6 @@ static double solve_tail(tails_fn f, const double *par, double t, int upper, dou
 		if (fabs(xn - x) <= 4 * DBL_EPSILON * fabs(xn) ||
 		    (isfinite(hi) && hi - lo <= 4 * DBL_EPSILON * fabs(hi)))
 			return xn;
-		if (getenv("DBG")) fprintf(stderr, "it %d x %.17g s %.17g t %.17g lo %g hi %g xn %.17g\n", it, x, s, t, lo, hi, xn);
 		x = xn;
 	}
 	return x;

@@ -24,18 +24,42 @@ static int less(double a, double b)
 	return a < b;
 }
 
-/* stable bottom-up merge sort of idx by key; counts, when inv is not NULL,
- * the pairs (i < j) with key[idx_i] > key[idx_j] (strict inversions) */
-static void msort(int64_t n, const double *key, int64_t *idx, int64_t *tmp, double *inv)
+static int same(double a, double b) { return a == b || (isnan(a) && isnan(b)); }
+
+/* A value and where it came from; sorting these (not indices into the data)
+ * keeps the merge passes sequential in memory. */
+typedef struct vpair {
+	double v;  /* the value */
+	int64_t i; /* its 0-based position in the input */
+} vpair;
+
+/* Stable ascending merge sort of a[0..n-1] (tmp: n more); *inv (when not
+ * NULL) gets the number of strict inversions, pairs i < j with a[i] > a[j].
+ * Runs of 16 are first sorted by insertion. */
+static void psort(int64_t n, vpair *a, vpair *tmp, double *inv)
 {
-	int64_t *src = idx, *dst = tmp;
 	double count = 0;
-	for (int64_t w = 1; w < n; w *= 2) {
+	const int64_t run = 16;
+	for (int64_t lo = 0; lo < n; lo += run) {
+		int64_t hi = lo + run < n ? lo + run : n;
+		for (int64_t i = lo + 1; i < hi; i++) {
+			vpair t = a[i];
+			int64_t j = i;
+			while (j > lo && less(t.v, a[j - 1].v)) {
+				a[j] = a[j - 1];
+				j--;
+			}
+			a[j] = t;
+			count += (double)(i - j);
+		}
+	}
+	vpair *src = a, *dst = tmp;
+	for (int64_t w = run; w < n; w *= 2) {
 		for (int64_t lo = 0; lo < n; lo += 2 * w) {
 			int64_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
 			int64_t i = lo, j = mid, k = lo;
 			while (i < mid && j < hi) {
-				if (less(key[src[j]], key[src[i]])) {
+				if (less(src[j].v, src[i].v)) {
 					count += (double)(mid - i);
 					dst[k++] = src[j++];
 				} else {
@@ -47,34 +71,38 @@ static void msort(int64_t n, const double *key, int64_t *idx, int64_t *tmp, doub
 			while (j < hi)
 				dst[k++] = src[j++];
 		}
-		int64_t *t = src;
+		vpair *t = src;
 		src = dst;
 		dst = t;
 	}
-	if (src != idx)
-		memcpy(idx, src, (size_t)n * sizeof *idx);
+	if (src != a)
+		memcpy(a, src, (size_t)n * sizeof *a);
 	if (inv)
 		*inv = count;
 }
 
-static int same(double a, double b) { return a == b || (isnan(a) && isnan(b)); }
-
-void ml_stats_argsort(int64_t n, const double *x, int64_t *idx, int64_t *work)
+static vpair *sorted_pairs(int64_t n, const double *x, vpair *work)
 {
 	for (int64_t i = 0; i < n; i++)
-		idx[i] = i;
-	msort(n, x, idx, work, NULL);
+		work[i] = (vpair){ x[i], i };
+	psort(n, work, work + n, NULL);
+	return work;
 }
 
-void ml_stats_rank(int64_t n, const double *x, int method, double *rank, double *tie_sum,
-                   int64_t *work)
+void ml_stats_argsort(int64_t n, const double *x, int64_t *idx, vpair *work)
 {
-	int64_t *idx = work, *tmp = work + n;
-	ml_stats_argsort(n, x, idx, tmp);
+	vpair *a = sorted_pairs(n, x, work);
+	for (int64_t i = 0; i < n; i++)
+		idx[i] = a[i].i;
+}
+
+void ml_stats_rank(int64_t n, const double *x, int method, double *rank, double *tie_sum, vpair *work)
+{
+	vpair *a = sorted_pairs(n, x, work);
 	double ts = 0, dense = 0;
 	for (int64_t i = 0; i < n;) {
 		int64_t j = i + 1;
-		while (j < n && same(x[idx[j]], x[idx[i]]))
+		while (j < n && same(a[j].v, a[i].v))
 			j++;
 		double t = (double)(j - i);
 		ts += t * t * t - t;
@@ -88,7 +116,7 @@ void ml_stats_rank(int64_t n, const double *x, int method, double *rank, double 
 			case ML_RANK_ORDINAL: r = (double)k + 1; break;
 			default: r = 0.5 * ((double)i + 1 + (double)j); break;
 			}
-			rank[idx[k]] = r;
+			rank[a[k].i] = r;
 		}
 		i = j;
 	}
@@ -96,46 +124,81 @@ void ml_stats_rank(int64_t n, const double *x, int method, double *rank, double 
 		*tie_sum = ts;
 }
 
-/* tie statistics of the runs of equal key along idx */
-static void tie_stats(int64_t n, const double *key, const int64_t *idx, double *pairs, double *s2,
-                      double *s3)
+/* tie statistics of the runs of equal values of a sorted pair array */
+static void tie_stats(int64_t n, const vpair *a, double *pairs, double *s2, double *s3)
 {
-	double p = 0, a = 0, b = 0;
+	double p = 0, b2 = 0, b3 = 0;
 	for (int64_t i = 0; i < n;) {
 		int64_t j = i + 1;
-		while (j < n && same(key[idx[j]], key[idx[i]]))
+		while (j < n && same(a[j].v, a[i].v))
 			j++;
 		double t = (double)(j - i);
 		p += t * (t - 1) / 2;
-		a += t * (t - 1) * (t - 2);
-		b += t * (t - 1) * (2 * t + 5);
+		b2 += t * (t - 1) * (t - 2);
+		b3 += t * (t - 1) * (2 * t + 5);
 		i = j;
 	}
-	*pairs = p, *s2 = a, *s3 = b;
+	*pairs = p, *s2 = b2, *s3 = b3;
 }
 
-void ml_stats_kendall(int64_t n, const double *x, const double *y, ml_kendall *c, int64_t *work)
+void ml_stats_kendall(int64_t n, const double *x, const double *y, ml_kendall *c, vpair *work)
 {
-	int64_t *idx = work, *tmp = work + n;
+	vpair *a = work, *b = work + 2 * n; /* each with its own scratch half */
 	memset(c, 0, sizeof *c);
 	c->tot = (double)n * (double)(n - 1) / 2;
 	/* order by y, then stably by x: lexicographic (x, y) */
-	for (int64_t i = 0; i < n; i++)
-		idx[i] = i;
-	msort(n, y, idx, tmp, NULL);
-	msort(n, x, idx, tmp, NULL);
-	tie_stats(n, x, idx, &c->xtie, &c->x0, &c->x1);
+	sorted_pairs(n, y, a);
+	for (int64_t k = 0; k < n; k++)
+		b[k] = (vpair){ x[a[k].i], a[k].i };
+	psort(n, b, b + n, NULL);
+	tie_stats(n, b, &c->xtie, &c->x0, &c->x1);
 	for (int64_t i = 0; i < n;) { /* joint ties: runs equal in x and y */
 		int64_t j = i + 1;
-		while (j < n && same(x[idx[j]], x[idx[i]]) && same(y[idx[j]], y[idx[i]]))
+		while (j < n && same(b[j].v, b[i].v) && same(y[b[j].i], y[b[i].i]))
 			j++;
 		double t = (double)(j - i);
 		c->ntie += t * (t - 1) / 2;
 		i = j;
 	}
 	/* discordant pairs: strict inversions of y in (x, y) order */
-	msort(n, y, idx, tmp, &c->dis);
-	tie_stats(n, y, idx, &c->ytie, &c->y0, &c->y1);
+	for (int64_t k = 0; k < n; k++)
+		a[k] = (vpair){ y[b[k].i], b[k].i };
+	psort(n, a, a + n, &c->dis);
+	tie_stats(n, a, &c->ytie, &c->y0, &c->y1);
+}
+
+void ml_stats_moments(int64_t n, const double *x, int64_t stride, double *out)
+{
+	/* Neumaier-compensated sums: pass 1 the mean, pass 2 the mean of the
+	 * deviations (their rounding offset), pass 3 the central sums */
+	double s = 0, cs = 0;
+	for (int64_t i = 0; i < n; i++) {
+		double v = x[i * stride], t = s + v;
+		cs += fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s;
+		s = t;
+	}
+	double m = (s + cs) / (double)n;
+	double r = 0, cr = 0;
+	for (int64_t i = 0; i < n; i++) {
+		double v = x[i * stride] - m, t = r + v;
+		cr += fabs(r) >= fabs(v) ? (r - t) + v : (v - t) + r;
+		r = t;
+	}
+	r = (r + cr) / (double)n;
+	double acc[3] = { 0, 0, 0 }, comp[3] = { 0, 0, 0 };
+	for (int64_t i = 0; i < n; i++) {
+		double d = (x[i * stride] - m) - r, p = d * d;
+		for (int k = 0; k < 3; k++) {
+			double t = acc[k] + p;
+			comp[k] += fabs(acc[k]) >= fabs(p) ? (acc[k] - t) + p : (p - t) + acc[k];
+			acc[k] = t;
+			p *= d;
+		}
+	}
+	out[0] = m;
+	out[1] = r;
+	for (int k = 0; k < 3; k++)
+		out[2 + k] = acc[k] + comp[k];
 }
 
 /* ---- Kolmogorov-Smirnov ---- */
@@ -278,6 +341,45 @@ static double kolmogn_dmtw(int64_t n, double d)
 	return ldexp(p, expnt);
 }
 
+/* Pelz and Good's (1976) approximation of Pr(D_n <= x), the Li-Chien and
+ * Korolyuk expansion K0 + K1/sqrt(n) + K2/n + K3/n^1.5 in z = x sqrt(n),
+ * transformed by Jacobi theta identities for small z (scipy's choice for
+ * large n outside the Durbin-matrix range). */
+static double pelz_good_cdf(double n, double x)
+{
+	const double pi2 = M_PI * M_PI, pi4 = pi2 * pi2, pi6 = pi4 * pi2, sqrt2pi = sqrt(2 * M_PI);
+	double z = sqrt(n) * x, z2 = z * z, z3 = z2 * z, z4 = z2 * z2, z6 = z4 * z2;
+	double qlog = -pi2 / 8 / z2;
+	if (qlog < -708)
+		return 0;
+	double q = exp(qlog);
+	double k1a = -z2, k1b = pi2 / 4;
+	double k2a = 6 * z6 + 2 * z4, k2b = (2 * z4 - 5 * z2) * pi2 / 4, k2c = pi4 * (1 - 2 * z2) / 16;
+	double k3d = pi6 * (5 - 30 * z2) / 64, k3c = pi4 * (-60 * z2 + 212 * z4) / 16;
+	double k3b = pi2 * (135 * z4 - 96 * z6) / 4, k3a = -30 * z6 - 90 * z4 * z4;
+	double K[4] = { 0, 0, 0, 0 };
+	int maxk = (int)ceil(16 * z / M_PI);
+	for (int k = maxk; k > 0; k--) { /* Horner in q^(8k) over odd m = 2k - 1 */
+		double m = 2 * k - 1, m2 = m * m, m4 = m2 * m2, m6 = m4 * m2;
+		double qp = pow(q, 8.0 * k);
+		double co[4] = { 1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6 };
+		for (int j = 0; j < 4; j++)
+			K[j] = K[j] * qp + co[j];
+	}
+	double div[4] = { z, 6 * z4, 72 * z4 * z3, 6480 * z6 * z4 };
+	for (int j = 0; j < 4; j++)
+		K[j] = K[j] * q * sqrt2pi / div[j];
+	double q2 = exp(-pi2 / 2 / z2), sqrt3z = sqrt(3.0) * z, e2 = 0, e3 = 0;
+	for (int k = maxk; k > 0; k--) {
+		double kk = (double)k * k, qp = pow(q2, kk), kp = M_PI * k;
+		e2 += kk * qp;
+		e3 += (sqrt3z + kp) * (sqrt3z - kp) * kk * qp;
+	}
+	K[2] += e2 * pi2 * sqrt2pi / (-36 * z3);
+	K[3] += e3 * pi2 * sqrt2pi / (216 * z6);
+	return K[0] + K[1] / sqrt(n) + K[2] / n + K[3] / (n * sqrt(n));
+}
+
 double ml_stats_kolmogn_sf(int64_t n, double x)
 {
 	if (isnan(x) || n <= 0)
@@ -312,12 +414,12 @@ double ml_stats_kolmogn_sf(int64_t n, double x)
 		return 0;
 	if (nx2 >= 2.2)
 		return fmin(1, 2 * ml_stats_smirnov(n, x));
-	if (2 * ceil(t) - 1 <= 400) {
-		double c = kolmogn_dmtw(n, x);
-		if (c == c)
-			return fmin(1, fmax(0, 1 - c));
-	}
-	return ml_stats_kolmogorov_sf(sqrt(nn) * x);
+	double c;
+	if (n <= 100000 && nn * pow(x, 1.5) <= 1.4)
+		c = kolmogn_dmtw(n, x);
+	else
+		c = pelz_good_cdf(nn, x);
+	return c != c ? c : fmin(1, fmax(0, 1 - c));
 }
 
 /* proportion of paths outside |x - y| < h for m == n (scipy's square method) */

@@ -12,15 +12,18 @@
 
 enum { ML_RANK_AVERAGE, ML_RANK_MIN, ML_RANK_MAX, ML_RANK_DENSE, ML_RANK_ORDINAL };
 
+struct vpair; /* scratch element of the sorts (16 bytes) */
+#define ML_STATS_VPAIR_SIZE 16
+
 /* Stable ascending order of x[0..n-1]: idx[i] = index (0-based) of the i-th
- * smallest.  work holds n int64. */
-void ml_stats_argsort(int64_t n, const double *x, int64_t *idx, int64_t *work);
+ * smallest.  work holds 2n vpairs (2n * ML_STATS_VPAIR_SIZE bytes). */
+void ml_stats_argsort(int64_t n, const double *x, int64_t *idx, struct vpair *work);
 
 /* rank[i] = 1-based rank of x[i] (scipy.stats.rankdata's methods); ties counts
  * sum t^3 - t over groups of t equal values into *tie_sum (may be NULL).
- * work holds 2n int64. */
+ * work holds 2n vpairs. */
 void ml_stats_rank(int64_t n, const double *x, int method, double *rank, double *tie_sum,
-                   int64_t *work);
+                   struct vpair *work);
 
 /* Pair counts of Kendall's tau for (x[i], y[i]), i < n. */
 typedef struct ml_kendall {
@@ -31,8 +34,14 @@ typedef struct ml_kendall {
 	double ytie, y0, y1; /* the same for y */
 } ml_kendall;
 
-/* Fills c; work holds 3n int64. */
-void ml_stats_kendall(int64_t n, const double *x, const double *y, ml_kendall *c, int64_t *work);
+/* Fills c; work holds 4n vpairs. */
+void ml_stats_kendall(int64_t n, const double *x, const double *y, ml_kendall *c, struct vpair *work);
+
+/* Moments of x[0], x[stride], ... (n > 0 values): out[0] = the mean m (as
+ * rounded), out[1] = r, the mean of x - m (its rounding offset), out[2..4] =
+ * sums of d^2, d^3, d^4 with d = (x - m) - r; all sums compensated
+ * (Neumaier), so a large common offset costs no digits. */
+void ml_stats_moments(int64_t n, const double *x, int64_t stride, double *out);
 
 /* P(D >= d) for the two-sided two-sample KS statistic with sample sizes m, n
  * under the null (exact, by counting lattice paths, as scipy's
@@ -46,10 +55,10 @@ double ml_stats_ks2_exact(int64_t m, int64_t n, int64_t h, int one_sided, double
 double ml_stats_smirnov(int64_t n, double d);
 
 /* Two-sided one-sample Kolmogorov-Smirnov survival function P(D_n >= d),
- * following scipy's kolmogn choices (Ruben-Gambino ends, Durbin's matrix
- * (Marsaglia-Tsang-Wang) in the body, 2 * smirnov in the tail); for very
- * large n*d the limiting Kolmogorov distribution.  Returns NaN when out of
- * memory. */
+ * following scipy's kolmogn choices: Ruben-Gambino ends, Durbin's matrix
+ * (Marsaglia-Tsang-Wang) in the body, 2 * smirnov in the tail, and above
+ * n = 140 Pelz and Good's approximation where the matrix would be big.
+ * Returns NaN when out of memory. */
 double ml_stats_kolmogn_sf(int64_t n, double d);
 
 /* The limiting Kolmogorov survival function P(K >= x) (scipy's kolmogorov). */

@@ -12,6 +12,7 @@
  *                              x (logical order), and sum(t^3 - t) over ties
  *   kendall(x, y)              table of Kendall pair counts (see stats.h)
  *   argsort(x)                 LongTensor of the 1-based stable ascending order
+ *   moments(x)                 n, mean, its offset, central sums of powers 2..4
  *   ks2_exact(m, n, h, one_sided), smirnov(n, d), kolmogn_sf(n, d),
  *   kolmogorov_sf(x)           Kolmogorov-Smirnov null distributions
  *
@@ -120,7 +121,7 @@ static int l_stats_rank(lua_State *L)
 	lua_settop(L, 2);
 	ml_tensor *x = double_copy(L, 1); /* 3 */
 	int64_t n = ml_tensor_numel(x);
-	int64_t *work = lua_newuserdatauv(L, (size_t)(n ? n : 1) * 2 * sizeof *work, 0);
+	struct vpair *work = lua_newuserdatauv(L, (size_t)(n ? n : 1) * 2 * ML_STATS_VPAIR_SIZE, 0);
 	ml_tensor *r = ml_l_pushtensor(L, ML_DOUBLE);
 	ml_error e;
 	if (ml_tensor_resize_as(r, x, &e) != ML_OK)
@@ -137,7 +138,7 @@ static int l_stats_argsort(lua_State *L)
 	lua_settop(L, 1);
 	ml_tensor *x = double_copy(L, 1);
 	int64_t n = ml_tensor_numel(x);
-	int64_t *work = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *work, 0);
+	struct vpair *work = lua_newuserdatauv(L, (size_t)(n ? n : 1) * 2 * ML_STATS_VPAIR_SIZE, 0);
 	ml_tensor *r = ml_l_pushtensor(L, ML_LONG);
 	ml_error e;
 	if (ml_tensor_resize(r, 1, &n, &e) != ML_OK)
@@ -159,7 +160,7 @@ static int l_stats_kendall(lua_State *L)
 	if (ml_tensor_numel(y) != n)
 		return luaL_error(L, "stats.kendalltau: x and y differ in length (%d and %d)", (int)n,
 		                  (int)ml_tensor_numel(y));
-	int64_t *work = lua_newuserdatauv(L, (size_t)(n ? n : 1) * 3 * sizeof *work, 0);
+	struct vpair *work = lua_newuserdatauv(L, (size_t)(n ? n : 1) * 4 * ML_STATS_VPAIR_SIZE, 0);
 	ml_kendall c;
 	ml_stats_kendall(n, ml_tensor_data(x), ml_tensor_data(y), &c, work);
 	lua_createtable(L, 0, 9);
@@ -175,6 +176,24 @@ static int l_stats_kendall(lua_State *L)
 	FIELD(y1);
 #undef FIELD
 	return 1;
+}
+
+/* moments(x) -> n, mean, r, sum d^2, sum d^3, sum d^4 over all elements (see
+ * ml_stats_moments); x is read in place when it is a contiguous DoubleTensor. */
+static int l_stats_moments(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1);
+	int64_t n = ml_tensor_numel(x);
+	if (n == 0 || x->ndim == 0)
+		return luaL_error(L, "stats.moments: the data is empty");
+	if (x->dtype != ML_DOUBLE || !ml_tensor_is_contiguous(x))
+		x = double_copy(L, 1);
+	double out[5];
+	ml_stats_moments(n, ml_tensor_data(x), 1, out);
+	lua_pushinteger(L, (lua_Integer)n);
+	for (int k = 0; k < 5; k++)
+		lua_pushnumber(L, out[k]);
+	return 6;
 }
 
 static int64_t check_count(lua_State *L, int idx, const char *who)
@@ -223,6 +242,7 @@ void ml_l_open_stats(lua_State *L, int methods, int torch)
 		{"rank", l_stats_rank},
 		{"argsort", l_stats_argsort},
 		{"kendall", l_stats_kendall},
+		{"moments", l_stats_moments},
 		{"ks2_exact", l_stats_ks2_exact},
 		{"smirnov", l_stats_smirnov},
 		{"kolmogn_sf", l_stats_kolmogn_sf},

@@ -19,6 +19,11 @@ local M = {}
 local function tensor(x, who)
   if type(x) == "table" and not torch.isTensor(x) then
     if #x == 0 then return torch.DoubleTensor() end
+    if type(x[1]) == "table" then -- a nested list: a matrix (torch checks the shape)
+      local ok, t = pcall(torch.DoubleTensor, x)
+      if not ok then error(who .. ": expected a list of numbers or a nested list of rows (" .. tostring(t) .. ")", 3) end
+      return t
+    end
     for i = 1, #x do
       if type(x[i]) ~= "number" then error(who .. ": expected a list of numbers (item " .. i .. " is " .. type(x[i]) .. ")", 3) end
     end
@@ -110,6 +115,10 @@ function M.mean(x, o)
   end
   local dim = getdim(x, o.dim, who)
   if x:nElement() == 0 then return 0 / 0 end
+  if dim == nil then
+    local _, m, r = S.moments(x)
+    return m + r
+  end
   local _, m = center(x, dim)
   return m
 end
@@ -129,6 +138,10 @@ function M.var(x, o)
   end
   local dim = getdim(x, o.dim, who)
   if x:nElement() == 0 then return 0 / 0 end
+  if dim == nil then -- one C pass per moment, compensated sums
+    local n, _, _, s2 = S.moments(x)
+    return s2 / (n - ddof)
+  end
   local d, _, n = center(x, dim)
   local s1 = sum(d, dim)
   local s2 = sum(torch.cmul(d, d), dim)
@@ -148,6 +161,10 @@ end
 -- central moments 2 and k (k = 3 or 4), n; plus the mean (for scipy's
 -- "constant data" test)
 local function moments(x, dim, k)
+  if dim == nil then
+    local n, m, r, s2, s3, s4 = S.moments(x)
+    return s2 / n, (k == 3 and s3 or s4) / n, n, m + r
+  end
   local d, m, n = center(x, dim)
   local d2 = torch.cmul(d, d)
   local dk = k == 3 and torch.cmul(d2, d) or torch.cmul(d2, d2)
