@@ -61,10 +61,14 @@ function Linear:updateOutput(input)
     self.output:addmv(1, self.weight, input)
   else
     local nb = input:size(1)
-    self.output:resize(nb, self.weight:size(1))
-    self.output:mm(input, self.weight:t())
+    local nout = self.weight:size(1)
+    self.output:resize(nb, nout)
     if self.bias then
-      self.output:add(self.bias:view(1, self.bias:size(1)):expand(nb, self.bias:size(1)))
+      -- the bias rows first, then one GEMM adds the product (beta = 1)
+      self.output:copy(self.bias:view(1, nout):expand(nb, nout))
+      self.output:addmm(1, self.output, 1, input, self.weight:t())
+    else
+      self.output:mm(input, self.weight:t())
     end
   end
   return self.output
