@@ -18,7 +18,7 @@ local M = {}
 
 --- The docs areas: moonlab/docs/<area>.lua, in the order help(torch) lists them.
 M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linalg", "conv",
-  "random", "sys", "print", "class", "serialize", "npy", "file", "cmdline", "tester", "image", "csv", "repl", "plot", "nn", "optim" }
+  "random", "sys", "print", "class", "serialize", "npy", "file", "cmdline", "tester", "image", "csv", "repl", "plot", "nn", "optim", "autograd" }
 
 local docs      -- name -> docstring, once loaded
 local area_of   -- name -> area

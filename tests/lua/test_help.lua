@@ -81,6 +81,10 @@ for cls, mt in pairs(optim_classes) do
   for _, k in ipairs(public(mt, true)) do required[#required + 1] = cls .. ":" .. k end
 end
 required[#required + 1] = "moonlab.optim"
+local autograd = require "moonlab.autograd"
+required[#required + 1] = "moonlab.autograd"
+required[#required + 1] = "moonlab.autograd.grad"
+for _, k in ipairs(public(autograd.nn, true)) do required[#required + 1] = "moonlab.autograd.nn." .. k end
 
 H.test("every public function and method has a docstring", function()
   local missing = {}
@@ -113,7 +117,9 @@ H.test("every documented name exists", function()
     if name == "moonlab.csv" or name == "moonlab.plot" or name == "gnuplot" then return true end
     m = name:match("^gnuplot%.(.+)$")
     if m then return gnuplot[m] ~= nil end
-    if name == "moonlab.nn" or name == "moonlab.optim" then return true end
+    if name == "moonlab.nn" or name == "moonlab.optim" or name == "moonlab.autograd" then return true end
+    m = name:match("^moonlab%.autograd%.nn%.(.+)$")
+    if m then return autograd.nn[m] ~= nil end
     m = name:match("^nn%.(%w+)$")
     if m then return nn[m] ~= nil end
     local cls, meth = name:match("^(nn%.%w+):([%w_]+)$")
