@@ -414,7 +414,7 @@ H.test("ParallelCriterion weights its members", function()
 end)
 
 H.test("errors name the module and the shapes", function()
-  H.check_error("nn.Linear.updateOutput: expected input of size 4 or (N, 4), got 3x5", function()
+  H.check_error("nn.Linear.updateOutput: size mismatch, expected input of size 4 or (N, 4), got 3x5", function()
     nn.Linear(4, 2):forward(torch.randn(3, 5))
   end)
   H.check_error("In 1 module of nn.Sequential", function()

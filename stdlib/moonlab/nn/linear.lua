@@ -49,7 +49,7 @@ local function check_input(self, who, input)
   local d = input:dim()
   local n = self.weight:size(2)
   if (d ~= 1 and d ~= 2) or input:size(d) ~= n then
-    fail(who, "expected input of size %d or (N, %d), got %s", n, n, util.shape(input))
+    fail(who, "size mismatch, expected input of size %d or (N, %d), got %s", n, n, util.shape(input))
   end
 end
 
