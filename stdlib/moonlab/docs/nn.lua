@@ -165,9 +165,14 @@ method("nn.Linear:noBias", "linear:noBias()", "Removes the bias; returns the mod
 mod("Bilinear", "nn.Bilinear(in1, in2, out [, bias])", "y_k = x1' W_k x2 + b_k on a table {x1 (N, in1), x2 (N, in2)}.",
   { { "in1", "size of x1" }, { "in2", "size of x2" }, { "out", "outputs" }, { "bias", "false for none" } },
   "nn.Bilinear(3, 4, 2)", "{ torch.randn(5, 3), torch.randn(5, 4) }")
-mod("LookupTable", "nn.LookupTable(nIndex, nOutput [, paddingValue])", "Embedding: rows of weight for each index of a LongTensor.",
-  { { "nIndex", "number of rows" }, { "nOutput", "row size" }, { "paddingValue", "index whose gradient is not accumulated" } },
+mod("LookupTable", "nn.LookupTable(nIndex, nOutput [, paddingValue, maxNorm, normType])",
+  "Embedding: rows of weight for each index of an integer tensor.",
+  { { "nIndex", "number of rows" }, { "nOutput", "row size" }, { "paddingValue", "index whose gradient is not accumulated" },
+    { "maxNorm", "rows looked up are rescaled to this norm at most" }, { "normType", "the norm (2)" } },
   "nn.LookupTable(10, 3)", "torch.LongTensor{ 1, 5, 5 }")
+method("nn.LookupTable:accUpdateOnly", "lookup:accUpdateOnly()",
+  "Drops gradWeight; backwardUpdate / accUpdateGradParameters then update the weights directly.", {},
+  "local m = nn.LookupTable(5, 2):accUpdateOnly()\nm:forward(torch.LongTensor{ 1 })\nm:backwardUpdate(torch.LongTensor{ 1 }, torch.ones(1, 2), 0.1)")
 mod("Add", "nn.Add(inputSize [, scalar])", "Adds a learnt bias (a vector, or one number when scalar is true).",
   { { "inputSize", "bias size" }, { "scalar", "true for a single bias" } }, "nn.Add(3)", "torch.zeros(2, 3)")
 mod("Mul", "nn.Mul()", "Multiplies by one learnt scalar.", {}, "nn.Mul()", "torch.ones(3)")
