@@ -400,7 +400,8 @@ method("nn.MultiCriterion:add", "mc:add(criterion [, weight])", "Adds a member c
 
 D["nn.fit"] = doc("nn.fit(model, criterion, {X, y} [, opts])",
   "Trains with mini-batches and returns the history (loss and metrics per epoch).",
-  { { "model", "an nn.Module" }, { "criterion", "an nn.Criterion" }, { "{X, y}", "samples on dimension 1" },
+  { { "model", "an nn.Module" }, { "criterion", "an nn.Criterion" },
+    { "{X, y}", "samples on dimension 1; or {frame, \"target column\"} with a data frame" },
     { "opts", "epochs (10), batch_size (32), optimizer (\"sgd\"), config, validation {X, y}, seed, shuffle, "
       .. "early_stopping {patience, monitor, min_delta}, callbacks, progress" } },
   PRE .. "local X = torch.randn(64, 2)\nlocal y = X:select(2, 1):gt(0):long():add(1)\n"
