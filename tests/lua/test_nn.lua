@@ -208,6 +208,8 @@ local cases = {
   { "GRU", function() return nn.GRU(3, 4) end, { 2, 5, 3 } },
   { "HardShrink", nn.HardShrink, { 3, 5 } }, { "SoftShrink", function() return nn.SoftShrink(0.3) end, { 3, 5 } },
   { "CAdd", function() return nn.CAdd(5) end, { 3, 5 } }, { "CAdd full", function() return nn.CAdd(3, 5) end, { 3, 5 } },
+  { "CAdd planes", function() return nn.CAdd(3, 1, 1) end, { 3, 2, 4 } },
+  { "CAdd planes batch", function() return nn.CAdd(3, 1, 1) end, { 2, 3, 2, 4 } },
   { "SpatialSoftMax", nn.SpatialSoftMax, { 2, 3, 2, 2 } }, { "SpatialLogSoftMax", nn.SpatialLogSoftMax, { 3, 2, 2 } },
 }
 

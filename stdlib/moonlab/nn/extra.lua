@@ -100,8 +100,11 @@ function CAdd:reset(stdv)
   self.bias:uniform(-stdv, stdv)
   return self
 end
+-- the bias broadcast to input's shape: same rank (size-1 dims broadcast),
+-- or one rank less (a leading batch dimension)
 local function bias_view(self, input)
   if self.bias:nElement() == input:nElement() then return self.bias:view(input:size()) end
+  if self.bias:dim() == input:dim() then return self.bias:expandAs(input) end
   return self.bias:view(1, table.unpack(self.bias:size():totable())):expandAs(input)
 end
 function CAdd:updateOutput(input)
@@ -116,9 +119,15 @@ function CAdd:accGradParameters(input, gradOutput, scale)
   scale = scale or 1
   if self.bias:nElement() == input:nElement() then
     self.gradBias:add(scale, gradOutput:contiguous():view(self.bias:size()))
-  else
-    self.gradBias:add(scale, gradOutput:sum(1):view(self.bias:size()))
+    return
   end
+  -- sum over every dimension along which the bias is broadcast
+  local b = bias_view(self, input)
+  local s = gradOutput
+  for d = 1, input:dim() do
+    if b:stride(d) == 0 and input:size(d) > 1 then s = s:sum(d) end
+  end
+  self.gradBias:add(scale, s:contiguous():view(self.bias:size()))
 end
 
 -- ---------------------------------------------------------------- products
@@ -350,6 +359,7 @@ function Index:updateOutput(input)
   return self.output
 end
 function Index:updateGradInput(input, gradOutput)
+  self.gradInput = { self.gradInput[1] or new(input[1]), self.gradInput[2] }
   self.gradInput[1]:resizeAs(input[1]):zero():indexAdd(self.dimension, input[2], gradOutput)
   self.gradInput[2] = torch.LongTensor():resizeAs(input[2]):zero()
   return self.gradInput
@@ -366,6 +376,7 @@ function MS:updateOutput(input)
   return self.output
 end
 function MS:updateGradInput(input, gradOutput)
+  self.gradInput = { self.gradInput[1] or new(input[1]), self.gradInput[2] }
   self.gradInput[1]:resizeAs(input[1]):zero():maskedCopy(input[2], gradOutput)
   self.gradInput[2] = torch.ByteTensor():resizeAs(input[2]):zero()
   return self.gradInput
