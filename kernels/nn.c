@@ -133,8 +133,17 @@ static void im2col_row(int f32, char *cols, const char *x, const geom *g, const 
 				memset(o + (size_t)hi * es, 0, (size_t)(g->ow - hi) * es);
 			if (hi <= lo)
 				continue;
-			if (w->dw == 1) {
-				memcpy(o + (size_t)lo * es, src + (size_t)(lo - w->pw + j) * es, (size_t)(hi - lo) * es);
+			if (w->dw == 1 && f32) {
+				/* rows are short (tens of elements): an inline loop beats memcpy's call */
+				float *restrict d = (float *)(void *)o + lo;
+				const float *restrict sp = (const float *)(const void *)src + (lo - w->pw + j);
+				for (int64_t k = 0; k < hi - lo; k++)
+					d[k] = sp[k];
+			} else if (w->dw == 1) {
+				double *restrict d = (double *)(void *)o + lo;
+				const double *restrict sp = (const double *)(const void *)src + (lo - w->pw + j);
+				for (int64_t k = 0; k < hi - lo; k++)
+					d[k] = sp[k];
 			} else if (f32) {
 				float *restrict d = (float *)(void *)o;
 				const float *restrict sp = (const float *)(const void *)src;
@@ -294,6 +303,25 @@ static int pool_setup(const char *who, ml_tensor *y, ml_tensor *idx, const ml_te
  * scan order (row 0 then row 1, left to right) decides ties as above. */
 INLINE_BODY void maxpool_2x2(int f32, char *y, int64_t *idx, const char *xp, const geom *g, int64_t ob)
 {
+	if (f32) {
+		/* the same tree in float, without widening */
+		const float *x = (const float *)(const void *)xp;
+		float *yo = (float *)(void *)y;
+		for (int64_t oy = 0; oy < g->oh; oy++) {
+			int64_t r0 = 2 * oy * g->W, r1 = r0 + g->W;
+			int64_t o = ob + oy * g->ow;
+			for (int64_t ox = 0; ox < g->ow; ox++) {
+				float a = x[r0 + 2 * ox], b = x[r0 + 2 * ox + 1];
+				float c = x[r1 + 2 * ox], d = x[r1 + 2 * ox + 1];
+				int tb = MAX_TAKE(b, a), td = MAX_TAKE(d, c);
+				float m1 = tb ? b : a, m2 = td ? d : c;
+				int t2 = MAX_TAKE(m2, m1);
+				yo[o + ox] = t2 ? m2 : m1;
+				idx[o + ox] = (t2 ? r1 + 2 * ox + td : r0 + 2 * ox + tb) + 1;
+			}
+		}
+		return;
+	}
 	for (int64_t oy = 0; oy < g->oh; oy++) {
 		int64_t r0 = 2 * oy * g->W, r1 = r0 + g->W;
 		int64_t o = ob + oy * g->ow;

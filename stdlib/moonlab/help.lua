@@ -31,6 +31,7 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "stats",
   "ml_cluster",
   "ml_decomposition",
+  "autograd",
 }
 
 local docs      -- name -> docstring, once loaded
@@ -157,6 +158,26 @@ local function reverse_index()
         end
       end
     end
+  end
+  -- nn and optim are documented under Torch7's names (nn.Linear, nn.Module:forward,
+  -- optim.sgd, nn.init.xavier_uniform), whichever way they were required
+  for modname, alias in pairs { ["moonlab.nn"] = "nn", ["moonlab.optim"] = "optim" } do
+    local mod = package.loaded[modname]
+    if type(mod) == "table" then
+      for k, v in pairs(mod) do
+        if type(k) == "string" then
+          add(v, alias .. "." .. k)
+          if type(v) == "table" and getmetatable(v) == nil then
+            for k2, v2 in pairs(v) do
+              if type(k2) == "string" and type(v2) == "function" then add(v2, alias .. "." .. k .. "." .. k2) end
+            end
+          end
+        end
+      end
+    end
+  end
+  for name, mt in pairs(dbg) do
+    if type(name) == "string" and name:match("^nn%.%w+$") then class_methods(name .. ":", mt) end
   end
   return idx
 end

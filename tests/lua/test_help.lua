@@ -105,6 +105,10 @@ required[#required + 1] = "moonlab.optim"
 local stats = require "moonlab.stats"
 for _, k in ipairs(public(stats)) do required[#required + 1] = "moonlab.stats." .. k end
 for _, k in ipairs(public(stats.special, true)) do required[#required + 1] = "moonlab.stats.special." .. k end
+local autograd = require "moonlab.autograd"
+required[#required + 1] = "moonlab.autograd"
+required[#required + 1] = "moonlab.autograd.grad"
+for _, k in ipairs(public(autograd.nn, true)) do required[#required + 1] = "moonlab.autograd.nn." .. k end
 
 H.test("every public function and method has a docstring", function()
   local missing = {}
@@ -153,6 +157,9 @@ H.test("every documented name exists", function()
       return type(c) == "table" and c[meth] ~= nil
     end
     if name == "moonlab.nn" or name == "moonlab.optim" then return true end
+    if name == "moonlab.nn" or name == "moonlab.optim" or name == "moonlab.autograd" then return true end
+    m = name:match("^moonlab%.autograd%.nn%.(.+)$")
+    if m then return autograd.nn[m] ~= nil end
     m = name:match("^nn%.(%w+)$")
     if m then return nn[m] ~= nil end
     local cls, meth = name:match("^(nn%.%w+):([%w_]+)$")
@@ -211,6 +218,15 @@ H.test("every example runs", function()
   end
   io.write = real_write
   H.eq(table.concat(failures, "\n"), "", "examples that fail")
+end)
+
+H.test("help finds nn and optim by value under Torch7's names", function()
+  H.eq(help.text(nn.fit), help.get("nn.fit"))
+  H.eq(help.text(nn.Linear), help.get("nn.Linear"))
+  H.eq(help.text(nn.Linear(2, 2).forward), help.get("nn.Module:forward"))
+  H.eq(help.text(nn.init.kaiming_normal), help.get("nn.init.kaiming_normal"))
+  H.eq(help.text(optim.adam), help.get("optim.adam"))
+  H.eq(help.text("nn.Sequential:insert"), help.get("nn.Sequential:insert"))
 end)
 
 H.test("help finds C functions, methods, Lua functions and modules by value", function()

@@ -206,7 +206,75 @@ local cases = {
   { "LSTM", function() return nn.LSTM(3, 4) end, { 2, 5, 3 } },
   { "LSTM one sequence", function() return nn.LSTM(3, 2) end, { 4, 3 } },
   { "GRU", function() return nn.GRU(3, 4) end, { 2, 5, 3 } },
+  { "HardShrink", nn.HardShrink, { 3, 5 } }, { "SoftShrink", function() return nn.SoftShrink(0.3) end, { 3, 5 } },
+  { "CAdd", function() return nn.CAdd(5) end, { 3, 5 } }, { "CAdd full", function() return nn.CAdd(3, 5) end, { 3, 5 } },
+  { "CAdd planes", function() return nn.CAdd(3, 1, 1) end, { 3, 2, 4 } },
+  { "CAdd planes batch", function() return nn.CAdd(3, 1, 1) end, { 2, 3, 2, 4 } },
+  { "SpatialSoftMax", nn.SpatialSoftMax, { 2, 3, 2, 2 } }, { "SpatialLogSoftMax", nn.SpatialLogSoftMax, { 3, 2, 2 } },
 }
+
+-- modules on tables of tensors: every input tensor against finite differences
+local function table_check(m, x)
+  local out = m:forward(x)
+  local g = torch.randn(out:size())
+  local gi = m:backward(x, g)
+  local worst = 0
+  for k = 1, #x do
+    if torch.typename(x[k]) == "torch.DoubleTensor" then
+      local fx = x[k]:view(-1)
+      for i = 1, fx:nElement() do
+        local o = fx[i]
+        fx[i] = o + 1e-6
+        local f2 = m:forward(x):clone():cmul(g):sum()
+        fx[i] = o - 1e-6
+        local f1 = m:forward(x):clone():cmul(g):sum()
+        fx[i] = o
+        worst = math.max(worst, math.abs((f2 - f1) / 2e-6 - gi[k]:contiguous():view(-1)[i]))
+      end
+    end
+  end
+  return worst
+end
+
+local table_cases = {
+  { "CMaxTable", function() return nn.CMaxTable() end, function() return { torch.randn(3, 4), torch.randn(3, 4), torch.randn(3, 4) } end },
+  { "CMinTable", function() return nn.CMinTable() end, function() return { torch.randn(3, 4), torch.randn(3, 4) } end },
+  { "MM", function() return nn.MM() end, function() return { torch.randn(3, 4), torch.randn(4, 2) } end },
+  { "MM transposed", function() return nn.MM(true, true) end, function() return { torch.randn(4, 3), torch.randn(2, 4) } end },
+  { "MM batch", function() return nn.MM(false, true) end, function() return { torch.randn(2, 3, 4), torch.randn(2, 5, 4) } end },
+  { "MV", function() return nn.MV() end, function() return { torch.randn(3, 4), torch.randn(4) } end },
+  { "MV batch transposed", function() return nn.MV(true) end, function() return { torch.randn(2, 4, 3), torch.randn(2, 4) } end },
+  { "DotProduct", function() return nn.DotProduct() end, function() return { torch.randn(3, 4), torch.randn(3, 4) } end },
+  { "PairwiseDistance 2", function() return nn.PairwiseDistance(2) end, function() return { torch.randn(3, 4), torch.randn(3, 4) } end },
+  { "PairwiseDistance 1.5", function() return nn.PairwiseDistance(1.5) end, function() return { torch.randn(3, 4), torch.randn(3, 4) } end },
+  { "CosineDistance", function() return nn.CosineDistance() end, function() return { torch.randn(3, 4), torch.randn(3, 4) } end },
+  { "Index", function() return nn.Index(1) end, function() return { torch.randn(4, 3), torch.LongTensor { 2, 4, 2 } } end },
+  { "MaskedSelect", function() return nn.MaskedSelect() end, function() return { torch.randn(3, 3), torch.eye(3):byte() } end },
+}
+for _, c in ipairs(table_cases) do
+  H.test("gradient check (table input): " .. c[1], function()
+    local worst = table_check(c[2](), c[3]())
+    H.ok(worst < 1e-6, c[1] .. " worst " .. worst)
+  end)
+end
+
+H.test("GradientReversal, ZeroGrad, Constant, L1Penalty, NarrowTable, MarginRanking, WeightedMSE", function()
+  local x = torch.randn(4)
+  H.eq(maxdiff(nn.GradientReversal(2):backward(x, torch.ones(4)), torch.Tensor(4):fill(-2)), 0)
+  H.eq(nn.ZeroGrad():backward(x, torch.ones(4)):abs():sum(), 0)
+  H.eq(nn.Constant(3, 1):forward(torch.randn(5, 2)):sum(), 15)
+  local l1 = nn.L1Penalty(0.5)
+  l1:forward(torch.Tensor { -2, 1 })
+  H.near(l1.loss, 1.5)
+  H.eq(maxdiff(l1:backward(torch.Tensor { -2, 1 }, torch.zeros(2)), torch.Tensor { -0.5, 0.5 }), 0)
+  local nt = nn.NarrowTable(2, 2):forward({ 1, 2, 3, 4 })
+  H.eq(#nt, 2)
+  H.eq(nt[1], 2)
+  local a, b = torch.Tensor { 1, 0, 2 }, torch.Tensor { 0, 1, 2.5 }
+  H.near(nn.MarginRankingCriterion(0.5):forward({ a, b }, torch.Tensor { 1, 1, -1 }), (0 + 1.5 + 0) / 3)
+  local w = nn.WeightedMSECriterion(torch.Tensor { 1, 2 })
+  H.near(w:forward(torch.Tensor { 1, 1 }, torch.Tensor { 1, 1 }), 0.5)
+end)
 
 local function make_input(spec)
   if spec == "bilinear" then return { torch.randn(5, 3), torch.randn(5, 4) } end
@@ -237,6 +305,23 @@ H.test("LookupTable: rows by index, gradient by finite differences", function()
   local worst = nn.Jacobian.check(lt, idx, { input = false })
   H.ok(worst < 1e-6, "worst " .. worst)
   H.check_error("index out of range", function() lt:forward(torch.LongTensor { 11 }) end)
+  -- padding rows get no gradient; direct updates; maxNorm renormalises looked-up rows
+  local pad = nn.LookupTable(5, 2, 3)
+  pad:zeroGradParameters()
+  pad:forward(torch.LongTensor { 3, 1 })
+  pad:backward(torch.LongTensor { 3, 1 }, torch.ones(2, 2))
+  H.eq(pad.gradWeight[3]:abs():sum(), 0)
+  H.eq(pad.gradWeight[1][1], 1)
+  local w1 = pad.weight[1]:clone()
+  pad:accUpdateOnly()
+  H.ok(pad.gradWeight == nil)
+  pad:backwardUpdate(torch.LongTensor { 1 }, torch.ones(1, 2), 0.5)
+  H.ok(maxdiff(pad.weight[1], w1 - 0.5) < 1e-15)
+  local mn = nn.LookupTable(4, 3, 0, 0.5)
+  mn.weight:fill(1)
+  mn:forward(torch.LongTensor { 2 })
+  H.near(mn.weight[2]:norm(), 0.5, 1e-6)
+  H.eq(mn.weight[1]:norm(), math.sqrt(3))
 end)
 
 H.test("Float convolution and pooling agree with Double", function()
@@ -414,7 +499,7 @@ H.test("ParallelCriterion weights its members", function()
 end)
 
 H.test("errors name the module and the shapes", function()
-  H.check_error("nn.Linear.updateOutput: expected input of size 4 or (N, 4), got 3x5", function()
+  H.check_error("nn.Linear.updateOutput: size mismatch, expected input of size 4 or (N, 4), got 3x5", function()
     nn.Linear(4, 2):forward(torch.randn(3, 5))
   end)
   H.check_error("In 1 module of nn.Sequential", function()

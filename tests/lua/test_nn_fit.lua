@@ -59,6 +59,24 @@ H.test("early stopping stops after patience epochs and restores the best weights
   H.eq(stop, 3)
 end)
 
+H.test("fit takes a data frame and the name of its target column", function()
+  -- a stand-in with the two methods of moonlab.data's DataFrame that fit uses
+  local X = torch.randn(80, 2)
+  local t = X:select(2, 1):gt(0):double():add(1)
+  local frame = { columns = { "a", "b", "label" } }
+  local cols = { a = X:select(2, 1), b = X:select(2, 2), label = t }
+  function frame.column_tensor(_, name) return cols[name]:clone() end
+  function frame.to_tensor(_, names)
+    local out = torch.DoubleTensor(80, #names)
+    for j, n in ipairs(names) do out:select(2, j):copy(cols[n]) end
+    return out
+  end
+  local m = nn.Sequential():add(nn.Linear(2, 2)):add(nn.LogSoftMax())
+  local h = nn.fit(m, nn.ClassNLLCriterion(), { frame, "label" }, { epochs = 20, seed = 1,
+    config = { learningRate = 0.5 } })
+  H.ok(h.accuracy[20] > 0.9, "accuracy " .. h.accuracy[20])
+end)
+
 H.test("fit checks its arguments", function()
   local X, y = data(10, 5)
   H.check_error("nn.fit: train: X has 10 rows but y has 9", nn.fit, mlp(), nn.ClassNLLCriterion(),

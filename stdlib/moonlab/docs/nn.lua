@@ -165,9 +165,14 @@ method("nn.Linear:noBias", "linear:noBias()", "Removes the bias; returns the mod
 mod("Bilinear", "nn.Bilinear(in1, in2, out [, bias])", "y_k = x1' W_k x2 + b_k on a table {x1 (N, in1), x2 (N, in2)}.",
   { { "in1", "size of x1" }, { "in2", "size of x2" }, { "out", "outputs" }, { "bias", "false for none" } },
   "nn.Bilinear(3, 4, 2)", "{ torch.randn(5, 3), torch.randn(5, 4) }")
-mod("LookupTable", "nn.LookupTable(nIndex, nOutput [, paddingValue])", "Embedding: rows of weight for each index of a LongTensor.",
-  { { "nIndex", "number of rows" }, { "nOutput", "row size" }, { "paddingValue", "index whose gradient is not accumulated" } },
+mod("LookupTable", "nn.LookupTable(nIndex, nOutput [, paddingValue, maxNorm, normType])",
+  "Embedding: rows of weight for each index of an integer tensor.",
+  { { "nIndex", "number of rows" }, { "nOutput", "row size" }, { "paddingValue", "index whose gradient is not accumulated" },
+    { "maxNorm", "rows looked up are rescaled to this norm at most" }, { "normType", "the norm (2)" } },
   "nn.LookupTable(10, 3)", "torch.LongTensor{ 1, 5, 5 }")
+method("nn.LookupTable:accUpdateOnly", "lookup:accUpdateOnly()",
+  "Drops gradWeight; backwardUpdate / accUpdateGradParameters then update the weights directly.", {},
+  "local m = nn.LookupTable(5, 2):accUpdateOnly()\nm:forward(torch.LongTensor{ 1 })\nm:backwardUpdate(torch.LongTensor{ 1 }, torch.ones(1, 2), 0.1)")
 mod("Add", "nn.Add(inputSize [, scalar])", "Adds a learnt bias (a vector, or one number when scalar is true).",
   { { "inputSize", "bias size" }, { "scalar", "true for a single bias" } }, "nn.Add(3)", "torch.zeros(2, 3)")
 mod("Mul", "nn.Mul()", "Multiplies by one learnt scalar.", {}, "nn.Mul()", "torch.ones(3)")
@@ -345,6 +350,55 @@ mod("SpatialDropout", "nn.SpatialDropout([p])",
   "In training drops whole planes of (C, H, W) or (N, C, H, W) with probability p (no rescaling, as Torch7).",
   { { "p", "drop probability (0.5)" } }, "nn.SpatialDropout(0.5)", "torch.ones(4, 2, 2)")
 
+-- ---------------------------------------------------------------- more small modules (extra.lua)
+
+mod("HardShrink", "nn.HardShrink([lambda])", "x where |x| > lambda (0.5), else 0.", { { "lambda", "threshold" } },
+  "nn.HardShrink()", X)
+mod("SoftShrink", "nn.SoftShrink([lambda])", "x shrunk towards 0 by lambda (0.5), 0 inside [-lambda, lambda].",
+  { { "lambda", "threshold" } }, "nn.SoftShrink()", X)
+mod("CMaxTable", "nn.CMaxTable()", "Element-wise maximum of a table of tensors.", {}, "nn.CMaxTable()",
+  "{ torch.Tensor{ 1, 5 }, torch.Tensor{ 3, 2 } }")
+mod("CMinTable", "nn.CMinTable()", "Element-wise minimum of a table of tensors.", {}, "nn.CMinTable()",
+  "{ torch.Tensor{ 1, 5 }, torch.Tensor{ 3, 2 } }")
+mod("CAdd", "nn.CAdd(size...)", "Adds a learnt tensor of the given size (broadcast over a batch).",
+  { { "size...", "the bias's size" } }, "nn.CAdd(3)", "torch.zeros(2, 3)")
+mod("MM", "nn.MM([transA, transB])", "Matrix product of a table {A, B} (batched for 3-D), optionally transposing either.",
+  { { "transA", "use A^T" }, { "transB", "use B^T" } }, "nn.MM()", "{ torch.randn(2, 3), torch.randn(3, 4) }")
+mod("MV", "nn.MV([trans])", "Matrix-vector product of {M, v} (batched for 3-D M).", { { "trans", "use M^T" } },
+  "nn.MV()", "{ torch.randn(2, 3), torch.randn(3) }")
+mod("DotProduct", "nn.DotProduct()", "Row-wise dot products of {A, B}.", {}, "nn.DotProduct()",
+  "{ torch.randn(2, 3), torch.randn(2, 3) }")
+mod("PairwiseDistance", "nn.PairwiseDistance(p)", "The p-norm distance between the rows of {A, B}.", { { "p", "the norm" } },
+  "nn.PairwiseDistance(2)", "{ torch.randn(2, 3), torch.randn(2, 3) }")
+mod("CosineDistance", "nn.CosineDistance()", "Cosine similarity of the rows of {A, B}.", {}, "nn.CosineDistance()",
+  "{ torch.randn(2, 3), torch.randn(2, 3) }")
+mod("GradientReversal", "nn.GradientReversal([lambda])", "Identity forward; the gradient is multiplied by -lambda (1).",
+  { { "lambda", "scale" } }, "nn.GradientReversal()", X)
+method("nn.GradientReversal:setLambda", "gr:setLambda(lambda)", "Sets the gradient scale.", { { "lambda", "scale" } },
+  "local m = nn.GradientReversal()\nm:setLambda(0.5)\nprint(m.lambda)")
+mod("ZeroGrad", "nn.ZeroGrad()", "Identity forward; zero gradient.", {}, "nn.ZeroGrad()", X)
+mod("Constant", "nn.Constant(value [, nInputDim])", "Outputs a constant (repeated over a batch when nInputDim is given).",
+  { { "value", "number or tensor" }, { "nInputDim", "dimensions of one sample" } }, "nn.Constant(3)", X)
+mod("L1Penalty", "nn.L1Penalty(weight [, sizeAverage, provideOutput])",
+  "Identity whose gradient adds weight * sign(x) (an L1 penalty on the activations; the loss is in .loss).",
+  { { "weight", "penalty" }, { "sizeAverage", "divide by the size" }, { "provideOutput", "also pass gradOutput (true)" } },
+  "nn.L1Penalty(0.1)", X)
+mod("Index", "nn.Index(dim)", "input[1]:index(dim, input[2]) for {tensor, LongTensor}.", { { "dim", "dimension" } },
+  "nn.Index(1)", "{ torch.randn(3, 2), torch.LongTensor{ 3, 1 } }")
+mod("MaskedSelect", "nn.MaskedSelect()", "input[1]:maskedSelect(input[2]) for {tensor, ByteTensor mask}.", {},
+  "nn.MaskedSelect()", "{ torch.randn(2, 2), torch.eye(2):byte() }")
+mod("NarrowTable", "nn.NarrowTable(offset [, length])", "The sub-table of length (1) entries from offset.",
+  { { "offset", "first entry" }, { "length", "count (negative: from the end)" } }, "nn.NarrowTable(2)",
+  "{ torch.ones(1), torch.zeros(2) }")
+mod("SpatialSoftMax", "nn.SpatialSoftMax()", "Softmax over the planes at each pixel of (C, H, W) or (N, C, H, W).", {},
+  "nn.SpatialSoftMax()", "torch.randn(3, 2, 2)")
+mod("SpatialLogSoftMax", "nn.SpatialLogSoftMax()", "Log-softmax over the planes at each pixel.", {},
+  "nn.SpatialLogSoftMax()", "torch.randn(3, 2, 2)")
+crit("MarginRankingCriterion", "nn.MarginRankingCriterion([margin])", "max(0, -y (x1 - x2) + margin) on {x1, x2}, y in {-1, 1}.",
+  { { "margin", "1" } }, "nn.MarginRankingCriterion()", "{ torch.Tensor{ 1 }, torch.Tensor{ 2 } }", "torch.Tensor{ 1 }")
+crit("WeightedMSECriterion", "nn.WeightedMSECriterion(w)", "MSE of the input against target .* w.", { { "w", "weights" } },
+  "nn.WeightedMSECriterion(torch.Tensor{ 1, 2 })", "torch.Tensor{ 0.5, 2 }", "torch.Tensor{ 1, 1 }")
+
 -- ---------------------------------------------------------------- criteria
 
 local P, T = "torch.Tensor{ 0.5, 2 }", "torch.Tensor{ 1, 1 }"
@@ -395,7 +449,8 @@ method("nn.MultiCriterion:add", "mc:add(criterion [, weight])", "Adds a member c
 
 D["nn.fit"] = doc("nn.fit(model, criterion, {X, y} [, opts])",
   "Trains with mini-batches and returns the history (loss and metrics per epoch).",
-  { { "model", "an nn.Module" }, { "criterion", "an nn.Criterion" }, { "{X, y}", "samples on dimension 1" },
+  { { "model", "an nn.Module" }, { "criterion", "an nn.Criterion" },
+    { "{X, y}", "samples on dimension 1; or {frame, \"target column\"} with a data frame" },
     { "opts", "epochs (10), batch_size (32), optimizer (\"sgd\"), config, validation {X, y}, seed, shuffle, "
       .. "early_stopping {patience, monitor, min_delta}, callbacks, progress" } },
   PRE .. "local X = torch.randn(64, 2)\nlocal y = X:select(2, 1):gt(0):long():add(1)\n"

@@ -425,13 +425,14 @@ function BN:_cm(input)
   local who = "nn." .. torch.type(self):match("[^.]+$")
   local d = input:dim()
   local C = self.running_mean:nElement()
-  if d ~= self.nDim and not (self.nDim == 4 and d == 3) and not (self.nDim == 2 and d == 1 and false) then
+  if d ~= self.nDim and not (self.nDim == 4 and d == 3) and not (self.nDim == 2 and d == 1) then
     fail(who, "expected a %dD input, got %s", self.nDim, util.shape(input))
   end
-  if input:size(d == 3 and 1 or 2) ~= C then
+  if input:size((d == 3 or d == 1) and 1 or 2) ~= C then
     fail(who, "expected %d features, got input %s", C, util.shape(input))
   end
-  -- always a fresh copy: updateOutput works on it in place
+  -- always a fresh copy: updateOutput works on it in place; a 1-D input is one sample
+  if d == 1 then return input:view(C, 1):clone() end
   if d == 2 then return input:t():clone() end
   local x = d == 3 and input:view(1, input:size(1), input:size(2), input:size(3)) or input
   return x:contiguous():view(x:size(1), C, -1):transpose(1, 2):clone():view(C, -1)
@@ -441,7 +442,9 @@ end
 function BN:_back(cm, like, out)
   local d = like:dim()
   out:resizeAs(like)
-  if d == 2 then
+  if d == 1 then
+    out:copy(cm:view(-1))
+  elseif d == 2 then
     out:copy(cm:t())
   else
     local x = d == 3 and out:view(1, like:size(1), like:size(2), like:size(3)) or out

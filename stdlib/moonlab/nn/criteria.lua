@@ -100,22 +100,49 @@ local function targets(who, input, target)
   return t, n
 end
 
+-- A LongTensor (n) of targets when the fast path applies (tensor targets,
+-- none ignored, all in range), else nil.
+local function fast_targets(self, x, target, n)
+  if not torch.isTensor(target) or target:nElement() ~= n then return nil end
+  local t = torch.typename(target) == "torch.LongTensor" and target:contiguous():view(n) or target:view(n):long()
+  if n == 0 then return nil end
+  local lo, hi = t:min(), t:max()
+  if lo < 1 or hi > x:size(2) or (self.ignoreIndex >= lo and self.ignoreIndex <= hi) then return nil end
+  return t
+end
+
 function ClassNLL:updateOutput(input, target)
   local who = "nn.ClassNLLCriterion.updateOutput"
   if input:dim() ~= 1 and input:dim() ~= 2 then
     fail(who, "expected input (C) or (N, C), got %s", util.shape(input))
   end
-  local t, n = targets(who, input, target)
   local x = input:dim() == 1 and input:view(1, input:size(1)) or input
-  local C = x:size(2)
-  local total, wsum = 0, 0
-  for i = 1, n do
-    local c = t[i]
-    if c ~= self.ignoreIndex then
-      if c < 1 or c > C then fail(who, "target %d is out of range (1..%d)", c, C) end
-      local w = self.weights and self.weights[c] or 1
-      total = total - w * x[i][c]
-      wsum = wsum + w
+  local n = x:size(1)
+  local ft = fast_targets(self, x, target, n)
+  local total, wsum
+  if ft then
+    -- gather x[i][t_i] (and the weights) in C
+    local picked = x:gather(2, ft:view(n, 1)):view(n)
+    if self.weights then
+      local w = self.weights:index(1, ft)
+      wsum = w:sum()
+      total = -picked:dot(w:typeAs(picked))
+    else
+      wsum = n
+      total = -picked:sum()
+    end
+  else
+    local t = targets(who, input, target)
+    local C = x:size(2)
+    total, wsum = 0, 0
+    for i = 1, n do
+      local c = t[i]
+      if c ~= self.ignoreIndex then
+        if c < 1 or c > C then fail(who, "target %d is out of range (1..%d)", c, C) end
+        local w = self.weights and self.weights[c] or 1
+        total = total - w * x[i][c]
+        wsum = wsum + w
+      end
     end
   end
   if self.sizeAverage and wsum > 0 then total = total / wsum end
@@ -127,9 +154,24 @@ end
 
 function ClassNLL:updateGradInput(input, target)
   local who = "nn.ClassNLLCriterion.updateGradInput"
-  local t, n = targets(who, input, target)
   self.gradInput:resizeAs(input):zero()
+  local x = input:dim() == 1 and input:view(1, input:size(1)) or input
   local g = input:dim() == 1 and self.gradInput:view(1, input:size(1)) or self.gradInput
+  local n = x:size(1)
+  local ft = fast_targets(self, x, target, n)
+  if ft then
+    local vals
+    if self.weights then
+      vals = self.weights:index(1, ft):typeAs(g):mul(-1)
+    else
+      vals = util.new(g):resize(n):fill(-1)
+    end
+    local wsum = self.weights and -vals:sum() or n
+    if self.sizeAverage and wsum ~= 0 then vals:div(wsum) end
+    g:scatter(2, ft:view(n, 1), vals:view(n, 1))
+    return self.gradInput
+  end
+  local t = targets(who, input, target)
   local wsum = 0
   for i = 1, n do
     if t[i] ~= self.ignoreIndex then wsum = wsum + (self.weights and self.weights[t[i]] or 1) end

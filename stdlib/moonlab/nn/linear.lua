@@ -49,7 +49,7 @@ local function check_input(self, who, input)
   local d = input:dim()
   local n = self.weight:size(2)
   if (d ~= 1 and d ~= 2) or input:size(d) ~= n then
-    fail(who, "expected input of size %d or (N, %d), got %s", n, n, util.shape(input))
+    fail(who, "size mismatch, expected input of size %d or (N, %d), got %s", n, n, util.shape(input))
   end
 end
 
@@ -61,10 +61,14 @@ function Linear:updateOutput(input)
     self.output:addmv(1, self.weight, input)
   else
     local nb = input:size(1)
-    self.output:resize(nb, self.weight:size(1))
-    self.output:mm(input, self.weight:t())
+    local nout = self.weight:size(1)
+    self.output:resize(nb, nout)
     if self.bias then
-      self.output:add(self.bias:view(1, self.bias:size(1)):expand(nb, self.bias:size(1)))
+      -- the bias rows first, then one GEMM adds the product (beta = 1)
+      self.output:copy(self.bias:view(1, nout):expand(nb, nout))
+      self.output:addmm(1, self.output, 1, input, self.weight:t())
+    else
+      self.output:mm(input, self.weight:t())
     end
   end
   return self.output
@@ -195,14 +199,43 @@ end
 
 local LookupTable, lparent = torch.class("nn.LookupTable", "nn.Module", nn)
 
---- nn.LookupTable(nIndex, nOutput [, paddingValue]) -- rows of weight (nIndex,
--- nOutput) for each index of a LongTensor input (n) or (N, n); weights drawn N(0, 1).
-function LookupTable:__init(nIndex, nOutput, paddingValue)
+--- nn.LookupTable(nIndex, nOutput [, paddingValue, maxNorm, normType]) --
+-- rows of weight (nIndex, nOutput) for each index of an integer tensor
+-- input (n) or (N, n); weights drawn N(0, 1).  The row of paddingValue gets
+-- no gradient; with maxNorm, the rows looked up are first rescaled to a
+-- normType-norm (2) of at most maxNorm.
+function LookupTable:__init(nIndex, nOutput, paddingValue, maxNorm, normType)
   lparent.__init(self)
   self.weight = torch.Tensor(nIndex, nOutput)
   self.gradWeight = torch.Tensor(nIndex, nOutput):zero()
   self.paddingValue = paddingValue or 0
+  self.maxNorm = maxNorm
+  self.normType = normType
   self:reset()
+end
+
+--- lookup:accUpdateOnly() -> self: drops gradWeight; updates go straight
+-- into the weights (accUpdateGradParameters / backwardUpdate).
+function LookupTable:accUpdateOnly()
+  self.gradWeight = nil
+  return self
+end
+
+-- rows of the input's indices rescaled to norm <= maxNorm (Torch7's renorm)
+local function renorm_rows(self, idx)
+  if not self.maxNorm then return end
+  local seen = {}
+  local flat = idx:contiguous():view(-1)
+  local p = self.normType or 2
+  for i = 1, flat:nElement() do
+    local r = flat[i]
+    if not seen[r] then
+      seen[r] = true
+      local row = self.weight[r]
+      local nrm = row:norm(p)
+      if nrm > self.maxNorm then row:mul(self.maxNorm / (nrm + 1e-7)) end
+    end
+  end
 end
 
 function LookupTable:reset(stdv)
@@ -213,7 +246,8 @@ end
 
 local function as_long(self, input)
   if torch.typename(input) == "torch.LongTensor" then return input end
-  self._idx = self._idx or torch.LongTensor()
+  -- (:float() converts every tensor field: keep this buffer Long)
+  if torch.typename(self._idx) ~= "torch.LongTensor" then self._idx = torch.LongTensor() end
   self._idx:resize(input:size()):copy(input)
   return self._idx
 end
@@ -224,6 +258,7 @@ function LookupTable:updateOutput(input)
   if idx:nElement() > 0 and (idx:min() < 1 or idx:max() > nidx) then
     fail("nn.LookupTable.updateOutput", "index out of range (1..%d): got %d..%d", nidx, idx:min(), idx:max())
   end
+  renorm_rows(self, idx)
   if idx:dim() == 1 then
     self.output:index(self.weight, 1, idx)
   elseif idx:dim() == 2 then
@@ -241,8 +276,8 @@ function LookupTable:updateGradInput(input, gradOutput)
   return self.gradInput
 end
 
-function LookupTable:accGradParameters(input, gradOutput, scale)
-  scale = scale or 1
+-- dest[idx[i]] += scale * gradOutput row i, skipping the padding index
+local function scatter_rows(self, dest, input, gradOutput, scale)
   local idx = as_long(self, input):contiguous():view(-1)
   local g = gradOutput:contiguous():view(idx:size(1), self.weight:size(2))
   if scale ~= 1 then g = g:clone():mul(scale) end
@@ -252,7 +287,21 @@ function LookupTable:accGradParameters(input, gradOutput, scale)
       if idx[i] == self.paddingValue then g[i]:zero() end
     end
   end
-  self.gradWeight:indexAdd(1, idx, g)
+  dest:indexAdd(1, idx, g:typeAs(dest))
+end
+
+function LookupTable:accGradParameters(input, gradOutput, scale)
+  if not self.gradWeight then
+    error("nn.LookupTable.accGradParameters: no gradWeight after accUpdateOnly(); use accUpdateGradParameters", 2)
+  end
+  scatter_rows(self, self.gradWeight, input, gradOutput, scale or 1)
+end
+
+function LookupTable:accUpdateGradParameters(input, gradOutput, lr)
+  if self._sharedParams and self.gradWeight then
+    return self:sharedAccUpdateGradParameters(input, gradOutput, lr)
+  end
+  scatter_rows(self, self.weight, input, gradOutput, -lr)
 end
 
 function LookupTable:__tostring__()

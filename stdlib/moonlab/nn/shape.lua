@@ -308,7 +308,7 @@ end
 
 function Squeeze:updateOutput(input)
   local dim = self.dim
-  if dim and self.numInputDims and input:dim() > self.numInputDims then dim = dim + 1 end
+  if dim and self.numInputDims and input:dim() > self.numInputDims then dim = dim + input:dim() - self.numInputDims end
   local o
   if dim then
     o = input:size(dim) == 1 and input:squeeze(dim) or input
@@ -335,7 +335,8 @@ end
 
 function Unsqueeze:updateOutput(input)
   local pos = self.pos
-  if self.numInputDims and input:dim() > self.numInputDims then pos = pos + 1 end
+  -- the leading dimensions beyond numInputDims are batch dimensions
+  if self.numInputDims and input:dim() > self.numInputDims then pos = pos + input:dim() - self.numInputDims end
   self.output:set(input:unsqueeze(pos))
   return self.output
 end

@@ -11,11 +11,27 @@ local function fail(fmt, ...)
   error("nn.fit: " .. string.format(fmt, ...), 3)
 end
 
--- {X, y} from {X, y}, {x = , y = } or {X = , y = }
+-- a data frame (moonlab.data's, or anything with the same two methods)
+local function is_frame(v)
+  return type(v) == "table" and type(v.to_tensor) == "function" and type(v.column_tensor) == "function"
+end
+
+-- {X, y} from {X, y}, {x = , y = } or {X = , y = }; X may be a data frame,
+-- and then y may name its target column (the other columns are the features)
 local function dataset(what, d)
   if type(d) ~= "table" then fail("%s must be a table {X, y} of tensors (got %s)", what, torch.type(d)) end
   local X = d[1] or d.X or d.x
   local y = d[2] or d.y or d.Y
+  if is_frame(X) then
+    if type(y) == "string" then
+      local cols = {}
+      for _, name in ipairs(X.columns or {}) do if name ~= y then cols[#cols + 1] = name end end
+      local target = X:column_tensor(y)
+      X, y = X:to_tensor(cols), target
+    else
+      X = X:to_tensor()
+    end
+  end
   if not torch.isTensor(X) or not torch.isTensor(y) then
     fail("%s must hold two tensors {X, y} (got %s and %s)", what, torch.type(X), torch.type(y))
   end
@@ -67,6 +83,8 @@ end
 
 --- nn.fit(model, criterion, train [, opts]) -> history: trains with
 -- mini-batches.  train is {X, y} (tensors, first dimension = samples).
+-- X may also be a data frame (moonlab.data; its numeric columns become the
+-- features) and y the name of its target column.
 -- opts: epochs (10), batch_size (32), optimizer ("sgd", "adam" ... or an
 -- optim-style function; default "sgd"), config (the optimiser's config,
 -- default {learningRate = 0.01}), validation ({X, y}), seed (shuffling is
