@@ -249,7 +249,8 @@ function MiniBatchKMeans:fit(X)
     local idx = torch.LongTensor(bs):random(gen, 1, n)
     local old = self.cluster_centers:clone()
     local inertia = minibatch_step(self, X:index(1, idx)) / bs
-    ewa = ewa and (ewa * (1 - bs / n * 2 / (1 + 1)) + inertia * (bs / n * 2 / (1 + 1))) or inertia
+    local alpha = math.min(bs * 2.0 / (n + 1), 1)   -- scikit-learn's smoothing of the batch inertia
+    ewa = ewa and (ewa * (1 - alpha) + inertia * alpha) or inertia
     if tol > 0 and (self.cluster_centers - old):pow(2):sum() <= tol then break end
     if ewa < best then best, no_improve = ewa, 0 else no_improve = no_improve + 1 end
     if self.max_no_improvement ~= NONE and no_improve >= self.max_no_improvement then break end
