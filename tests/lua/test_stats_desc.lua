@@ -104,4 +104,21 @@ H.test("errors", function()
     {weights = {1, 1}, method = "linear"})
 end)
 
+H.test("outliers: Tukey's fences and z-scores", function()
+  -- numpy: np.percentile(x, [25, 75]) = 3.25, 7.75 -> fences -3.5 and 14.5; only 100 is outside
+  local x = torch.Tensor{ 1, 2, 3, 4, 5, 6, 7, 8, 9, 100 }
+  local m = stats.outliers(x)
+  H.eq(torch.type(m), "torch.ByteTensor"); H.eq(m:sum(), 1); H.eq(m[10], 1)
+  H.eq(stats.outliers(x, { k = 0 }):sum(), 6, "k = 0: outside [Q1, Q3] itself: 1, 2, 3 and 8, 9, 100")
+  -- z of 100: (100 - 14.5) / std(ddof 0) = 2.99...; the next largest, 9, has z -0.19
+  H.eq(stats.outliers(x, { method = "zscore", threshold = 2 }):sum(), 1)
+  H.eq(stats.outliers(x, { method = "zscore", threshold = 3 }):sum(), 0)
+  -- along a dimension: per column fences
+  local X = torch.Tensor{ { 1, 10 }, { 2, 20 }, { 3, 30 }, { 4, 40 }, { 50, 50 } }
+  local mc = stats.outliers(X, { dim = 1 })
+  H.eq(mc[5][1], 1); H.eq(mc:sum(), 1)
+  H.check_error("stats.outliers: method must be \"iqr\" or \"zscore\" (got mad)", stats.outliers, x, { method = "mad" })
+  H.check_error("stats.outliers: k must be a number >= 0", stats.outliers, x, { k = -1 })
+end)
+
 H.done()

@@ -49,6 +49,11 @@ D["moonlab.stats.mode"] = doc("stats.mode(x)", "The most frequent value (the sma
   { X }, PRE .. "print(stats.mode({1, 2, 2, 3, 3, 5}))")
 D["moonlab.stats.zscore"] = doc("stats.zscore(x [, {ddof = 0, dim}])", "Standard scores (x - mean) / std, a DoubleTensor of x's shape.",
   { X, { "opts.ddof", "delta degrees of freedom of the std" }, DIM }, PRE .. "print(stats.zscore({1, 2, 3}))")
+D["moonlab.stats.outliers"] = doc("stats.outliers(x [, {method = \"iqr\", k = 1.5, threshold = 3, ddof, dim}])",
+  "A ByteTensor mask of the outliers: outside Tukey's fences Q1 - k IQR, Q3 + k IQR, or |z| > threshold.",
+  { X, { "opts.method", "\"iqr\" (default) or \"zscore\"" }, { "opts.k", "fence width in IQRs (1.5)" },
+    { "opts.threshold", "z-score limit (3)" }, DIM },
+  PRE .. "print(stats.outliers({1, 2, 3, 4, 5, 6, 7, 8, 9, 100}):sum())")
 D["moonlab.stats.rankdata"] = doc("stats.rankdata(x [, method = \"average\"])",
   "Ranks (1-based) of the elements, ties by method: average, min, max, dense or ordinal (scipy's).",
   { X, { "method", "how ties are ranked" } }, PRE .. "print(stats.rankdata({10, 20, 10, 5}))")

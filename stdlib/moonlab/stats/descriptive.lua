@@ -399,6 +399,38 @@ function M.zscore(x, o)
   return d / sd
 end
 
+--- stats.outliers(x [, {method = "iqr", k = 1.5, threshold = 3, ddof = 0, dim}]) ->
+-- ByteTensor of x's shape, 1 where a value is an outlier by the rule:
+-- "iqr" (Tukey's fences: below Q1 - k IQR or above Q3 + k IQR, quartiles by
+-- numpy's linear method) or "zscore" (|x - mean| / std > threshold). With
+-- dim, the statistics are taken along that dimension.
+function M.outliers(x, o)
+  local who = "stats.outliers"
+  o = options(o, who, set("method", "k", "threshold", "ddof", "dim"))
+  x = tensor(x, who)
+  nonempty(x, who)
+  local method = o.method or "iqr"
+  local xd = x:double()
+  if method == "zscore" then
+    local t = o.threshold or 3
+    if type(t) ~= "number" or not (t > 0) then error(who .. ": threshold must be a positive number", 2) end
+    return M.zscore(xd, { ddof = o.ddof, dim = o.dim }):abs():gt(t)
+  elseif method == "iqr" then
+    local k = o.k or 1.5
+    if type(k) ~= "number" or not (k >= 0) then error(who .. ": k must be a number >= 0", 2) end
+    local q1 = M.quantile(xd, 0.25, { dim = o.dim })
+    local q3 = M.quantile(xd, 0.75, { dim = o.dim })
+    if type(q1) == "number" then
+      local lo, hi = q1 - k * (q3 - q1), q3 + k * (q3 - q1)
+      return xd:lt(lo):add(xd:gt(hi))
+    end
+    local lo = (q1 - (q3 - q1) * k):expandAs(xd)
+    local hi = (q3 + (q3 - q1) * k):expandAs(xd)
+    return xd:lt(lo):add(xd:gt(hi))
+  end
+  error(who .. ": method must be \"iqr\" or \"zscore\" (got " .. tostring(method) .. ")", 2)
+end
+
 --- stats.rankdata(x [, method = "average"]): ranks (1-based) of all elements, x's shape
 function M.rankdata(x, method)
   local who = "stats.rankdata"
