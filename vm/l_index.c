@@ -182,6 +182,13 @@ int ml_l_tensor_index(lua_State *L)
 {
 	int ty = lua_type(L, 2);
 	if (ty == LUA_TSTRING) {
+		size_t len;
+		const char *k = lua_tolstring(L, 2, &len);
+		if (len == 3 && memcmp(k, "new", 3) == 0 && lua_getmetatable(L, 1)) {
+			/* x.new is the constructor of x's type, as in Torch7 */
+			lua_getfield(L, -1, "new");
+			return 1;
+		}
 		lua_pushvalue(L, 2);
 		lua_rawget(L, lua_upvalueindex(1));
 		return 1;

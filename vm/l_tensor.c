@@ -1053,16 +1053,27 @@ static int l_tensor_len(lua_State *L)
 /* t:new(...): a tensor of t's type built from the same arguments as the constructor. */
 static int l_tensor_newsame(lua_State *L)
 {
+	/* Torch7's `new` is its class constructor: x.new(...) is
+	 * torch.DoubleTensor(...) for x's type, and so x:new() is
+	 * torch.DoubleTensor(x), a view of x.  Reached through the method table
+	 * (torch._tensor_methods.new), self decides the type. */
 	ml_tensor *t = ml_l_checktensor(L, 1);
-	lua_getfield(L, LUA_REGISTRYINDEX, TORCH_KEY);
-	lua_getfield(L, -1, ml_l_tensor_mt[t->dtype] + 6);
-	lua_replace(L, 1); /* the class table stands where self was, as in a constructor call */
-	lua_pop(L, 1);
 	lua_pushinteger(L, t->dtype);
 	lua_pushcclosure(L, l_tensor_new, 1);
 	lua_insert(L, 1);
+	lua_pushnil(L); /* where the class table stands in a constructor call */
+	lua_insert(L, 2);
 	lua_call(L, lua_gettop(L) - 1, 1);
 	return 1;
+}
+
+/* The `new` of one tensor type: torch.DoubleTensor.new(...) and x.new(...)
+ * for a DoubleTensor x build torch.DoubleTensor(...).  Upvalue 1: dtype. */
+static int l_tensor_new_of(lua_State *L)
+{
+	lua_pushnil(L);
+	lua_insert(L, 1);
+	return l_tensor_new(L);
 }
 
 /* Walks up to three tensors with the same number of elements in logical order,
@@ -1535,6 +1546,9 @@ void ml_l_open_tensor(lua_State *L, int methods, int torch)
 		lua_setfield(L, -2, "__close");
 		lua_pushcfunction(L, l_tensor_len);
 		lua_setfield(L, -2, "__len");
+		lua_pushinteger(L, dt);
+		lua_pushcclosure(L, l_tensor_new_of, 1);
+		lua_setfield(L, -2, "new"); /* Torch7: the metatable's new is the constructor */
 		/* Torch7 code reaches methods through the metatable
 		 * (torch.getmetatable("torch.DoubleTensor").split): let the
 		 * metatable itself index the method table. */
@@ -1562,6 +1576,12 @@ void ml_l_open_tensor(lua_State *L, int methods, int torch)
 		lua_pop(L, 1);
 
 		make_class(L, torch, ml_l_tensor_mt[dt], l_tensor_new, (ml_dtype)dt, methods);
+		lua_getfield(L, torch, ml_l_tensor_mt[dt] + 6); /* torch.DoubleTensor.new: the constructor */
+		lua_pushliteral(L, "new");
+		lua_pushinteger(L, dt);
+		lua_pushcclosure(L, l_tensor_new_of, 1);
+		lua_rawset(L, -3); /* raw: the class table's __newindex writes the methods */
+		lua_pop(L, 1);
 		make_class(L, torch, ml_l_storage_mt[dt], l_storage_new, (ml_dtype)dt, smethods);
 
 		/* conversion methods :byte() ... :double() */

@@ -296,7 +296,7 @@ function image.grid(images, opts)
   local cols = math.min(nrow, n)
   local rows = (n + nrow - 1) // nrow
   local H, W = rows * (h + pad) + pad, cols * (w + pad) + pad
-  local res = first:new()
+  local res = first.new()
   if first:dim() == 3 then res:resize(first:size(1), H, W) else res:resize(H, W) end
   res:fill(pad_value)
   for i = 1, n do

@@ -426,11 +426,20 @@ H.test("type errors name the function", function()
 end)
 
 H.test("new, apply, map, map2", function()
-  local t = torch.IntTensor(2, 2)
-  local n = t:new()
+  -- Torch7: new is the class constructor. x.new() is an empty tensor of x's
+  -- type, x.new(sizes) a sized one, and x:new() = torch.IntTensor(x), a view of x
+  local t = torch.IntTensor(2, 2):fill(7)
+  local n = t.new()
   H.eq(n:type(), "torch.IntTensor")
   H.eq(n:dim(), 0)
-  H.eq(t:new(3, 4):size(2), 4)
+  H.eq(t.new(3, 4):size(2), 4)
+  local v = t:new()
+  H.eq(v:dim(), 2); H.eq(v[2][2], 7)
+  v[1][1] = 9
+  H.eq(t[1][1], 9, "x:new() shares x's storage")
+  H.eq(torch.IntTensor.new(5):size(1), 5)
+  H.eq(torch.getmetatable("torch.IntTensor").new():type(), "torch.IntTensor")
+  H.eq(torch.FloatTensor(2).new():type(), "torch.FloatTensor")
   local x = torch.Tensor({ { 1, 2 }, { 3, 4 } })
   local seen = {}
   x:t():apply(function(v) seen[#seen + 1] = v end)

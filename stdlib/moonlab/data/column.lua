@@ -27,7 +27,7 @@ end
 
 -- An empty tensor of the dtype of t (1-D of size 0 is the empty tensor here).
 local function empty_like(t)
-  return t:new()
+  return t.new()
 end
 
 --- M.gather_tensor(t, idx) -> t's elements at the 1-based LongTensor idx (a new tensor)
@@ -100,7 +100,7 @@ function M.take_opt(col, idx)
       out.values = {}
       for i = 1, n do out.values[i] = "" end
     else
-      out.values = col.values:new(n):zero()
+      out.values = col.values.new(n):zero()
       if col.kind == "float" or col.kind == "date" or col.kind == "datetime" then out.values:fill(0 / 0) end
     end
     if not (col.kind == "float" or col.kind == "date" or col.kind == "datetime" or col.kind == "categorical") then
@@ -134,7 +134,7 @@ function M.from_values(v, who, name)
       error(string.format("%s: column '%s' must be 1-D (got size %s)", who, name,
         table.concat(v:size():totable(), "x")), 3)
     end
-    local t = v:nElement() == 0 and v:new() or v:contiguous()
+    local t = v:nElement() == 0 and v.new() or v:contiguous()
     if t == v then t = v:clone() end
     return { kind = FLOAT_TYPES[torch.typename(v)] and "float" or "integer", values = t }
   end
@@ -278,7 +278,7 @@ function M.concat(cols, who, name, mixed_ok)
     end
   end
   if #parts == 0 then
-    out.values = cols[1].values:new()
+    out.values = cols[1].values.new()
   else
     local t1 = torch.typename(parts[1])
     for i = 2, #parts do

@@ -64,7 +64,7 @@ function data.from_tensor(X, names)
   for j = 1, d do
     local n = names and names[j] or ("V" .. j)
     ns[j] = n
-    cs[n] = X:nElement() > 0 and X:select(2, j):clone() or X:new()
+    cs[n] = X:nElement() > 0 and X:select(2, j):clone() or X.new()
   end
   if names and #names ~= d then
     error(string.format("data.from_tensor: %d names for %d columns", #names, d), 2)
@@ -120,7 +120,7 @@ local function csv_table(df)
   for _, n in ipairs(df.columns) do
     local c = df._cols[n]
     local v = c.values
-    if torch.isTensor(v) and v:nElement() == 0 then v = v:new() end
+    if torch.isTensor(v) and v:nElement() == 0 then v = v.new() end
     t.columns[n] = v
     t.types[n] = c.kind
     t.levels[n] = c.levels
@@ -184,7 +184,7 @@ local function jsonl_column(vals, n, name, where)
     end
     col = { kind = "string", values = l, missing = nmiss > 0 and miss or nil }
   end
-  if n == 0 then col.values = col.kind == "string" and {} or col.values:new() end
+  if n == 0 then col.values = col.kind == "string" and {} or col.values.new() end
   return col
 end
 

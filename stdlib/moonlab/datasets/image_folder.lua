@@ -119,7 +119,7 @@ function M.image_folder(path, opts)
     end
     if not X then
       first, first_file = img, fp
-      X = img:new():resize(#files, img:size(1), img:size(2), img:size(3))
+      X = img.new():resize(#files, img:size(1), img:size(2), img:size(3))
     elseif not img:isSameSizeAs(first) then
       local hint = img:size(1) ~= first:size(1) and "pass opts.channels to convert them"
         or "pass opts.size to scale them"

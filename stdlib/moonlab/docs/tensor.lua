@@ -221,9 +221,9 @@ M("set", "x:set(tensor) | x:set(storage [, offset, sizes [, strides]])",
   { { "tensor", "a tensor to share" }, { "storage", "a storage" }, { "offset", "1-based first element" },
     { "sizes, strides", "torch.LongStorages" } },
   "local s = torch.DoubleStorage{1, 2, 3, 4}\nprint(torch.Tensor():set(s, 1, torch.LongStorage{2, 2}))")
-M("new", "x:new([args...])", "A new tensor of x's type, from the same arguments as the constructors.",
+M("new", "x.new([args...]) | x:new()", "x's class constructor (Torch7): x.new() is an empty tensor of x's type; x:new() views x.",
   { { "args", "sizes, a table, a storage ... (see torch.Tensor)" } },
-  "print(torch.IntTensor():new(2, 2):type())")
+  "print(torch.IntTensor().new(2, 2):type())")
 M("apply", "x:apply(f)", "Calls f(v) on each element v in order; a number f returns replaces it. Returns x.",
   { { "f", "a function of one number" } },
   "print(torch.Tensor{1, 2, 3}:apply(function(v) return v * v end))")
