@@ -16,7 +16,7 @@
 #include "internal.h"
 #include "nn.h"
 
-#define GRAIN_PLANES 16384 /* elements of work per thread below which a call stays serial */
+#define GRAIN_PLANES 262144 /* work (elements x window) per thread below which a call stays serial: a parallel region on a busy 2-core machine can wait a whole time slice for its second thread */
 
 static inline double ld(int f32, const void *p, int64_t i)
 {

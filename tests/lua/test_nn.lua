@@ -190,6 +190,8 @@ local cases = {
   { "SpatialAveragePooling exclude pad", function()
     return nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1):ceil():setCountExcludePad()
   end, { 2, 2, 6, 7 } },
+  { "SpatialSubSampling", function() return nn.SpatialSubSampling(2, 3, 2, 2, 1) end, { 2, 2, 6, 5 } },
+  { "SpatialSubSampling 3D", function() return nn.SpatialSubSampling(2, 2, 2, 2, 2) end, { 2, 6, 6 } },
   { "BatchNormalization", function() return nn.BatchNormalization(4) end, { 5, 4 } },
   { "BatchNormalization no affine", function() return nn.BatchNormalization(4, 1e-5, 0.1, false) end, { 5, 4 } },
   { "SpatialBatchNormalization", function() return nn.SpatialBatchNormalization(3) end, { 2, 3, 3, 2 } },

@@ -223,6 +223,10 @@ method("nn.SpatialAveragePooling:setCountIncludePad", "pool:setCountIncludePad()
 method("nn.SpatialAveragePooling:setCountExcludePad", "pool:setCountExcludePad()",
   "Only positions inside the input count in the divisor; returns the module.", {},
   "print(nn.SpatialAveragePooling(3, 3, 1, 1, 1, 1):setCountExcludePad():forward(torch.ones(1, 3, 3))[1][1][1])")
+mod("SpatialSubSampling", "nn.SpatialSubSampling(nInputPlane, kW, kH [, dW, dH])",
+  "Per plane: a learnt weight times each window's sum, plus a learnt bias (Torch7's subsampling layer).",
+  { { "nInputPlane", "planes" }, { "kW, kH", "window" }, { "dW, dH", "strides (1)" } },
+  "nn.SpatialSubSampling(1, 2, 2, 2, 2)", "torch.randn(1, 4, 4)")
 mod("BatchNormalization", "nn.BatchNormalization(nOutput [, eps, momentum, affine])",
   "Normalises each feature of (N, nOutput) by batch statistics (training) or running ones (evaluation).",
   { { "nOutput", "features" }, { "eps", "1e-5" }, { "momentum", "running-average rate (0.1)" },

@@ -1,6 +1,6 @@
 -- Convolutions, pooling and batch normalisation: nn.SpatialConvolution,
 -- SpatialConvolutionMM, SpatialFullConvolution, SpatialMaxPooling (with
--- indices), SpatialAveragePooling, BatchNormalization,
+-- indices), SpatialAveragePooling, SpatialSubSampling, BatchNormalization,
 -- SpatialBatchNormalization, TemporalConvolution, TemporalMaxPooling.
 -- Spatial layers take (C, H, W) or a batch (N, C, H, W).  A convolution of
 -- a whole batch is one im2col (C, torch._nn) and one GEMM (BLAS), so the
@@ -381,6 +381,71 @@ function AvgPool:__tostring__()
   local s = string.format("%s(%dx%d, %d,%d", torch.type(self), self.kW, self.kH, self.dW, self.dH)
   if self.padW ~= 0 or self.padH ~= 0 then s = s .. string.format(", %d,%d", self.padW, self.padH) end
   return s .. ")"
+end
+
+local SubS = torch.class("nn.SpatialSubSampling", "nn.Module", nn)
+
+--- nn.SpatialSubSampling(nInputPlane, kW, kH [, dW, dH]) -- per plane c,
+-- weight[c] times the sum of each kW x kH window plus bias[c] (stride 1).
+function SubS:__init(nInputPlane, kW, kH, dW, dH)
+  Module.__init(self)
+  self.nInputPlane, self.kW, self.kH = nInputPlane, kW, kH
+  self.dW, self.dH = dW or 1, dH or 1
+  self.weight = torch.Tensor(nInputPlane)
+  self.bias = torch.Tensor(nInputPlane)
+  self.gradWeight = torch.Tensor(nInputPlane):zero()
+  self.gradBias = torch.Tensor(nInputPlane):zero()
+  self:reset()
+end
+
+function SubS:reset(stdv)
+  stdv = stdv and stdv * math.sqrt(3) or 1 / math.sqrt(self.kW * self.kH)
+  self.weight:uniform(-stdv, stdv)
+  self.bias:uniform(-stdv, stdv)
+  return self
+end
+
+-- window sums (N, C, oH, oW) of x (N, C, H, W)
+local function window_sums(self, x)
+  local y = new_like(x)
+  K.avgpool2d(y, x, self.kW, self.kH, self.dW, self.dH, 0, 0, false, true)
+  return y:mul(self.kW * self.kH)
+end
+
+function SubS:updateOutput(input)
+  local x, batch = as_batch("nn.SpatialSubSampling.updateOutput", input, self.nInputPlane)
+  local sums = window_sums(self, x)
+  self._sums = sums
+  local C = self.nInputPlane
+  self.output:resizeAs(sums):copy(sums)
+  self.output:cmul(self.weight:view(1, C, 1, 1):expandAs(sums)):add(self.bias:view(1, C, 1, 1):expandAs(sums))
+  if not batch then self.output = self.output:view(C, sums:size(3), sums:size(4)) end
+  return self.output
+end
+
+function SubS:updateGradInput(input, gradOutput)
+  local x = as_batch("nn.SpatialSubSampling.updateGradInput", input, self.nInputPlane)
+  local C = self.nInputPlane
+  local g = gradOutput:contiguous():view(self._sums:size())
+  local gw = new_like(g):resizeAs(g):copy(g):cmul(self.weight:view(1, C, 1, 1):expandAs(g)):mul(self.kW * self.kH)
+  self.gradInput:resize(x:size())
+  K.avgpool2d_backward(self.gradInput, gw, self.kW, self.kH, self.dW, self.dH, 0, 0, false, true)
+  self.gradInput = self.gradInput:viewAs(input)
+  return self.gradInput
+end
+
+function SubS:accGradParameters(input, gradOutput, scale)
+  scale = scale or 1
+  local C = self.nInputPlane
+  local g = gradOutput:contiguous():view(self._sums:size())
+  local per = function(t) return t:transpose(1, 2):contiguous():view(C, -1):sum(2):view(-1) end
+  self.gradWeight:add(scale, per(torch.cmul(g, self._sums)))
+  self.gradBias:add(scale, per(g))
+end
+
+function SubS:clearState()
+  self._sums = nil
+  return Module.clearState(self)
 end
 
 -- ---------------------------------------------------------------- BatchNormalization
