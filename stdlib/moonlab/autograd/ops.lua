@@ -34,7 +34,9 @@ local function defop(forward, backward)
     end
     if not any then return forward(table.unpack(raw, 1, n)) end
     local y, extra = forward(table.unpack(raw, 1, n))
-    return record(y, args, n, raw, need, backward), extra
+    local node = record(y, args, n, raw, need, backward)
+    if extra == nil then return node end  -- one result: safe as a last argument
+    return node, extra
   end
 end
 
