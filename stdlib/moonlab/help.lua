@@ -29,6 +29,7 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "nn",
   "optim",
   "stats",
+  "autograd",
 }
 
 local docs      -- name -> docstring, once loaded
