@@ -192,6 +192,49 @@ end, function(g, _, _, a, dim)
   return (g / a:size(dim)):expandAs(a):contiguous()
 end)
 
+-- norm(a [, p [, dim]]): the p-norm (default 2) of all elements or along dim
+O.norm = defop(function(a, pn, dim)
+  pn = pn or 2
+  if dim == nil then return T.norm(a, pn) end
+  return T.norm(a, pn, dim)
+end, function(g, y, _, a, pn)
+  pn = pn or 2
+  local s = T.sign(a)
+  if pn ~= 1 then s = T.cmul(s, T.pow(T.abs(a), pn - 1)) end
+  if type(y) == "number" then return s * (g / y ^ (pn - 1)) end
+  return mul(s, T.cdiv(g, T.pow(y, pn - 1)))
+end)
+
+-- var(a [, dim [, biased]]) (unbiased unless biased = true) and std
+local function rvar(a, dim, biased)
+  if dim == nil then return T.var(a) end
+  return T.var(a, dim, biased or false)
+end
+local function dvar(g, a, dim, biased)
+  local n = dim == nil and a:nElement() or a:size(dim)
+  local m = dim == nil and T.mean(a) or T.mean(a, dim)
+  local c = (biased and dim ~= nil) and n or (n - 1)
+  return mul(a - m, g * (2 / c))
+end
+O.var = defop(rvar, function(g, _, _, a, dim, biased) return dvar(g, a, dim, biased) end)
+O.std = defop(function(a, dim, biased) return unary(T.sqrt, msqrt)(rvar(a, dim, biased)) end,
+  function(g, y, _, a, dim, biased) return dvar(g / (y * 2), a, dim, biased) end)
+
+-- cumsum(a [, dim]) (dim default 1): the gradient is the reversed cumulative sum
+O.cumsum = defop(function(a, dim) return T.cumsum(a, dim or 1) end, function(g, _, _, _, dim)
+  dim = dim or 1
+  return T.sum(g, dim) - T.cumsum(g, dim) + g
+end)
+
+-- piecewise constant functions: gradient zero
+for _, k in ipairs { "sign", "floor", "ceil", "round", "trunc" } do
+  local tf = T[k]
+  O[k] = defop(function(a)
+    if type(a) == "number" then return tf(T.Tensor { a })[1] end
+    return tf(a)
+  end, function() return nil end)
+end
+
 -- max/min of all elements (a number; the gradient goes to the first extreme
 -- element) or along dim (values, indices)
 local function defext(tf)
@@ -234,6 +277,10 @@ O.dot = defop(T.dot, function(g, _, need, a, b)
 end)
 O.ger = defop(T.ger, function(g, _, need, u, v)
   return need[1] and T.mv(g, v) or nil, need[2] and T.mv(g:t(), u) or nil
+end)
+
+O.bmm = defop(T.bmm, function(g, _, need, a, b)
+  return need[1] and T.bmm(g, b:transpose(2, 3)) or nil, need[2] and T.bmm(a:transpose(2, 3), g) or nil
 end)
 
 -- parse [v1,] M, [v2,] A, B: the optional scalars of addmm/addmv
@@ -305,6 +352,20 @@ O.float = defop(function(a) return a:float() end, function(g) return g end)
 O.typeAs = defop(function(a, b) return a:typeAs(b) end, function(g) return g end)
 O.expand = defop(function(a, ...) return a:expand(...) end, function(g) return g end)
 O.expandAs = defop(function(a, b) return a:expandAs(b) end, function(g) return g end)
+
+-- repeatTensor(a, reps...): the gradient sums the tiles
+O.repeatTensor = defop(function(a, ...) return a:repeatTensor(...) end, function(g, _, _, a, ...)
+  local reps = { ... }
+  if #reps == 1 and type(reps[1]) ~= "number" then reps = reps[1]:totable() end
+  local nd = #reps
+  local asz = a:size():totable()
+  while #asz < nd do table.insert(asz, 1, 1) end
+  local split = {}
+  for k = 1, nd do split[2 * k - 1], split[2 * k] = reps[k], asz[k] end
+  local r = g:contiguous():view(table.unpack(split))
+  for k = 1, nd do r = r:sum(2 * k - 1) end
+  return r:contiguous():view(a:size())
+end)
 
 O.transpose = defop(function(a, d1, d2) return a:transpose(d1, d2) end,
   function(g, _, _, _, d1, d2) return g:transpose(d1, d2) end)
