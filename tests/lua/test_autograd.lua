@@ -498,6 +498,13 @@ H.test("errors", function()
     autograd(function(p) return A.sum(A.matmul(p.x:view(1, 3, 3), p.x)) end), { x = x })
   H.check_error("addmm: expected ([v1,] M, [v2,] A, B)",
     autograd(function(p) return A.sum(A.addmm(p.x, p.x)) end), { x = x })
+  H.check_error("autograd: exp: too many or wrong arguments (result-tensor forms",
+    autograd(function(p) return torch.sum(torch.exp(torch.Tensor(3, 3), p.x)) end), { x = x })
+  H.check_error("autograd: add: too many or wrong arguments",
+    autograd(function(p) return torch.sum(torch.add(torch.Tensor(3, 3), p.x, p.x)) end), { x = x })
+  H.check_error("autograd: exp: too many or wrong arguments", autograd(function(p) return p.x:exp(p.x) end), { x = x })
+  H.check_error("nested differentiation (higher-order gradients) is not supported",
+    autograd(function(p) return autograd(function(q) return A.sum(q.x) end)(p) end), { x = x })
   H.check_error("autograd: df expects the parameters as argument 1, got 0 arguments", autograd(function() return 0 end))
 end)
 

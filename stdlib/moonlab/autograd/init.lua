@@ -30,7 +30,9 @@ local OPTIONS = { optimize = true, argnum = true }
 -- wrap(p, path): p with every tensor replaced by a leaf Node; leaves[] gets
 -- {node, path}.  Raises on anything that is not a float tensor or a table.
 local function wrap(p, path, leaves, seen)
-  if torch.isTensor(p) then
+  if core.isnode(p) then
+    error("autograd: " .. path .. " is an autograd value: nested differentiation (higher-order gradients) is not supported", 0)
+  elseif torch.isTensor(p) then
     local ty = torch.type(p)
     if ty ~= "torch.DoubleTensor" and ty ~= "torch.FloatTensor" then
       error(string.format("autograd: %s is a %s; only Float and Double tensors can be differentiated",

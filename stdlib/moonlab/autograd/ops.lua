@@ -549,6 +549,27 @@ end
 
 -- registration -------------------------------------------------------------------
 
+-- the most arguments each op takes: more means a result-tensor form such as
+-- torch.exp(res, x), which would write in place
+local ARITY = { neg = 1, exp = 1, log = 1, log1p = 1, sqrt = 1, rsqrt = 1, tanh = 1, sigmoid = 1, abs = 1,
+  sin = 1, cos = 1, sign = 1, floor = 1, ceil = 1, round = 1, trunc = 1, t = 1, contiguous = 1, clone = 1,
+  double = 1, float = 1, mul = 2, cmul = 2, div = 2, cdiv = 2, pow = 2, cpow = 2, cmax = 2, cmin = 2,
+  mm = 2, mv = 2, dot = 2, ger = 2, bmm = 2, matmul = 2, sum = 2, mean = 2, cumsum = 2, max = 2, min = 2,
+  typeAs = 2, viewAs = 2, expandAs = 2, unsqueeze = 2, squeeze = 2, clamp = 3, norm = 3, var = 3, std = 3,
+  add = 3, sub = 3, csub = 3, transpose = 3, select = 3, index = 3, gather = 3, cat = 3, narrow = 4 }
+for k, n in pairs(ARITY) do
+  local f = O[k]
+  O[k] = function(...)
+    local m = select("#", ...)
+    if m > n or ((k == "add" or k == "sub" or k == "csub") and m == 3
+        and type(C.value((select(2, ...)))) ~= "number") then
+      error("autograd: " .. k .. ": too many or wrong arguments (result-tensor forms such as torch."
+        .. k .. "(res, x, ...) write in place and are not supported)", 2)
+    end
+    return f(...)
+  end
+end
+
 for k, f in pairs(O) do
   if k ~= "__read" then C.ops[k] = f end
   C.methods[k] = f
@@ -576,7 +597,7 @@ Node.__add = O.add
 Node.__sub = O.sub
 Node.__div = O.div
 Node.__pow = O.pow
-Node.__unm = O.neg
+Node.__unm = function(a) return O.neg(a) end  -- Lua passes the operand twice
 Node.__mul = function(a, b)
   local va, vb = C.value(a), C.value(b)
   if isT(va) and isT(vb) then return O.matmul(a, b) end
