@@ -172,11 +172,9 @@ function M.gradcheck(f, params, ...)
         local num = (lp - lm) / (2 * eps)
         local ana = g[key]
         local err = math.abs(ana - num) / math.max(math.abs(ana), math.abs(num), 1)
-        if err > maxerr or worst == nil then
-          if err >= maxerr then
-            maxerr = err
-            worst = { path = path, index = key, analytic = ana, numeric = num }
-          end
+        if worst == nil or err > maxerr then
+          maxerr = err
+          worst = { path = path, index = key, analytic = ana, numeric = num }
         end
       end)
     else
