@@ -107,8 +107,11 @@ for _, k in ipairs(public(stats)) do required[#required + 1] = "moonlab.stats." 
 for _, k in ipairs(public(stats.special, true)) do required[#required + 1] = "moonlab.stats.special." .. k end
 local autograd = require "moonlab.autograd"
 required[#required + 1] = "moonlab.autograd"
-required[#required + 1] = "moonlab.autograd.grad"
-for _, k in ipairs(public(autograd.nn, true)) do required[#required + 1] = "moonlab.autograd.nn." .. k end
+for _, k in ipairs(public(autograd)) do required[#required + 1] = "moonlab.autograd." .. k end
+for _, sub in ipairs { "torch", "functional" } do
+  for _, k in ipairs(public(autograd[sub], true)) do required[#required + 1] = "moonlab.autograd." .. sub .. "." .. k end
+end
+required[#required + 1] = "moonlab.autograd.nn.wrap"
 
 H.test("every public function and method has a docstring", function()
   local missing = {}
@@ -147,6 +150,13 @@ H.test("every documented name exists", function()
     if m then return data.GroupBy[m] ~= nil end
     if name == "moonlab.data.DataFrame.from_columns" then return true end
     if name == "moonlab.csv" or name == "moonlab.plot" or name == "gnuplot" or name == "moonlab.stats" then return true end
+    if name == "moonlab.autograd" then return true end
+    m = name:match("^moonlab%.autograd%.(.+)$")
+    if m then
+      local v = require "moonlab.autograd"
+      for part in m:gmatch("[^.]+") do v = type(v) == "table" and rawget(v, part) or nil end
+      return v ~= nil
+    end
     m = name:match("^moonlab%.stats%.special%.(.+)$")
     if m then return require("moonlab.stats").special[m] ~= nil end
     m = name:match("^gnuplot%.(.+)$")
