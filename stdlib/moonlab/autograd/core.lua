@@ -62,7 +62,7 @@ function C.unbroadcast(g, v)
     if type(g) == "number" then return g end
     return g:sum()
   end
-  if type(g) == "number" then return v.new(v):resizeAs(v):fill(g) end
+  if type(g) == "number" then return v.new():resizeAs(v):fill(g) end
   if g:isSameSizeAs(v) then return g end
   local r = g
   local vd = v:dim()
@@ -93,7 +93,7 @@ function C.backprop(tape, loss)
   local grads, owned = {}, {}
   if getmetatable(loss) ~= Node then return grads end
   local lv = loss._v
-  grads[loss] = type(lv) == "number" and 1.0 or lv.new(lv):resizeAs(lv):fill(1)
+  grads[loss] = type(lv) == "number" and 1.0 or lv.new():resizeAs(lv):fill(1)
   local function acc(node, g)
     g = C.fit(g, node._v)
     local old = grads[node]

@@ -62,7 +62,7 @@ local function unwrap(w, grads)
   if core.isnode(w) then
     local g = grads[w]
     local v = w._v
-    if g == nil then return v.new(v):resizeAs(v):zero() end
+    if g == nil then return v.new():resizeAs(v):zero() end
     if g:isSameSizeAs(v) then return g end
     return core.fit(g, v)
   end

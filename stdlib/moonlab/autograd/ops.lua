@@ -47,7 +47,7 @@ local function mul(a, b)
   return a * b
 end
 
-local function zeros_like(a) return a.new(a):resizeAs(a):zero() end
+local function zeros_like(a) return a.new():resizeAs(a):zero() end
 
 local function mask(b, a) return b:typeAs(a) end  -- 0/1 ByteTensor as a's type
 
@@ -178,7 +178,7 @@ O.sum = defop(function(a, dim)
   return T.sum(a, dim)
 end, function(g, _, _, a, dim)
   if type(a) == "number" then return g end
-  if dim == nil then return a.new(a):resizeAs(a):fill(g) end
+  if dim == nil then return a.new():resizeAs(a):fill(g) end
   return g:expandAs(a):contiguous()
 end)
 
@@ -188,7 +188,7 @@ O.mean = defop(function(a, dim)
   return T.mean(a, dim)
 end, function(g, _, _, a, dim)
   if type(a) == "number" then return g end
-  if dim == nil then return a.new(a):resizeAs(a):fill(g / a:nElement()) end
+  if dim == nil then return a.new():resizeAs(a):fill(g / a:nElement()) end
   return (g / a:size(dim)):expandAs(a):contiguous()
 end)
 
