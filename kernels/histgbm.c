@@ -27,7 +27,9 @@
 #include "histgbm.h"
 
 #define NB (ML_HGB_MAX_BINS + 1) /* bins per feature in a histogram, the last one for missing values */
-#define PAR_MIN 8192             /* node samples below which histograms are built serially */
+#define PAR_MIN ((int64_t)1 << 18) /* histogram updates (samples x features) below which a node is built
+                                      serially: a parallel region costs a barrier, and on a busy machine a
+                                      barrier waits a scheduler time slice for a descheduled thread */
 
 typedef struct hbin {
 	double g;    /* sum of gradients */
@@ -225,7 +227,7 @@ static void build_hist(const grower *w, const leaf *lf, hbin *hist)
 	int64_t m = lf->hi - lf->lo, n = w->n, d = w->d;
 	const int64_t *ix = w->idx + lf->lo;
 	double *og = w->og, *oh = w->oh;
-	int nt = m >= PAR_MIN ? w->nthreads : 1;
+	int nt = m * d >= PAR_MIN ? w->nthreads : 1;
 #pragma omp parallel num_threads(nt) if (nt > 1)
 	{
 #pragma omp for schedule(static)
