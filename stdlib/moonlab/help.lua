@@ -26,6 +26,7 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "datasets",
   "ml_naive_bayes",
   "ml_tree",
+  "ml_neighbors",
   "nn",
   "optim",
 }

@@ -24,6 +24,7 @@ local AREAS = {
   "naive_bayes",
   "tree",
   "ensemble",
+  "neighbors",
 }
 
 ml._areas = AREAS
