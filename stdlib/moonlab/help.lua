@@ -27,6 +27,7 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "ml_naive_bayes",
   "ml_tree",
   "ml_neighbors",
+  "ml_svm",
   "nn",
   "optim",
 }

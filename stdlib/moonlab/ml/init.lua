@@ -25,6 +25,7 @@ local AREAS = {
   "tree",
   "ensemble",
   "neighbors",
+  "svm",
 }
 
 ml._areas = AREAS
