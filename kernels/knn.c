@@ -2,7 +2,8 @@
  * knn.c - k-nearest-neighbour search (see knn.h).
  *
  * Brute force, p = 2: queries are taken in blocks of QB rows (one block per
- * thread at a time) and the training rows in tiles of TB rows; one GEMM per
+ * thread at a time) and the training rows in tiles (up to TB rows, fewer for
+ * wide rows so that OpenBLAS stays in the calling thread); one GEMM per
  * (block, tile) gives -2 x.y, to which ||y||^2 is added while each score is
  * compared with the largest of the k kept so far (a max-heap per query row:
  * O(N log k) per row, no full sort).  Scratch stays QB x TB doubles per
@@ -31,7 +32,11 @@
 #include "knn.h"
 
 #define QB 64   /* query rows per GEMM block */
-#define TB 2048 /* training rows per GEMM tile */
+#define TB 2048 /* training rows per GEMM tile, at most */
+/* OpenBLAS runs a GEMM in the calling thread when M*N*K stays below 65536*4;
+ * above that it starts its own threads, which fight ours (each of our
+ * threads already runs one GEMM).  Tiles are sized to stay below it. */
+#define BLAS_SERIAL_WORK 262000
 
 static int check_pair(const ml_tensor *q, const ml_tensor *x, int64_t k, int p, const char *who,
                       ml_error *e)
@@ -169,7 +174,8 @@ typedef struct brute_ctx {
 	int64_t k;              /* neighbours wanted */
 	int p;                  /* 1 or 2 */
 	const double *xnorm;    /* (N) ||y||^2 (p = 2) */
-	const ml_tensor *scores; /* (nparts * QB, TB) GEMM scores (p = 2) */
+	const ml_tensor *scores; /* (nparts * QB, tb) GEMM scores (p = 2) */
+	int64_t tb;             /* training rows per tile (<= TB) */
 	double *heapv;          /* (nparts, QB, k) heap values */
 	int64_t *heapi;         /* (nparts, QB, k) heap indices */
 	double *dist;           /* (M, k) out */
@@ -200,8 +206,9 @@ static void brute_part(brute_ctx *w, int part, int nparts)
 			return;
 		}
 		heap_reset(hv, hi, mq * k);
-		for (int64_t t0 = 0; t0 < n; t0 += TB) {
-			int64_t nt = n - t0 < TB ? n - t0 : TB;
+		int64_t tb = w->tb;
+		for (int64_t t0 = 0; t0 < n; t0 += tb) {
+			int64_t nt = n - t0 < tb ? n - t0 : tb;
 			if (w->p == 2) {
 				ml_tensor qs = *w->q, xs = *w->x, ss = sc;
 				ml_tensor_narrow(&qs, 0, r0, mq, &e);
@@ -215,7 +222,7 @@ static void brute_part(brute_ctx *w, int part, int nparts)
 				}
 				const double *yn = w->xnorm + t0;
 				for (int64_t r = 0; r < mq; r++) {
-					const double *restrict row = S + r * TB;
+					const double *restrict row = S + r * tb;
 					double *rv = hv + r * k;
 					int64_t *ri = hi + r * k;
 					double top = rv[0];
@@ -281,7 +288,9 @@ int ml_knn_brute(const ml_tensor *query, const ml_tensor *train, int64_t k, int 
 	double *hv = malloc((size_t)nt * QB * k * sizeof *hv);
 	int64_t *hi = malloc((size_t)nt * QB * k * sizeof *hi);
 	ml_tensor scores;
-	int64_t ssize[2] = {(int64_t)nt * QB, TB};
+	int64_t tb = BLAS_SERIAL_WORK / (QB * (d > 0 ? d : 1));
+	tb = tb > TB ? TB : tb < 16 ? 16 : tb;
+	int64_t ssize[2] = {(int64_t)nt * QB, tb};
 	ml_tensor_init(&scores, ML_DOUBLE);
 	if ((p == 2 && (!xnorm || ml_tensor_init_sized(&scores, ML_DOUBLE, 2, ssize, e))) || !hv || !hi) {
 		free(xnorm);
@@ -299,7 +308,7 @@ int ml_knn_brute(const ml_tensor *query, const ml_tensor *train, int64_t k, int 
 			xnorm[i] = s;
 		}
 	}
-	brute_ctx w = {query, train, k, p, xnorm, &scores, hv, hi, ml_tensor_data(dist), ml_tensor_data(idx), 0};
+	brute_ctx w = {query, train, k, p, xnorm, &scores, tb, hv, hi, ml_tensor_data(dist), ml_tensor_data(idx), 0};
 	if (nt > 1) {
 #pragma omp parallel num_threads(nt)
 		brute_part(&w, omp_get_thread_num(), omp_get_num_threads());
