@@ -190,6 +190,8 @@ typedef struct solver {
 	double *C;          /* (L) upper bounds */
 	double *QD;         /* (L) diagonal K_ii */
 	char *status;       /* (L) LOWER/UPPER/FREE */
+	double *p;          /* (L) linear term of the objective */
+	const int64_t *rowof; /* (L) variable -> data row of its kernel values */
 	int64_t *active;    /* (L) position -> variable */
 	double eps;         /* tolerance */
 	int unshrink;       /* libsvm's unshrink flag */
@@ -214,10 +216,10 @@ static void update_status(solver *s, int64_t i)
 /* Q row of position i over positions [0, len) into out. */
 static void get_q(solver *s, int64_t i, int64_t len, double *out)
 {
-	const float *row = get_row(s->kc, s->active[i]);
+	const float *row = get_row(s->kc, s->rowof[s->active[i]]);
 	double yi = s->y[i];
 	for (int64_t k = 0; k < len; k++)
-		out[k] = yi * s->y[k] * (double)row[s->active[k]];
+		out[k] = yi * s->y[k] * (double)row[s->rowof[s->active[k]]];
 }
 
 static void swap_index(solver *s, int64_t i, int64_t j)
@@ -231,6 +233,7 @@ static void swap_index(solver *s, int64_t i, int64_t j)
 	SWAP(double, s->G_bar);
 	SWAP(double, s->C);
 	SWAP(double, s->QD);
+	SWAP(double, s->p);
 #undef SWAP
 }
 
@@ -240,7 +243,7 @@ static void reconstruct_gradient(solver *s)
 	if (as == l)
 		return;
 	for (int64_t j = as; j < l; j++)
-		s->G[j] = s->G_bar[j] - 1.0; /* p_j = -1 */
+		s->G[j] = s->G_bar[j] + s->p[j];
 	for (int64_t i = 0; i < as; i++) {
 		if (!IS_FREE(s, i))
 			continue;
@@ -467,67 +470,49 @@ static void update_pair(solver *s, int64_t i, int64_t j)
 	}
 }
 
-int ml_svm_solve(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, const ml_svm_params *p,
-                 ml_tensor *coef, ml_svm_result *res, const char *who, ml_error *e)
+/* The dual  min 1/2 a'Qa + p'a,  0 <= a_i <= C_i,  y'a = 0  over nvar
+ * variables whose kernel values are those of data rows rowof[i] of X (L, D):
+ * Q_ij = y_i y_j K(X[rowof_i], X[rowof_j]).  alpha (nvar) gets the solution
+ * by variable.  Arrays y, lin, C, rowof are indexed by variable. */
+static int solve_dual(const double *X, int64_t l, int64_t d, int64_t nvar, const signed char *y,
+                      const double *lin, const double *C, const int64_t *rowof, const ml_svm_params *p,
+                      double *alpha_out, ml_svm_result *res, const char *who, ml_error *e)
 {
-	char b1[64], b2[64], b3[64];
-	int rc = check_params(p, who, e);
-	if (rc)
-		return rc;
-	if (x->dtype != ML_DOUBLE || y->dtype != ML_DOUBLE || c->dtype != ML_DOUBLE || coef->dtype != ML_DOUBLE)
-		return ml_fail(e, ML_ETYPE, "%s: expected Double tensors", who);
-	if (x->ndim != 2 || y->ndim != 1 || c->ndim != 1 || y->size[0] != x->size[0] || c->size[0] != x->size[0] ||
-	    x->size[0] < 1)
-		return ml_fail(e, ML_ESHAPE, "%s: expected x (L, D), y (L), C (L), L >= 1 (got %s, %s, %s)", who,
-		               ml_tensor_shape_str(b1, sizeof b1, x), ml_tensor_shape_str(b2, sizeof b2, y),
-		               ml_tensor_shape_str(b3, sizeof b3, c));
-	if (!ml_tensor_is_contiguous(x) || !ml_tensor_is_contiguous(y) || !ml_tensor_is_contiguous(c))
-		return ml_fail(e, ML_EINVAL, "%s: x, y and C must be contiguous", who);
-	int64_t l = x->size[0], d = x->size[1];
-	const double *Y = ml_tensor_data(y), *Cv = ml_tensor_data(c);
-	for (int64_t i = 0; i < l; i++) {
-		if (Y[i] != 1 && Y[i] != -1)
-			return ml_fail(e, ML_EINVAL, "%s: y must be +1 or -1 (y[%lld] = %g)", who, (long long)i, Y[i]);
-		if (!(Cv[i] > 0))
-			return ml_fail(e, ML_EINVAL, "%s: C must be > 0 (C[%lld] = %g)", who, (long long)i, Cv[i]);
-	}
-	int64_t csize[1] = {l};
-	if (ml_tensor_resize(coef, 1, csize, e))
-		return ml_fail(e, ML_ENOMEM, "%s: out of memory", who);
-
+	int rc = ML_OK;
 	double mb = p->cache_mb > 0 ? p->cache_mb : 200;
 	int64_t cap = (int64_t)(mb * 1048576.0 / (4.0 * (double)l));
 	if (cap < 2)
 		cap = 2;
 	if (cap > l)
 		cap = l;
-	kcache kc = {ml_tensor_data(x), NULL, NULL, NULL, l, d, p, cap, NULL, NULL, NULL, NULL, NULL, -1, -1, 0};
+	kcache kc = {X, NULL, NULL, NULL, l, d, p, cap, NULL, NULL, NULL, NULL, NULL, -1, -1, 0};
 	double *xt = malloc((size_t)l * (size_t)(d > 0 ? d : 1) * sizeof *xt);
 	kc.acc = malloc((size_t)l * sizeof *kc.acc);
 	solver s = {0};
-	s.l = l;
+	s.l = nvar;
+	s.rowof = rowof;
 	double *sq = malloc((size_t)l * sizeof *sq);
 	kc.slab = malloc((size_t)cap * (size_t)l * sizeof *kc.slab);
 	kc.slot = malloc((size_t)l * sizeof *kc.slot);
 	kc.owner = malloc((size_t)cap * sizeof *kc.owner);
 	kc.prev = malloc((size_t)cap * sizeof *kc.prev);
 	kc.next = malloc((size_t)cap * sizeof *kc.next);
-	s.y = malloc((size_t)l);
-	s.status = malloc((size_t)l);
-	s.G = malloc((size_t)l * sizeof(double));
-	s.G_bar = calloc((size_t)l, sizeof(double));
-	s.alpha = calloc((size_t)l, sizeof(double));
-	s.C = malloc((size_t)l * sizeof(double));
-	s.QD = malloc((size_t)l * sizeof(double));
-	s.active = malloc((size_t)l * sizeof(int64_t));
-	s.qi = malloc((size_t)l * sizeof(double));
-	s.qj = malloc((size_t)l * sizeof(double));
-	if (!sq || !xt || !kc.acc || !kc.slab || !kc.slot || !kc.owner || !kc.prev || !kc.next || !s.y || !s.status || !s.G ||
-	    !s.G_bar || !s.alpha || !s.C || !s.QD || !s.active || !s.qi || !s.qj) {
-		rc = ml_fail(e, ML_ENOMEM, "%s: out of memory (%lld variables)", who, (long long)l);
+	s.y = malloc((size_t)nvar);
+	s.status = malloc((size_t)nvar);
+	s.G = malloc((size_t)nvar * sizeof(double));
+	s.G_bar = calloc((size_t)nvar, sizeof(double));
+	s.alpha = calloc((size_t)nvar, sizeof(double));
+	s.C = malloc((size_t)nvar * sizeof(double));
+	s.QD = malloc((size_t)nvar * sizeof(double));
+	s.p = malloc((size_t)nvar * sizeof(double));
+	s.active = malloc((size_t)nvar * sizeof(int64_t));
+	s.qi = malloc((size_t)nvar * sizeof(double));
+	s.qj = malloc((size_t)nvar * sizeof(double));
+	if (!sq || !xt || !kc.acc || !kc.slab || !kc.slot || !kc.owner || !kc.prev || !kc.next || !s.y ||
+	    !s.status || !s.G || !s.G_bar || !s.alpha || !s.C || !s.QD || !s.p || !s.active || !s.qi || !s.qj) {
+		rc = ml_fail(e, ML_ENOMEM, "%s: out of memory (%lld variables)", who, (long long)nvar);
 		goto done;
 	}
-	const double *X = ml_tensor_data(x);
 	for (int64_t i = 0; i < l; i++) {
 		sq[i] = dot_of(X + i * d, X + i * d, d);
 		kc.slot[i] = -1;
@@ -540,22 +525,24 @@ int ml_svm_solve(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, con
 	kc.sq = sq;
 	s.kc = &kc;
 	s.eps = p->tol;
-	for (int64_t i = 0; i < l; i++) {
-		s.y[i] = Y[i] > 0 ? 1 : -1;
-		s.C[i] = Cv[i];
-		s.QD[i] = kern(p, sq[i], sq[i], sq[i]);
+	for (int64_t i = 0; i < nvar; i++) {
+		int64_t r = rowof[i];
+		s.y[i] = y[i];
+		s.C[i] = C[i];
+		s.p[i] = lin[i];
+		s.QD[i] = kern(p, sq[r], sq[r], sq[r]);
 		s.active[i] = i;
-		s.G[i] = -1.0; /* p_i = -1, alpha = 0 */
+		s.G[i] = lin[i]; /* alpha = 0 */
 		update_status(&s, i);
 	}
-	s.active_size = l;
-	int64_t max_iter = p->max_iter > 0 ? p->max_iter : (l > INT64_MAX / 100 ? INT64_MAX : 100 * l);
+	s.active_size = nvar;
+	int64_t max_iter = p->max_iter > 0 ? p->max_iter : (nvar > INT64_MAX / 100 ? INT64_MAX : 100 * nvar);
 	if (p->max_iter <= 0 && max_iter < 10000000)
 		max_iter = 10000000;
-	int64_t iter = 0, counter = (l < 1000 ? l : 1000) + 1;
+	int64_t iter = 0, counter = (nvar < 1000 ? nvar : 1000) + 1;
 	while (iter < max_iter) {
 		if (--counter == 0) {
-			counter = l < 1000 ? l : 1000;
+			counter = nvar < 1000 ? nvar : 1000;
 			if (p->shrinking)
 				do_shrinking(&s);
 			if (ml_interrupt_pending()) {
@@ -566,7 +553,7 @@ int ml_svm_solve(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, con
 		int64_t i, j;
 		if (select_working_set(&s, &i, &j)) {
 			reconstruct_gradient(&s);
-			s.active_size = l;
+			s.active_size = nvar;
 			if (select_working_set(&s, &i, &j))
 				break;
 			counter = 1;
@@ -575,19 +562,18 @@ int ml_svm_solve(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, con
 		update_pair(&s, i, j);
 	}
 	res->hit_max_iter = iter >= max_iter;
-	if (res->hit_max_iter && s.active_size < l) {
+	if (res->hit_max_iter && s.active_size < nvar) {
 		reconstruct_gradient(&s);
-		s.active_size = l;
+		s.active_size = nvar;
 	}
 	res->rho = calculate_rho(&s);
 	res->n_iter = iter;
 	double obj = 0;
-	for (int64_t i = 0; i < l; i++)
-		obj += s.alpha[i] * (s.G[i] - 1.0); /* G_i + p_i, p_i = -1 */
+	for (int64_t i = 0; i < nvar; i++)
+		obj += s.alpha[i] * (s.G[i] + s.p[i]);
 	res->obj = obj / 2;
-	double *out = ml_tensor_data(coef);
-	for (int64_t i = 0; i < l; i++)
-		out[s.active[i]] = s.alpha[i] * s.y[i];
+	for (int64_t i = 0; i < nvar; i++)
+		alpha_out[s.active[i]] = s.alpha[i];
 done:
 	free(sq);
 	free(xt);
@@ -604,9 +590,114 @@ done:
 	free(s.alpha);
 	free(s.C);
 	free(s.QD);
+	free(s.p);
 	free(s.active);
 	free(s.qi);
 	free(s.qj);
+	return rc;
+}
+
+static int check_xyc(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, ml_tensor *coef,
+                     const ml_svm_params *p, const char *who, ml_error *e)
+{
+	char b1[64], b2[64], b3[64];
+	int rc = check_params(p, who, e);
+	if (rc)
+		return rc;
+	if (x->dtype != ML_DOUBLE || y->dtype != ML_DOUBLE || c->dtype != ML_DOUBLE || coef->dtype != ML_DOUBLE)
+		return ml_fail(e, ML_ETYPE, "%s: expected Double tensors", who);
+	if (x->ndim != 2 || y->ndim != 1 || c->ndim != 1 || y->size[0] != x->size[0] || c->size[0] != x->size[0] ||
+	    x->size[0] < 1)
+		return ml_fail(e, ML_ESHAPE, "%s: expected x (L, D), y (L), C (L), L >= 1 (got %s, %s, %s)", who,
+		               ml_tensor_shape_str(b1, sizeof b1, x), ml_tensor_shape_str(b2, sizeof b2, y),
+		               ml_tensor_shape_str(b3, sizeof b3, c));
+	if (!ml_tensor_is_contiguous(x) || !ml_tensor_is_contiguous(y) || !ml_tensor_is_contiguous(c))
+		return ml_fail(e, ML_EINVAL, "%s: x, y and C must be contiguous", who);
+	const double *Cv = ml_tensor_data(c);
+	for (int64_t i = 0; i < x->size[0]; i++)
+		if (!(Cv[i] > 0))
+			return ml_fail(e, ML_EINVAL, "%s: C must be > 0 (C[%lld] = %g)", who, (long long)i, Cv[i]);
+	int64_t csize[1] = {x->size[0]};
+	if (ml_tensor_resize(coef, 1, csize, e))
+		return ml_fail(e, ML_ENOMEM, "%s: out of memory", who);
+	return ML_OK;
+}
+
+int ml_svm_solve(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, const ml_svm_params *p,
+                 ml_tensor *coef, ml_svm_result *res, const char *who, ml_error *e)
+{
+	int rc = check_xyc(x, y, c, coef, p, who, e);
+	if (rc)
+		return rc;
+	int64_t l = x->size[0];
+	const double *Y = ml_tensor_data(y);
+	for (int64_t i = 0; i < l; i++)
+		if (Y[i] != 1 && Y[i] != -1)
+			return ml_fail(e, ML_EINVAL, "%s: y must be +1 or -1 (y[%lld] = %g)", who, (long long)i, Y[i]);
+	signed char *ys = malloc((size_t)l);
+	double *lin = malloc((size_t)l * sizeof *lin), *alpha = malloc((size_t)l * sizeof *alpha);
+	int64_t *rowof = malloc((size_t)l * sizeof *rowof);
+	if (!ys || !lin || !alpha || !rowof) {
+		rc = ml_fail(e, ML_ENOMEM, "%s: out of memory", who);
+	} else {
+		for (int64_t i = 0; i < l; i++) {
+			ys[i] = Y[i] > 0 ? 1 : -1;
+			lin[i] = -1.0;
+			rowof[i] = i;
+		}
+		rc = solve_dual(ml_tensor_data(x), l, x->size[1], l, ys, lin, ml_tensor_data(c), rowof, p, alpha,
+		                res, who, e);
+		if (!rc) {
+			double *out = ml_tensor_data(coef);
+			for (int64_t i = 0; i < l; i++)
+				out[i] = alpha[i] * ys[i];
+		}
+	}
+	free(ys);
+	free(lin);
+	free(alpha);
+	free(rowof);
+	return rc;
+}
+
+int ml_svm_solve_svr(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, double epsilon,
+                     const ml_svm_params *p, ml_tensor *coef, ml_svm_result *res, const char *who, ml_error *e)
+{
+	int rc = check_xyc(x, y, c, coef, p, who, e);
+	if (rc)
+		return rc;
+	if (!(epsilon >= 0))
+		return ml_fail(e, ML_EINVAL, "%s: epsilon must be >= 0 (got %g)", who, epsilon);
+	int64_t l = x->size[0], nv = 2 * l;
+	const double *Y = ml_tensor_data(y), *Cv = ml_tensor_data(c);
+	signed char *ys = malloc((size_t)nv);
+	double *lin = malloc((size_t)nv * sizeof *lin), *alpha = malloc((size_t)nv * sizeof *alpha);
+	double *C2 = malloc((size_t)nv * sizeof *C2);
+	int64_t *rowof = malloc((size_t)nv * sizeof *rowof);
+	if (!ys || !lin || !alpha || !C2 || !rowof) {
+		rc = ml_fail(e, ML_ENOMEM, "%s: out of memory", who);
+	} else {
+		/* libsvm's solve_epsilon_svr: a_i (y = +1) and a*_i (y = -1) per row */
+		for (int64_t i = 0; i < l; i++) {
+			ys[i] = 1;
+			ys[i + l] = -1;
+			lin[i] = epsilon - Y[i];
+			lin[i + l] = epsilon + Y[i];
+			C2[i] = C2[i + l] = Cv[i];
+			rowof[i] = rowof[i + l] = i;
+		}
+		rc = solve_dual(ml_tensor_data(x), l, x->size[1], nv, ys, lin, C2, rowof, p, alpha, res, who, e);
+		if (!rc) {
+			double *out = ml_tensor_data(coef);
+			for (int64_t i = 0; i < l; i++)
+				out[i] = alpha[i] - alpha[i + l];
+		}
+	}
+	free(ys);
+	free(lin);
+	free(alpha);
+	free(C2);
+	free(rowof);
 	return rc;
 }
 

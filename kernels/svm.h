@@ -1,5 +1,6 @@
 /*
- * svm.h - support vector machines: libsvm's SMO solver for the C-SVC dual
+ * svm.h - support vector machines: libsvm's SMO solver for the C-SVC and
+ * epsilon-SVR duals
  * (working-set selection by second-order information, WSS3, with shrinking
  * and an LRU kernel cache), the kernel functions, and kernel matrices.
  *
@@ -9,7 +10,7 @@
  * rounding.  Kernel rows are computed with both cores.
  *
  * Not here: multiclass (one-vs-one pairs are set up in Lua,
- * stdlib/moonlab/ml/svm.lua), Platt scaling, nu-SVM, SVR, sparse input.
+ * stdlib/moonlab/ml/svm.lua), Platt scaling, nu-SVM, sparse input.
  * Inputs: contiguous Double tensors.  Errors: ML_OK or a negative code with
  * "who: what went wrong" in e.
  */
@@ -45,6 +46,13 @@ typedef struct ml_svm_result {
  * contiguous Double.  coef (L, Double, resized) gets y_i a_i. */
 int ml_svm_solve(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, const ml_svm_params *p,
                  ml_tensor *coef, ml_svm_result *res, const char *who, ml_error *e);
+
+/* epsilon-SVR (libsvm's solve_epsilon_svr): 2L variables a, a* with
+ * |y - f(x)| <= epsilon free of loss, bounds C (L, per row) for both; x (L,
+ * D), targets y (L).  coef (L, resized) gets a_i - a*_i; the prediction is
+ * sum_i coef_i K(x_i, x) - rho. */
+int ml_svm_solve_svr(const ml_tensor *x, const ml_tensor *y, const ml_tensor *c, double epsilon,
+                     const ml_svm_params *p, ml_tensor *coef, ml_svm_result *res, const char *who, ml_error *e);
 
 /* Kernel matrix out (M, N, Double, resized) = K(a_i, b_j) for a (M, D) and b
  * (N, D), contiguous Double.  Dot products through GEMM. */

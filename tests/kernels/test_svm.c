@@ -175,6 +175,7 @@ static void test_errors(void)
 	      "shapes: %s", e.msg);
 	ml_tensor_release(&c);
 	make(&c, 3, 0);
+	ml_tensor_fill(&c, 1.0);
 	CHECK(ml_svm_solve(&x, &y, &c, &p, &out, &(ml_svm_result){0}, "who", &e) == ML_EINVAL &&
 	          strstr(e.msg, "y must be +1 or -1"),
 	      "labels: %s", e.msg);
