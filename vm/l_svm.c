@@ -57,6 +57,26 @@ static int l_svm_solve(lua_State *L)
 	return 5;
 }
 
+/* _svm.solve_svr(x, y, C, epsilon, settings [, who]) -> coef (a - a*), rho, n_iter, hit_max_iter, obj */
+static int l_svm_solve_svr(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1), *y = ml_l_checktensor(L, 2), *c = ml_l_checktensor(L, 3);
+	double eps = luaL_checknumber(L, 4);
+	ml_svm_params p;
+	check_params(L, 5, &p);
+	const char *who = luaL_optstring(L, 6, "ml.SVR.fit");
+	ml_tensor *coef = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_svm_result r;
+	ml_error e;
+	if (ml_svm_solve_svr(x, y, c, eps, &p, coef, &r, who, &e))
+		return ml_l_error(L, &e);
+	lua_pushnumber(L, r.rho);
+	lua_pushinteger(L, r.n_iter);
+	lua_pushboolean(L, r.hit_max_iter);
+	lua_pushnumber(L, r.obj);
+	return 5;
+}
+
 /* _svm.kernel(a, b, settings [, who]) -> K (M x N) */
 static int l_svm_kernel(lua_State *L)
 {
@@ -86,6 +106,7 @@ static int l_svm_kernel_naive(lua_State *L)
 
 static const luaL_Reg svm_functions[] = {
 	{"solve", l_svm_solve},
+	{"solve_svr", l_svm_solve_svr},
 	{"kernel", l_svm_kernel},
 	{"kernel_naive", l_svm_kernel_naive},
 	{NULL, NULL},

@@ -23,7 +23,8 @@ do
   local mean = torch.DoubleTensor(s.mean):view(1, -1):expandAs(wine.X)
   local scale = torch.DoubleTensor(s.scale):view(1, -1):expandAs(wine.X)
   DATA.wine = { X = (wine.X - mean):cdiv(scale), y = wine.y:double() }
-  for _, n in ipairs { "gen2", "gen4" } do
+  DATA.iris_reg = { X = iris.X:narrow(2, 1, 3):contiguous(), y = iris.X:select(2, 4):contiguous() }
+  for _, n in ipairs { "gen2", "gen4", "reg" } do
     DATA[n] = { X = torch.DoubleTensor(REF.data[n].X), y = torch.DoubleTensor(REF.data[n].y) }
   end
 end
@@ -71,6 +72,34 @@ for _, name in ipairs(names) do
     H.eq(m.support_vectors:equal(d.X:index(1, m.support)), true, "support_vectors are the rows of support")
   end)
 end
+
+local snames = {}
+for name in pairs(REF.svr) do snames[#snames + 1] = name end
+table.sort(snames)
+for _, name in ipairs(snames) do
+  H.test("SVR " .. name .. " equals scikit-learn", function()
+    local c = REF.svr[name]
+    local d = DATA[c.data]
+    local m = ml.SVR(c.params):fit(d.X, d.y)
+    close(m.support, c.support, 0, "support")
+    close(m.dual_coef, c.dual_coef, 1e-4, "dual_coef")
+    close(m.intercept, c.intercept, 1e-4, "intercept")
+    close(m:predict(d.X), c.predict, 1e-4, "predict")
+    if c.coef then close(m.coef, c.coef, 1e-4, "coef") end
+    H.near(m:score(d.X, d.y), 1 - ((m:predict(d.X) - d.y):pow(2):sum() / (d.y - d.y:mean()):pow(2):sum()), 1e-12,
+      "score is R^2")
+  end)
+end
+
+H.test("SVR: iterations as libsvm's; errors", function()
+  local c = REF.svr.iris_rbf
+  local m = ml.SVR{tol = 1e-6}:fit(DATA.iris_reg.X, DATA.iris_reg.y)
+  H.eq(m.n_iter, c.n_iter, "n_iter")
+  H.check_error("epsilon must be a number >= 0", ml.SVR, { epsilon = -1 })
+  H.check_error("ml.SVR.predict: this ml.SVR is not fitted yet", ml.SVR().predict, ml.SVR(), DATA.iris_reg.X)
+  H.check_error("X has 4 features, but this ml.SVR was fitted with 3", m.predict, m, DATA.iris.X)
+  H.check_error("y contains NaN", m.fit, m, DATA.iris_reg.X, torch.DoubleTensor(150):fill(0 / 0))
+end)
 
 H.test("iteration counts equal libsvm's (same path)", function()
   local c = REF.cases.iris_rbf

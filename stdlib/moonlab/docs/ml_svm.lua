@@ -57,4 +57,31 @@ for name, t in pairs(METHODS) do
   D["moonlab.ml.SVC:" .. name] = doc(t[1], t[2], t[3], ex)
 end
 
+local REG = "local X, y = iris.X:narrow(2, 1, 3), iris.X:select(2, 4)\n"
+
+D["moonlab.ml.SVR"] = doc(
+  "ml.SVR{kernel = \"rbf\", degree = 3, gamma = \"scale\", coef0 = 0, tol = 1e-3, C = 1, epsilon = 0.1, "
+    .. "shrinking = true, cache_size = 200, max_iter = -1}",
+  "Epsilon-support vector regression (libsvm's epsilon-SVR, the same SMO solver as SVC).",
+  { { "C", "penalty of errors beyond epsilon (> 0)" },
+    { "epsilon", "half-width of the tube in which errors cost nothing (>= 0)" },
+    { "kernel, gamma, degree, coef0", "as for ml.SVC" },
+    { "tol, shrinking, cache_size, max_iter", "solver settings, as for ml.SVC" } },
+  PRE .. REG .. "local m = ml.SVR{C = 2}:fit(X, y)\nprint(m.support:nElement(), m:score(X, y))",
+  "Fitted: support (1-based rows), support_vectors, dual_coef (1 x nSV: a - a*), intercept (1),\n"
+    .. "coef (linear kernel, 1 x D), n_iter, n_features_in.")
+
+local RMETHODS = {
+  fit = { "m:fit(X, y [, sample_weight])", "Solves the epsilon-SVR dual; returns m.",
+    { { "X", "N x D tensor (or data frame, or table of rows)" }, { "y", "N targets" },
+      { "sample_weight", "N positive weights (multiply C per row)" } }, "print(m.intercept)" },
+  predict = { "m:predict(X)", "sum_i dual_coef_i K(sv_i, x) + intercept for every row.",
+    { { "X", "M x D tensor" } }, "print(m:predict(X:narrow(1, 1, 3)))" },
+  score = { "m:score(X, y)", "R^2 of m:predict(X) against y.", { { "X", "M x D tensor" }, { "y", "M targets" } },
+    "print(m:score(X, y))" },
+}
+for name, t in pairs(RMETHODS) do
+  D["moonlab.ml.SVR:" .. name] = doc(t[1], t[2], t[3], PRE .. REG .. "local m = ml.SVR():fit(X, y)\n" .. t[4])
+end
+
 return { title = "Support vector machines (moonlab.ml)", docs = D }

@@ -1,4 +1,5 @@
--- moonlab.ml.svm: SVC, the kernel support vector classifier, with
+-- moonlab.ml.svm: SVC, the kernel support vector classifier, and SVR
+-- (epsilon-support vector regression), with
 -- scikit-learn's (libsvm's) parameters, results and fitted attributes.
 --
 --   local m = ml.SVC{C = 1, kernel = "rbf", gamma = "scale"}:fit(X, y)
@@ -10,8 +11,9 @@
 -- classes, lays out the support vectors and coefficients as libsvm does,
 -- votes, turns one-vs-one decision values into scikit-learn's "ovr" shape,
 -- and fits Platt's sigmoids (probability = true) on 5-fold internal
--- cross-validation decision values, seeded by `seed`.  Not here: SVR,
--- nu-SVC, one-class SVM, precomputed kernels, sparse input.
+-- cross-validation decision values, seeded by `seed`.  SVR solves libsvm's
+-- epsilon-SVR dual with the same solver.  Not here: nu-SVC, nu-SVR,
+-- one-class SVM, precomputed kernels, sparse input.
 local torch = require "torch"
 local base = require "moonlab.ml.base"
 
@@ -28,7 +30,7 @@ M.SVC = base.estimator("SVC", { C = 1.0, kernel = "rbf", degree = 3, gamma = "sc
   shrinking = true, probability = false, tol = 1e-3, cache_size = 200, class_weight = NONE, max_iter = -1,
   decision_function_shape = "ovr", break_ties = false, seed = NONE }, SVCm)
 
-M.SVC._validate = function(self, w)
+local function validate(self, w)
   if type(self.C) ~= "number" or not (self.C > 0) then
     error(string.format("%s: C must be a number > 0 (got %s)", w, tostring(self.C)), 3)
   end
@@ -46,6 +48,12 @@ M.SVC._validate = function(self, w)
   if type(self.tol) ~= "number" or not (self.tol > 0) then
     error(string.format("%s: tol must be a number > 0 (got %s)", w, tostring(self.tol)), 3)
   end
+  if self._class._name == "SVR" then
+    if type(self.epsilon) ~= "number" or not (self.epsilon >= 0) then
+      error(string.format("%s: epsilon must be a number >= 0 (got %s)", w, tostring(self.epsilon)), 3)
+    end
+    return
+  end
   if self.decision_function_shape ~= "ovr" and self.decision_function_shape ~= "ovo" then
     error(string.format("%s: decision_function_shape must be \"ovr\" or \"ovo\" (got %s)", w,
       tostring(self.decision_function_shape)), 3)
@@ -55,6 +63,8 @@ M.SVC._validate = function(self, w)
     error(string.format("%s: class_weight must be none, \"balanced\" or a table label -> weight", w), 3)
   end
 end
+
+M.SVC._validate = validate
 
 local function settings(self)
   return { kernel = self.kernel, degree = self.degree, gamma = rawget(self, "_gamma") or 1, coef0 = self.coef0,
@@ -182,6 +192,19 @@ local function pair_probability(self, w, X2, y2, C2, g)
   return sigmoid_train(dec, yl)
 end
 
+-- gamma as scikit-learn resolves it
+local function resolve_gamma(self, X, d)
+  local gamma = self.gamma
+  if gamma == "scale" then
+    local mean = X:mean()
+    local var = (X - mean):pow(2):mean()   -- numpy's X.var() over every element
+    gamma = var ~= 0 and 1 / (d * var) or 1.0
+  elseif gamma == "auto" then
+    gamma = 1 / d
+  end
+  return gamma
+end
+
 --- m:fit(X, y [, sample_weight]) -> m.
 function SVCm:fit(X, y, sample_weight)
   local w = who(self, "fit")
@@ -197,16 +220,7 @@ function SVCm:fit(X, y, sample_weight)
     sw = base.vector(w, sample_weight, n, "sample_weight")
     if sw:le(0):sum() > 0 then error(string.format("%s: sample_weight must be > 0", w), 2) end
   end
-  -- gamma as scikit-learn resolves it
-  local gamma = self.gamma
-  if gamma == "scale" then
-    local mean = X:mean()
-    local var = (X - mean):pow(2):mean()   -- numpy's X.var() over every element
-    gamma = var ~= 0 and 1 / (d * var) or 1.0
-  elseif gamma == "auto" then
-    gamma = 1 / d
-  end
-  rawset(self, "_gamma", gamma)
+  rawset(self, "_gamma", resolve_gamma(self, X, d))
   local set = settings(self)
 
   -- rows of each class, in data order (libsvm's grouping)
@@ -485,6 +499,57 @@ end
 --- m:predict_log_proba(X) -> log of m:predict_proba(X).
 function SVCm:predict_log_proba(X)
   return self:predict_proba(X):log()
+end
+
+-- SVR -------------------------------------------------------------------------
+
+local SVRm = base.inherit(base.Regressor)
+M.SVR = base.estimator("SVR", { kernel = "rbf", degree = 3, gamma = "scale", coef0 = 0.0, tol = 1e-3, C = 1.0,
+  epsilon = 0.1, shrinking = true, cache_size = 200, max_iter = -1 }, SVRm)
+M.SVR._validate = validate
+
+--- m:fit(X, y [, sample_weight]) -> m.
+function SVRm:fit(X, y, sample_weight)
+  local w = who(self, "fit")
+  local n, d
+  X, n, d = base.matrix(w, X)
+  local yv = base.vector(w, y, n)
+  if yv:ne(yv):sum() > 0 then error(string.format("%s: y contains NaN", w), 2) end
+  local C = torch.DoubleTensor(n):fill(self.C)
+  if sample_weight ~= nil and sample_weight ~= NONE then
+    local sw = base.vector(w, sample_weight, n, "sample_weight")
+    if sw:le(0):sum() > 0 then error(string.format("%s: sample_weight must be > 0", w), 2) end
+    C:cmul(sw)
+  end
+  rawset(self, "_gamma", resolve_gamma(self, X, d))
+  local coef, rho, it, hit = S.solve_svr(X, yv, C, self.epsilon, settings(self), w)
+  if hit then io.stderr:write(string.format("%s: warning: stopped at max_iter = %d before converging\n", w, it)) end
+  local idx = {}
+  for i = 1, n do if coef[i] ~= 0 then idx[#idx + 1] = i end end
+  local sup = torch.LongTensor(idx)
+  local dual = #idx > 0 and coef:index(1, sup):view(1, -1) or torch.DoubleTensor(1, 0)
+  rawset(self, "support", sup)
+  rawset(self, "support_vectors", #idx > 0 and X:index(1, sup) or torch.DoubleTensor(0, d))
+  rawset(self, "dual_coef", dual)
+  rawset(self, "intercept", torch.DoubleTensor{ -rho })
+  rawset(self, "n_iter", it)
+  if self.kernel == "linear" then
+    rawset(self, "coef", #idx > 0 and (dual * self.support_vectors) or torch.DoubleTensor(1, d):zero())
+  end
+  return base.mark_fitted(self, d)
+end
+
+--- m:predict(X) -> N predictions sum_i dual_coef_i K(sv_i, x) + intercept.
+function SVRm:predict(X)
+  local w = who(self, "predict")
+  base.fitted(self, w)
+  local Xc = base.matrix(w, X)
+  base.check_features(w, self, Xc)
+  local out = torch.DoubleTensor(Xc:size(1)):fill(self.intercept[1])
+  if self.support:nElement() > 0 then
+    out:addmv(S.kernel(Xc, self.support_vectors, settings(self), w), self.dual_coef[1])
+  end
+  return out
 end
 
 return M
