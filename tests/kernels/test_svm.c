@@ -6,7 +6,8 @@
  * the C-SVC dual computed here from scratch (bounds, y'a = 0, margins of
  * free / bounded variables within tol); the same solution with and without
  * shrinking, and with a two-row kernel cache (eviction on every step) equal
- * to the full cache bit for bit; per-variable C; errors.
+ * to the full cache bit for bit; per-variable C; epsilon-SVR against its own
+ * optimality conditions; errors.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -161,6 +162,58 @@ static void test_solve(int64_t l, int64_t d, int kernel)
 		ml_tensor_release(all[i]);
 }
 
+/* epsilon-SVR: the optimality conditions on every row (beta = a - a*):
+ * beta = 0 -> |y - f| <= eps; 0 < beta < C -> y - f = eps; beta = C ->
+ * y - f >= eps (mirrored for beta < 0); sum beta = 0. */
+static void test_svr(int64_t l, int kernel)
+{
+	ml_tensor x, y, c, coef;
+	make(&x, l, 3);
+	make(&y, l, 0);
+	make(&c, l, 0);
+	make(&coef, 0, 0);
+	double *X = ml_tensor_data(&x), *Y = ml_tensor_data(&y), *C = ml_tensor_data(&c);
+	for (int64_t i = 0; i < l; i++) {
+		for (int j = 0; j < 3; j++)
+			X[i * 3 + j] = urand() * 2 - 1;
+		Y[i] = sin(3 * X[i * 3]) + X[i * 3 + 1] + 0.2 * (urand() - 0.5);
+		C[i] = 1.0;
+	}
+	ml_svm_params p = {kernel, 3, 0.5, 1, 1e-8, 0, 1, 200};
+	ml_svm_result r;
+	ml_error e;
+	double eps = 0.1;
+	CHECK(ml_svm_solve_svr(&x, &y, &c, eps, &p, &coef, &r, "t", &e) == ML_OK, "%s", e.msg);
+	const double *B = ml_tensor_data(&coef);
+	double worst = 0, sum = 0;
+	for (int64_t i = 0; i < l; i++) {
+		double f = -r.rho;
+		for (int64_t j = 0; j < l; j++)
+			f += B[j] * kval(&p, X + i * 3, X + j * 3, 3);
+		double res = Y[i] - f, b = B[i];
+		sum += b;
+		if (b == 0)
+			worst = fmax(worst, fabs(res) - eps);
+		else if (b > 0 && b < C[i])
+			worst = fmax(worst, fabs(res - eps));
+		else if (b >= C[i])
+			worst = fmax(worst, eps - res);
+		else if (b < 0 && b > -C[i])
+			worst = fmax(worst, fabs(res + eps));
+		else
+			worst = fmax(worst, eps + res);
+	}
+	CHECK(worst < 1e-4 && fabs(sum) < 1e-9, "SVR KKT l=%lld kernel %d: worst %g, sum %g", (long long)l, kernel,
+	      worst, sum);
+	CHECK(ml_svm_solve_svr(&x, &y, &c, -1, &p, &coef, &r, "who", &e) == ML_EINVAL &&
+	          strstr(e.msg, "epsilon must be >= 0"),
+	      "negative epsilon");
+	ml_tensor_release(&x);
+	ml_tensor_release(&y);
+	ml_tensor_release(&c);
+	ml_tensor_release(&coef);
+}
+
 static void test_errors(void)
 {
 	ml_tensor x, y, c, out;
@@ -202,6 +255,9 @@ int main(void)
 	test_solve(301, 4, ML_SVM_POLY);
 	test_solve(150, 6, ML_SVM_SIGMOID);
 	test_solve(1200, 3, ML_SVM_RBF);
+	test_svr(60, ML_SVM_RBF);
+	test_svr(201, ML_SVM_LINEAR);
+	test_svr(150, ML_SVM_POLY);
 	test_errors();
 	return check_done();
 }
