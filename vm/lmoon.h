@@ -114,6 +114,8 @@ void ml_l_open_dir(lua_State *L, int methods, int torch);
 void ml_l_open_tree(lua_State *L, int methods, int torch);
 void ml_l_open_nn(lua_State *L, int methods, int torch);
 void ml_l_open_stats(lua_State *L, int methods, int torch);
+void ml_l_open_knn(lua_State *L, int methods, int torch);
+void ml_l_open_svm(lua_State *L, int methods, int torch);
 
 /* luaopen_moonlab_core: builds the torch table with every binding module;
  * the Lua side (stdlib/torch/init.lua) completes it. */

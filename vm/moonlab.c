@@ -48,6 +48,8 @@ int luaopen_moonlab_core(lua_State *L)
 	ml_l_open_tree(L, methods, torch);
 	ml_l_open_nn(L, methods, torch);
 	ml_l_open_stats(L, methods, torch);
+	ml_l_open_knn(L, methods, torch);
+	ml_l_open_svm(L, methods, torch);
 	lua_pushvalue(L, methods);
 	lua_setfield(L, torch, "_tensor_methods");
 	lua_settop(L, torch);

@@ -26,6 +26,8 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "datasets",
   "ml_naive_bayes",
   "ml_tree",
+  "ml_neighbors",
+  "ml_svm",
   "nn",
   "optim",
   "stats",

@@ -25,6 +25,8 @@ local AREAS = {
   "naive_bayes",
   "tree",
   "ensemble",
+  "neighbors",
+  "svm",
 }
 
 ml._areas = AREAS
