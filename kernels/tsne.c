@@ -631,7 +631,9 @@ int ml_tsne_bh_grad(const ml_tensor *y, const ml_tensor *indptr, const ml_tensor
 	ml_tsne_tree t;
 	if ((rc = ml_tsne_tree_build(&t, Y, n, (int)c, e)))
 		return rc;
-	double *neg = malloc((size_t)(n * c > 0 ? n * c : 1) * sizeof *neg);
+	/* per-row partial sums, added serially afterwards: the result does not
+	 * depend on the number of threads */
+	double *neg = malloc((size_t)(n * (c + 4) > 0 ? n * (c + 4) : 1) * sizeof *neg), *part = neg + n * c;
 	if (!neg) {
 		ml_tsne_tree_free(&t);
 		return ml_fail(e, ML_ENOMEM, "%s: out of memory (%lld points)", who, (long long)n);
@@ -640,12 +642,11 @@ int ml_tsne_bh_grad(const ml_tensor *y, const ml_tensor *indptr, const ml_tensor
 	 * the parts of the KL divergence not needing the normalisation:
 	 * KL = sum p log p - sum p log w + log(Z) sum p */
 	const double theta2 = theta * theta;
-	double sumq = 0, plogp = 0, plogw = 0, psum = 0;
 	int nt = ml_threads_for(n * 200 + Ip[n] * 8, 1 << 14);
-#pragma omp parallel for schedule(dynamic, 64) num_threads(nt) reduction(+ : sumq, plogp, plogw, psum)
+#pragma omp parallel for schedule(dynamic, 64) num_threads(nt)
 	for (int64_t i = 0; i < n; i++) {
-		double ng[3] = {0, 0, 0}, pos[3] = {0, 0, 0};
-		sumq += bh_negative(&t, Y, i, dof, theta2, ng);
+		double ng[3] = {0, 0, 0}, pos[3] = {0, 0, 0}, plogp = 0, plogw = 0, psum = 0;
+		double sq = bh_negative(&t, Y, i, dof, theta2, ng);
 		const double *yi = Y + i * c;
 		for (int64_t q = Ip[i]; q < Ip[i + 1]; q++) {
 			int64_t j = Ii[q];
@@ -667,8 +668,12 @@ int ml_tsne_bh_grad(const ml_tensor *y, const ml_tensor *indptr, const ml_tensor
 			G[i * c + a] = pos[a];
 			neg[i * c + a] = ng[a];
 		}
+		part[4 * i] = sq, part[4 * i + 1] = plogp, part[4 * i + 2] = plogw, part[4 * i + 3] = psum;
 	}
 	ml_tsne_tree_free(&t);
+	double sumq = 0, plogp = 0, plogw = 0, psum = 0;
+	for (int64_t i = 0; i < n; i++)
+		sumq += part[4 * i], plogp += part[4 * i + 1], plogw += part[4 * i + 2], psum += part[4 * i + 3];
 	const double cst = 2.0 * (dof + 1.0) / dof, z = sumq > 0 ? sumq : DBL_MIN;
 	for (int64_t q = 0; q < n * c; q++)
 		G[q] = cst * (G[q] - neg[q] / z);

@@ -262,6 +262,10 @@ H.test("TSNE (Barnes-Hut): scikit-learn's KL and trustworthiness on blobs; angle
     if B.labels[idx[2]] == B.labels[i] then same = same + 1 end
   end
   H.ok(same / n > 0.98, "nearest neighbours share the blob (" .. same / n .. ")")
+  local X100 = X:narrow(1, 1, 100)
+  local e1 = ml.TSNE{ method = "barnes_hut", perplexity = 10, n_iter = 250 }:fit_transform(X100)
+  local e2 = ml.TSNE{ method = "barnes_hut", perplexity = 10, n_iter = 250 }:fit_transform(X100)
+  H.eq((e1 - e2):abs():max(), 0, "Barnes-Hut: deterministic (independent of thread timing)")
   -- bindings: sparse P with all neighbours = the exact P; the BH gradient at angle 0 = the exact one
   local C = torch._cluster
   local X60 = X:narrow(1, 1, 60):contiguous()
