@@ -3,7 +3,8 @@
 -- cluster_sklearn.py): components (signs as svd_flip makes them, checked up
 -- to sign too), explained variance and ratio, singular values, noise
 -- variance, transform/inverse_transform, whitening; randomized solvers
--- against the exact ones; errors.
+-- against the exact ones; errors.  TSNE exact (cluster_sklearn.lua) and
+-- Barnes-Hut (tsne_bh.lua, written by tsne_bh.py: KL and trustworthiness).
 local H = dofile("tests/lua/harness.lua")
 local ml = require "moonlab.ml"
 local F = dofile("tests/fixtures/ml/cluster_sklearn.lua")
