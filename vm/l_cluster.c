@@ -199,7 +199,65 @@ static int l_cluster_tsne_kl_grad(lua_State *L)
 	return 2;
 }
 
+/* _cluster.tsne_knn(x, k) -> d2 (N, k), idx (N, k, Long, 0-based) */
+static int l_cluster_tsne_knn(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1);
+	lua_Integer k = luaL_checkinteger(L, 2);
+	ml_tensor *d2 = ml_l_pushtensor(L, ML_DOUBLE), *idx = ml_l_pushtensor(L, ML_LONG);
+	ml_error e;
+	if (ml_tsne_knn(x, k, d2, idx, "ml.TSNE.fit", &e))
+		return ml_l_error(L, &e);
+	return 2;
+}
+
+/* _cluster.tsne_cond_p(d2, perplexity) -> conditional P (N, k) */
+static int l_cluster_tsne_cond_p(lua_State *L)
+{
+	ml_tensor *d2 = ml_l_checktensor(L, 1);
+	double perp = luaL_checknumber(L, 2);
+	ml_tensor *p = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_error e;
+	if (ml_tsne_cond_p(d2, perp, p, "ml.TSNE.fit", &e))
+		return ml_l_error(L, &e);
+	return 1;
+}
+
+/* _cluster.tsne_symmetrize(cond, idx) -> indptr, indices (0-based), values */
+static int l_cluster_tsne_symmetrize(lua_State *L)
+{
+	ml_tensor *c = ml_l_checktensor(L, 1), *idx = ml_l_checktensor(L, 2);
+	ml_tensor *ip = ml_l_pushtensor(L, ML_LONG), *ii = ml_l_pushtensor(L, ML_LONG);
+	ml_tensor *iv = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_error e;
+	if (ml_tsne_symmetrize(c, idx, ip, ii, iv, "ml.TSNE.fit", &e))
+		return ml_l_error(L, &e);
+	return 3;
+}
+
+/* _cluster.tsne_bh_grad(y, indptr, indices, values, dof, angle, want_kl) -> grad, kl or nil */
+static int l_cluster_tsne_bh_grad(lua_State *L)
+{
+	ml_tensor *y = ml_l_checktensor(L, 1), *ip = ml_l_checktensor(L, 2), *ii = ml_l_checktensor(L, 3);
+	ml_tensor *iv = ml_l_checktensor(L, 4);
+	double dof = luaL_checknumber(L, 5), theta = luaL_checknumber(L, 6), kl = 0;
+	int want = lua_toboolean(L, 7);
+	ml_tensor *g = ml_l_pushtensor(L, ML_DOUBLE);
+	ml_error e;
+	if (ml_tsne_bh_grad(y, ip, ii, iv, dof, theta, g, want ? &kl : NULL, "ml.TSNE.fit", &e))
+		return ml_l_error(L, &e);
+	if (want)
+		lua_pushnumber(L, kl);
+	else
+		lua_pushnil(L);
+	return 2;
+}
+
 static const luaL_Reg cluster_functions[] = {
+	{"tsne_knn", l_cluster_tsne_knn},
+	{"tsne_cond_p", l_cluster_tsne_cond_p},
+	{"tsne_symmetrize", l_cluster_tsne_symmetrize},
+	{"tsne_bh_grad", l_cluster_tsne_bh_grad},
 	{"tsne_joint_p", l_cluster_tsne_joint_p},
 	{"tsne_kl_grad", l_cluster_tsne_kl_grad},
 	{"nmf_cd_sweep", l_cluster_nmf_cd_sweep},

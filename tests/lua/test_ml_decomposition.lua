@@ -3,7 +3,8 @@
 -- cluster_sklearn.py): components (signs as svd_flip makes them, checked up
 -- to sign too), explained variance and ratio, singular values, noise
 -- variance, transform/inverse_transform, whitening; randomized solvers
--- against the exact ones; errors.
+-- against the exact ones; errors.  TSNE exact (cluster_sklearn.lua) and
+-- Barnes-Hut (tsne_bh.lua, written by tsne_bh.py: KL and trustworthiness).
 local H = dofile("tests/lua/harness.lua")
 local ml = require "moonlab.ml"
 local F = dofile("tests/fixtures/ml/cluster_sklearn.lua")
@@ -210,8 +211,87 @@ H.test("TSNE (exact): P, KL and gradient equal scikit-learn's; runs reach its KL
   H.eq((r1.embedding - r2.embedding):abs():max(), 0, "random init: the same seed, the same embedding")
   H.check_error("ml.TSNE.fit: perplexity (30) must be less than the number of rows (10)",
     function() ml.TSNE{}:fit(X:narrow(1, 1, 10)) end)
-  H.check_error("ml.TSNE: method must be \"exact\" (got barnes_hut)", ml.TSNE, { method = "barnes_hut" })
+  H.check_error("ml.TSNE: method must be \"auto\", \"exact\" or \"barnes_hut\" (got fast)", ml.TSNE, { method = "fast" })
+  H.check_error("ml.TSNE: angle must be a number in [0, 1] (got 2)", ml.TSNE, { angle = 2 })
   H.check_error("ml.TSNE: n_iter must be an integer >= 250 (got 100)", ml.TSNE, { n_iter = 100 })
+  H.check_error("ml.TSNE.fit: n_components must be at most 3 for method \"barnes_hut\" (got 4)",
+    function() ml.TSNE{ method = "barnes_hut", n_components = 4, perplexity = 5 }:fit(X40) end)
+  local m40 = ml.TSNE{ perplexity = 10, n_iter = 250 }:fit(X40)
+  H.eq(m40.method_, "exact", "auto: exact for a few rows")
+end)
+
+-- trustworthiness (scikit-learn's definition) of embedding E of X, k neighbours
+local function trustworthiness(X, E, k)
+  local n = X:size(1)
+  local function d2(A)
+    local sq = torch.cmul(A, A):sum(2)
+    local D = torch.mm(A, A:t()):mul(-2):add(sq:expand(n, n)):add(sq:t():expand(n, n))
+    for i = 1, n do D[i][i] = -1 end
+    return D
+  end
+  local DX, DE = d2(X), d2(E)
+  local t = 0
+  for i = 1, n do
+    local _, ox = DX[i]:sort()
+    local rank = {}
+    for r = 2, n do rank[ox[r]] = r - 1 end
+    local _, oe = DE[i]:sort()
+    for r = 2, k + 1 do
+      local rr = rank[oe[r]]
+      if rr > k then t = t + rr - k end
+    end
+  end
+  return 1 - t * 2 / (n * k * (2 * n - 3 * k - 1))
+end
+
+H.test("TSNE (Barnes-Hut): scikit-learn's KL and trustworthiness on blobs; angle 0 = exact gradient", function()
+  local B = dofile("tests/fixtures/ml/tsne_bh.lua")
+  local X = torch.Tensor(B.X)
+  local m = ml.TSNE{ method = "barnes_hut", perplexity = 30, seed = 0 }
+  local E = m:fit_transform(X)
+  H.eq(m.method_, "barnes_hut")
+  H.ok(math.abs(m.kl_divergence - B.kl[1]) < 0.12 * B.kl[1],
+    string.format("final KL %.4f vs scikit-learn's %.4f", m.kl_divergence, B.kl[1]))
+  local tw = trustworthiness(X, E, 5)
+  H.ok(tw > B.trustworthiness[1] - 0.01,
+    string.format("trustworthiness %.4f vs scikit-learn's %.4f", tw, B.trustworthiness[1]))
+  -- the nearest embedded neighbour shares the blob
+  local n, same = X:size(1), 0
+  for i = 1, n do
+    local d = (E - E:narrow(1, i, 1):expand(n, 2)):pow(2):sum(2):select(2, 1)
+    local _, idx = d:sort()
+    if B.labels[idx[2]] == B.labels[i] then same = same + 1 end
+  end
+  H.ok(same / n > 0.98, "nearest neighbours share the blob (" .. same / n .. ")")
+  local X100 = X:narrow(1, 1, 100)
+  local e1 = ml.TSNE{ method = "barnes_hut", perplexity = 10, n_iter = 250 }:fit_transform(X100)
+  local e2 = ml.TSNE{ method = "barnes_hut", perplexity = 10, n_iter = 250 }:fit_transform(X100)
+  H.eq((e1 - e2):abs():max(), 0, "Barnes-Hut: deterministic (independent of thread timing)")
+  -- bindings: sparse P with all neighbours = the exact P; the BH gradient at angle 0 = the exact one
+  local C = torch._cluster
+  local X60 = X:narrow(1, 1, 60):contiguous()
+  local D2, idx = C.tsne_knn(X60, 59)
+  H.eq(idx:min(), 0, "0-based neighbour indices")
+  local ip, ii, iv = C.tsne_symmetrize(C.tsne_cond_p(D2, 10), idx)
+  local dense = torch.zeros(60, 60)
+  for i = 1, 60 do
+    for q = ip[i] + 1, ip[i + 1] do dense[i][ii[q] + 1] = iv[q] end
+  end
+  local sq = torch.cmul(X60, X60):sum(2)
+  local DX = torch.mm(X60, X60:t()):mul(-2):add(sq:expand(60, 60)):add(sq:t():expand(60, 60)):clamp(0, math.huge)
+  for i = 1, 60 do DX[i][i] = 0 end
+  local P = C.tsne_joint_p(DX, 10)
+  H.ok((dense - P):abs():max() < 1e-12, "sparse P (N - 1 neighbours) = exact P")
+  local Y = E:narrow(1, 1, 60):contiguous()
+  local g0, kl0 = C.tsne_bh_grad(Y, ip, ii, iv, 1, 0, true)
+  local ge, kle = C.tsne_kl_grad(Y, P, 1)
+  H.ok((g0 - ge):abs():max() < 1e-10, "angle 0: exact gradient")
+  H.near(kl0, kle, 1e-9, "angle 0: exact KL")
+  local g5, kl5 = C.tsne_bh_grad(Y, ip, ii, iv, 1, 0.5, false)
+  H.ok((g5 - ge):norm() < 0.05 * ge:norm(), "angle 0.5: within 5%")
+  H.eq(kl5, nil, "no KL unless asked")
+  H.check_error("ml.TSNE.fit: P must be CSR", C.tsne_bh_grad, Y, ii, ii, iv, 1, 0.5, false)
+  H.check_error("ml.TSNE.fit: number of neighbours must be in 1..59 (got 60)", C.tsne_knn, X60, 60)
 end)
 
 H.done()

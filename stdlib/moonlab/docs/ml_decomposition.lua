@@ -91,17 +91,19 @@ D["moonlab.ml.NMF:inverse_transform"] = doc("m:inverse_transform(W) -> (N x D) t
   "local ml = require \"moonlab.ml\"\n" .. NX .. "local m = ml.NMF{n_components = 2}\nprint(m:inverse_transform(m:fit_transform(X)))")
 
 local TX = "local g = torch.Generator(); torch.manualSeed(g, 1)\nlocal X = torch.cat(torch.randn(g, 20, 3), torch.randn(g, 20, 3):add(6), 1)\n"
-D["moonlab.ml.TSNE"] = doc("ml.TSNE{n_components = 2, perplexity = 30, early_exaggeration = 12, learning_rate = \"auto\", n_iter = 1000, n_iter_without_progress = 300, min_grad_norm = 1e-7, init = \"pca\", method = \"exact\", seed}",
-  "t-SNE: a 2-D (or C-D) embedding that keeps each point's neighbours close (exact method, O(N^2)).",
+D["moonlab.ml.TSNE"] = doc("ml.TSNE{n_components = 2, perplexity = 30, early_exaggeration = 12, learning_rate = \"auto\", n_iter = 1000, n_iter_without_progress = 300, min_grad_norm = 1e-7, init = \"pca\", method = \"auto\", angle = 0.5, seed}",
+  "t-SNE: a 2-D (or C-D) embedding that keeps each point's neighbours close (exact O(N^2), or Barnes-Hut O(N log N)).",
   { { "n_components", "embedding dimension" }, { "perplexity", "effective number of neighbours (< N)" },
     { "early_exaggeration", "P is multiplied by it for the first 250 iterations" },
     { "learning_rate", "\"auto\" (max(N / early_exaggeration / 4, 50)) or a number" },
     { "n_iter", "iterations (>= 250)" }, { "n_iter_without_progress", "stop when the KL stops improving" },
     { "min_grad_norm", "stop below this gradient norm" },
     { "init", "\"pca\" (deterministic), \"random\" or an (N x C) tensor" },
-    { "method", "\"exact\"" }, { "seed", "generator seed (random init)" } },
+    { "method", "\"auto\" (Barnes-Hut above 2000 rows, else exact), \"exact\" or \"barnes_hut\" (n_components <= 3)" },
+    { "angle", "Barnes-Hut's theta in [0, 1]: larger is faster and coarser (0: exact repulsion)" },
+    { "seed", "generator seed (random init)" } },
   "local ml = require \"moonlab.ml\"\n" .. TX .. "local t = ml.TSNE{perplexity = 10, n_iter = 250}\nlocal E = t:fit_transform(X)\nprint(E:size(1), t.kl_divergence)",
-  "Fitted: embedding, kl_divergence, n_iter_, learning_rate_. scikit-learn's optimiser step for step.")
+  "Fitted: embedding, kl_divergence, n_iter_, learning_rate_, method_ (the method used). scikit-learn's optimiser step for step.")
 D["moonlab.ml.TSNE:fit"] = doc("t:fit(X) -> t", "Computes the embedding of X (t.embedding).", { XARG },
   "local ml = require \"moonlab.ml\"\n" .. TX .. "print(ml.TSNE{perplexity = 10, n_iter = 250}:fit(X).embedding:size(2))")
 D["moonlab.ml.TSNE:fit_transform"] = doc("t:fit_transform(X) -> (N x C) tensor", "Computes and returns the embedding of X.",

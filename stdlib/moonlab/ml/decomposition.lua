@@ -575,12 +575,20 @@ end
 
 local TSNE = base.estimator("TSNE", {
   n_components = 2, perplexity = 30.0, early_exaggeration = 12.0, learning_rate = "auto", n_iter = 1000,
-  n_iter_without_progress = 300, min_grad_norm = 1e-7, init = "pca", method = "exact", seed = NONE,
+  n_iter_without_progress = 300, min_grad_norm = 1e-7, init = "pca", method = "auto", angle = 0.5, seed = NONE,
 }, base.Transformer)
+
+-- method = "auto" uses Barnes-Hut above this many rows (exact below)
+local TSNE_AUTO_BH = 2000
 M.TSNE = TSNE
 
 function TSNE._validate(self, who)
-  if self.method ~= "exact" then fail(who, "method must be \"exact\" (got %s)", tostring(self.method)) end
+  if self.method ~= "exact" and self.method ~= "barnes_hut" and self.method ~= "auto" then
+    fail(who, "method must be \"auto\", \"exact\" or \"barnes_hut\" (got %s)", tostring(self.method))
+  end
+  if type(self.angle) ~= "number" or self.angle < 0 or self.angle > 1 then
+    fail(who, "angle must be a number in [0, 1] (got %s)", tostring(self.angle))
+  end
   if type(self.perplexity) ~= "number" or self.perplexity <= 0 then fail(who, "perplexity must be a number > 0") end
   if math.type(self.n_iter) ~= "integer" or self.n_iter < 250 then
     fail(who, "n_iter must be an integer >= 250 (got %s)", tostring(self.n_iter))
@@ -592,15 +600,16 @@ end
 
 -- scikit-learn's _gradient_descent (momentum, per-coordinate gains; both
 -- restart at each call)
-local function tsne_descent(Y, P, dof, it0, n_iter, momentum, lr, no_progress, min_grad_norm)
-  local C = torch._cluster
+-- gradf(Y, want_kl) -> grad, kl
+local function tsne_descent(Y, gradf, it0, n_iter, momentum, lr, no_progress, min_grad_norm)
   local state = { update = torch.zeros(Y:size(1), Y:size(2)), gains = torch.ones(Y:size(1), Y:size(2)) }
   local err, best_err, best_iter, i = math.huge, math.huge, it0, it0
   for k = it0, n_iter - 1 do
     i = k
     local check = (k + 1) % 50 == 0
-    local grad, kl = C.tsne_kl_grad(Y, P, dof)
-    err = (check or k == n_iter - 1) and kl or 0 / 0
+    local want = check or k == n_iter - 1
+    local grad, kl = gradf(Y, want)
+    err = want and kl or 0 / 0
     local inc = torch.cmul(state.update, grad):lt(0)
     state.gains:add(inc:double():mul(0.2))
     local dec = inc:eq(0)
@@ -630,11 +639,28 @@ function TSNE:fit_transform(X)
   local c = self.n_components
   if self.perplexity >= n then fail(who, "perplexity (%g) must be less than the number of rows (%d)", self.perplexity, n) end
   local gen = base.generator(self.seed)
-  -- squared distances (exact), joint probabilities
-  local sq = torch.cmul(X, X):sum(2)
-  local D2 = torch.mm(X, X:t()):mul(-2):add(sq:expand(n, n)):add(sq:t():expand(n, n)):clamp(0, math.huge)
-  for i = 1, n do D2[i][i] = 0 end
-  local P = torch._cluster.tsne_joint_p(D2:contiguous(), self.perplexity)
+  local method = self.method
+  if method == "auto" then method = n > TSNE_AUTO_BH and "barnes_hut" or "exact" end
+  local C = torch._cluster
+  local gradf, scale
+  if method == "exact" then
+    -- squared distances (exact), joint probabilities
+    local sq = torch.cmul(X, X):sum(2)
+    local D2 = torch.mm(X, X:t()):mul(-2):add(sq:expand(n, n)):add(sq:t():expand(n, n)):clamp(0, math.huge)
+    for i = 1, n do D2[i][i] = 0 end
+    local P = C.tsne_joint_p(D2:contiguous(), self.perplexity)
+    gradf = function(Y, _) return C.tsne_kl_grad(Y, P, math.max(c - 1, 1)) end
+    scale = function(f, undo) if undo then P:div(f) else P:mul(f) end end
+  else
+    if c > 3 then fail(who, "n_components must be at most 3 for method \"barnes_hut\" (got %d)", c) end
+    -- sparse P from the 3 * perplexity nearest neighbours (scikit-learn's count)
+    local k = math.min(n - 1, math.floor(3 * self.perplexity + 1))
+    local D2, idx = C.tsne_knn(X:contiguous(), k)
+    local indptr, indices, values = C.tsne_symmetrize(C.tsne_cond_p(D2, self.perplexity), idx)
+    local dof, angle = math.max(c - 1, 1), self.angle
+    gradf = function(Y, want) return C.tsne_bh_grad(Y, indptr, indices, values, dof, angle, want) end
+    scale = function(f, undo) if undo then values:div(f) else values:mul(f) end end
+  end
   local Y
   if torch.isTensor(self.init) then
     Y = self.init:double():clone():contiguous()
@@ -650,14 +676,14 @@ function TSNE:fit_transform(X)
   end
   local lr = self.learning_rate
   if lr == "auto" then lr = math.max(n / self.early_exaggeration / 4, 50) end
-  local dof = math.max(c - 1, 1)
-  P:mul(self.early_exaggeration)
-  local kl, it = tsne_descent(Y, P, dof, 0, 250, 0.5, lr, 250, self.min_grad_norm)
-  P:div(self.early_exaggeration)
+  scale(self.early_exaggeration)
+  local kl, it = tsne_descent(Y, gradf, 0, 250, 0.5, lr, 250, self.min_grad_norm)
+  scale(self.early_exaggeration, true)
   if it < 250 or self.n_iter - 250 > 0 then
-    kl, it = tsne_descent(Y, P, dof, it + 1, self.n_iter, 0.8, lr, self.n_iter_without_progress,
+    kl, it = tsne_descent(Y, gradf, it + 1, self.n_iter, 0.8, lr, self.n_iter_without_progress,
       self.min_grad_norm)
   end
+  self.method_ = method
   self.embedding, self.kl_divergence, self.n_iter_, self.learning_rate_ = Y, kl, it, lr
   base.mark_fitted(self, d)
   return Y
