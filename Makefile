@@ -4,7 +4,8 @@
 
 CC      ?= cc
 PKGS    := lua5.4 openblas lapacke libpng libedit zlib libcmark
-DEBS    := liblua5.4-dev libopenblas-dev liblapacke-dev libpng-dev libedit-dev gnuplot-nox pkg-config lua5.4 zlib1g-dev python3-numpy libcmark-dev chromium
+DEBS    := liblua5.4-dev libopenblas-dev liblapacke-dev libpng-dev libedit-dev gnuplot-x11 pkg-config lua5.4 zlib1g-dev python3-numpy libcmark-dev chromium \
+	xvfb x11-utils x11-apps
 PREFIX  ?= /usr/local
 BUILD   ?= build
 

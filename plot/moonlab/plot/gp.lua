@@ -16,7 +16,7 @@ gp.timeout_ms = 120000      -- longest wait for one script (a huge surface can t
 gp.exe = nil                -- path of gnuplot set by gp.set_exe, else found on $PATH
 gp.program = "gnuplot"      -- the name looked up on $PATH
 
-local INSTALL_HINT = "install the Debian package gnuplot-nox (sudo apt-get install gnuplot-nox, "
+local INSTALL_HINT = "install the Debian package gnuplot-x11 or gnuplot-nox (sudo apt-get install gnuplot-x11, "
   .. "or `make deps`; gnuplot-qt adds plot windows), or give its path with plot.set_gnuplot(path)"
 
 -- A gnuplot string literal holding exactly the bytes of s.  Double quotes,
