@@ -95,50 +95,6 @@ static int64_t count_nl(const char *p, const char *end)
 	return n;
 }
 
-#define ONES 0x0101010101010101u
-#define HIGHS 0x8080808080808080u
-
-/* Nonzero with the high bit of each byte of x equal to b (b * ONES) set; the
- * lowest set bit marks the first such byte exactly */
-static inline uint64_t bytes_equal(uint64_t x, uint64_t b)
-{
-	uint64_t y = x ^ b;
-	return (y - ONES) & ~y & HIGHS;
-}
-
-/* The first separator, CR or LF at or after p (or end): eight bytes at a time
- * where the byte order allows, then byte by byte */
-static const char *scan_plain(const csv_ctx *c, const char *p, const char *end)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const uint64_t sep = ONES * (uint8_t)c->sep, lf = ONES * '\n', cr = ONES * '\r';
-	if (c->comment < 0) {
-		while (end - p >= 8) {
-			uint64_t w;
-			memcpy(&w, p, 8);
-			uint64_t m = bytes_equal(w, sep) | bytes_equal(w, lf) | bytes_equal(w, cr);
-			if (m)
-				return p + (__builtin_ctzll(m) >> 3);
-			p += 8;
-		}
-	} else {
-		const uint64_t cm = ONES * (uint8_t)c->comment;
-		while (end - p >= 8) {
-			uint64_t w;
-			memcpy(&w, p, 8);
-			uint64_t m = bytes_equal(w, sep) | bytes_equal(w, lf) | bytes_equal(w, cr) |
-			             bytes_equal(w, cm);
-			if (m)
-				return p + (__builtin_ctzll(m) >> 3);
-			p += 8;
-		}
-	}
-#endif
-	while (p < end && !c->cls[(uint8_t)*p])
-		p++;
-	return p;
-}
-
 /* Moves k past blank lines and comment lines.  REC_OK: a record starts at
  * k->pos (before limit); REC_END: no record before limit or the end of a
  * final input; REC_MORE: more input is needed to tell. */
@@ -231,7 +187,7 @@ int ml_csv_next_record(const csv_ctx *c, csv_cursor *k, csv_field *f, int64_t ro
 			}
 		} else {
 			s = p;
-			p = scan_plain(c, p, end);
+			p = ml_csv_scan_plain(c, p, end);
 			n = (size_t)(p - s);
 		}
 		if (nf < room) {
