@@ -284,9 +284,35 @@ void ml_csv_dict_free(csv_dict *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* The bytes of s[0 .. n) for n <= 16 as two words, by overlapping loads
+ * (no library call for the short strings categorical columns hold) */
+static inline void short_words(const char *s, size_t n, uint64_t *a, uint64_t *b)
+{
+	if (n >= 8) {
+		memcpy(a, s, 8);
+		memcpy(b, s + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		*a = x;
+		*b = y;
+	} else {
+		*a = n ? (uint64_t)(uint8_t)s[0] | (uint64_t)(uint8_t)s[n / 2] << 8 |
+		         (uint64_t)(uint8_t)s[n - 1] << 16 : 0;
+		*b = 0;
+	}
+}
+
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 0x9E3779B97F4A7C15u ^ n, w;
+	uint64_t h = 0x9E3779B97F4A7C15u ^ n, w, w2;
+	if (n <= 16) {
+		short_words(s, n, &w, &w2);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h = (h ^ (h >> 32) ^ w2) * 0xc4ceb9fe1a85ec53u;
+		return h ^ (h >> 29);
+	}
 	while (n >= 8) {
 		memcpy(&w, s, 8);
 		h = (h ^ w) * 0xff51afd7ed558ccdu;
@@ -298,6 +324,17 @@ static uint64_t hash_bytes(const char *s, size_t n)
 	memcpy(&w, s, n);
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
 	return h ^ (h >> 29);
+}
+
+/* s[0 .. n) equals t[0 .. n) */
+static inline int same_bytes(const char *s, const char *t, size_t n)
+{
+	if (n > 16)
+		return memcmp(s, t, n) == 0;
+	uint64_t a, b, c, d;
+	short_words(s, n, &a, &b);
+	short_words(t, n, &c, &d);
+	return a == c && b == d;
 }
 
 static int dict_grow_slots(csv_dict *d)
@@ -328,7 +365,7 @@ int64_t ml_csv_dict_add(csv_dict *d, const char *s, size_t n)
 	while (d->slot[j]) {
 		int64_t lv = d->slot[j] - 1;
 		if (d->hash[lv] == h && (size_t)(d->off[lv + 1] - d->off[lv]) == n &&
-		    memcmp(d->bytes + d->off[lv], s, n) == 0)
+		    same_bytes(d->bytes + d->off[lv], s, n))
 			return lv + 1;
 		j = (j + 1) & (d->nslot - 1);
 	}
