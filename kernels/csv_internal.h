@@ -214,7 +214,7 @@ static inline int ml_csv_is_missing(const csv_ctx *c, const csv_field *f, const 
 	if (f->quoted || (*n < 64 ? !((c->nalens >> *n) & 1) : !c->nalong))
 		return 0;
 	for (size_t i = 0; i < c->nna; i++)
-		if (c->nalen[i] == *n && memcmp(c->na[i], s, *n) == 0)
+		if (c->nalen[i] == *n && (*n == 0 || c->na[i][0] == *s) && memcmp(c->na[i], s, *n) == 0)
 			return 1;
 	return 0;
 }

@@ -17,6 +17,15 @@
  * read numbers in it needs a second pass over that part's text.  String
  * levels are merged in part order, which is their order of first appearance.
  *
+ * Each record first goes to a fused fast path (fast_record) that finds the
+ * field ends and converts plain numbers ([+-]digits[.digits][e[+-]digits],
+ * at most 19 digits: Clinger's exact product, else Eisel-Lemire/strtod) in
+ * the same scan, handing every other field to store() as the general path
+ * does; records with quotes, comments or a wrong field count, and inputs
+ * whose options could make a number mean something else (numeric-looking
+ * missing tokens, forced types), take the general path (tokenizer, then
+ * ml_csv_value).  Both give identical tables (tests/kernels/test_csv_fast.c).
+ *
  * Not here: the tokenizer and preamble (csv.c), value grammar (csv_value.c).
  */
 #include <math.h>
