@@ -95,50 +95,6 @@ static int64_t count_nl(const char *p, const char *end)
 	return n;
 }
 
-#define ONES 0x0101010101010101u
-#define HIGHS 0x8080808080808080u
-
-/* Nonzero with the high bit of each byte of x equal to b (b * ONES) set; the
- * lowest set bit marks the first such byte exactly */
-static inline uint64_t bytes_equal(uint64_t x, uint64_t b)
-{
-	uint64_t y = x ^ b;
-	return (y - ONES) & ~y & HIGHS;
-}
-
-/* The first separator, CR or LF at or after p (or end): eight bytes at a time
- * where the byte order allows, then byte by byte */
-static const char *scan_plain(const csv_ctx *c, const char *p, const char *end)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const uint64_t sep = ONES * (uint8_t)c->sep, lf = ONES * '\n', cr = ONES * '\r';
-	if (c->comment < 0) {
-		while (end - p >= 8) {
-			uint64_t w;
-			memcpy(&w, p, 8);
-			uint64_t m = bytes_equal(w, sep) | bytes_equal(w, lf) | bytes_equal(w, cr);
-			if (m)
-				return p + (__builtin_ctzll(m) >> 3);
-			p += 8;
-		}
-	} else {
-		const uint64_t cm = ONES * (uint8_t)c->comment;
-		while (end - p >= 8) {
-			uint64_t w;
-			memcpy(&w, p, 8);
-			uint64_t m = bytes_equal(w, sep) | bytes_equal(w, lf) | bytes_equal(w, cr) |
-			             bytes_equal(w, cm);
-			if (m)
-				return p + (__builtin_ctzll(m) >> 3);
-			p += 8;
-		}
-	}
-#endif
-	while (p < end && !c->cls[(uint8_t)*p])
-		p++;
-	return p;
-}
-
 /* Moves k past blank lines and comment lines.  REC_OK: a record starts at
  * k->pos (before limit); REC_END: no record before limit or the end of a
  * final input; REC_MORE: more input is needed to tell. */
@@ -231,7 +187,7 @@ int ml_csv_next_record(const csv_ctx *c, csv_cursor *k, csv_field *f, int64_t ro
 			}
 		} else {
 			s = p;
-			p = scan_plain(c, p, end);
+			p = ml_csv_scan_plain(c, p, end);
 			n = (size_t)(p - s);
 		}
 		if (nf < room) {
@@ -328,9 +284,35 @@ void ml_csv_dict_free(csv_dict *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* The bytes of s[0 .. n) for n <= 16 as two words, by overlapping loads
+ * (no library call for the short strings categorical columns hold) */
+static inline void short_words(const char *s, size_t n, uint64_t *a, uint64_t *b)
+{
+	if (n >= 8) {
+		memcpy(a, s, 8);
+		memcpy(b, s + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		*a = x;
+		*b = y;
+	} else {
+		*a = n ? (uint64_t)(uint8_t)s[0] | (uint64_t)(uint8_t)s[n / 2] << 8 |
+		         (uint64_t)(uint8_t)s[n - 1] << 16 : 0;
+		*b = 0;
+	}
+}
+
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 0x9E3779B97F4A7C15u ^ n, w;
+	uint64_t h = 0x9E3779B97F4A7C15u ^ n, w, w2;
+	if (n <= 16) {
+		short_words(s, n, &w, &w2);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h = (h ^ (h >> 32) ^ w2) * 0xc4ceb9fe1a85ec53u;
+		return h ^ (h >> 29);
+	}
 	while (n >= 8) {
 		memcpy(&w, s, 8);
 		h = (h ^ w) * 0xff51afd7ed558ccdu;
@@ -342,6 +324,17 @@ static uint64_t hash_bytes(const char *s, size_t n)
 	memcpy(&w, s, n);
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
 	return h ^ (h >> 29);
+}
+
+/* s[0 .. n) equals t[0 .. n) */
+static inline int same_bytes(const char *s, const char *t, size_t n)
+{
+	if (n > 16)
+		return memcmp(s, t, n) == 0;
+	uint64_t a, b, c, d;
+	short_words(s, n, &a, &b);
+	short_words(t, n, &c, &d);
+	return a == c && b == d;
 }
 
 static int dict_grow_slots(csv_dict *d)
@@ -372,7 +365,7 @@ int64_t ml_csv_dict_add(csv_dict *d, const char *s, size_t n)
 	while (d->slot[j]) {
 		int64_t lv = d->slot[j] - 1;
 		if (d->hash[lv] == h && (size_t)(d->off[lv + 1] - d->off[lv]) == n &&
-		    memcmp(d->bytes + d->off[lv], s, n) == 0)
+		    same_bytes(d->bytes + d->off[lv], s, n))
 			return lv + 1;
 		j = (j + 1) & (d->nslot - 1);
 	}

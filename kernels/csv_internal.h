@@ -1,7 +1,8 @@
 /*
  * csv_internal.h - what the CSV reader's files share and nobody else needs:
  * the resolved schema (csv_ctx), the tokenizer, string dictionaries, and the
- * record parser entry point.  Included by csv.c and csv_parse.c only.
+ * record parser entry point, the digit scanner.  Included by csv.c, csv_parse.c
+ * and csv_value.c only.
  */
 #ifndef ML_CSV_INTERNAL_H
 #define ML_CSV_INTERNAL_H
@@ -50,6 +51,117 @@ typedef struct csv_ctx {
 void ml_csv_ctx_free(csv_ctx *c);
 
 /* ---- tokenizer ---- */
+
+#define ML_CSV_ONES 0x0101010101010101u
+#define ML_CSV_HIGHS 0x8080808080808080u
+
+/* Nonzero with the high bit of each byte of x equal to b (b * ML_CSV_ONES) set; the
+ * lowest set bit marks the first such byte exactly */
+static inline uint64_t ml_csv_bytes_equal(uint64_t x, uint64_t b)
+{
+	uint64_t y = x ^ b;
+	return (y - ML_CSV_ONES) & ~y & ML_CSV_HIGHS;
+}
+
+/* The first separator, CR or LF at or after p (or end): eight bytes at a time
+ * where the byte order allows, then byte by byte */
+static inline const char *ml_csv_scan_plain(const csv_ctx *c, const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t sep = ML_CSV_ONES * (uint8_t)c->sep, lf = ML_CSV_ONES * '\n', cr = ML_CSV_ONES * '\r';
+	if (c->comment < 0) {
+		while (end - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			uint64_t m = ml_csv_bytes_equal(w, sep) | ml_csv_bytes_equal(w, lf) | ml_csv_bytes_equal(w, cr);
+			if (m)
+				return p + (__builtin_ctzll(m) >> 3);
+			p += 8;
+		}
+	} else {
+		const uint64_t cm = ML_CSV_ONES * (uint8_t)c->comment;
+		while (end - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			uint64_t m = ml_csv_bytes_equal(w, sep) | ml_csv_bytes_equal(w, lf) | ml_csv_bytes_equal(w, cr) |
+			             ml_csv_bytes_equal(w, cm);
+			if (m)
+				return p + (__builtin_ctzll(m) >> 3);
+			p += 8;
+		}
+	}
+#endif
+	while (p < end && !c->cls[(uint8_t)*p])
+		p++;
+	return p;
+}
+
+
+/* ---- decimal digits, eight at a time (csv_value.c and the fast path) ---- */
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR_DIGITS 1
+/* The 8 bytes at p are all ASCII digits */
+static inline int ml_csv_eight_digits(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return (((v & 0xF0F0F0F0F0F0F0F0u) |
+	         (((v + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u) >> 4)) == 0x3333333333333333u);
+}
+
+/* Their value: pairs, then quadruples, then the eight, combined by
+ * multiplications that keep each partial sum in its own lane */
+static inline uint64_t ml_csv_parse_eight(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	v -= 0x3030303030303030u;
+	v = v * 10 + (v >> 8);
+	v = (((v & 0x000000FF000000FFu) * 0x000F424000000064u) +
+	     (((v >> 16) & 0x000000FF000000FFu) * 0x0000271000000001u)) >> 32;
+	return v & 0xFFFFFFFFu;
+}
+/* The same for 4 bytes */
+static inline int ml_csv_four_digits(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return (((v & 0xF0F0F0F0u) | (((v + 0x06060606u) & 0xF0F0F0F0u) >> 4)) == 0x33333333u);
+}
+
+static inline uint32_t ml_csv_parse_four(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	v -= 0x30303030u;
+	v = v * 10 + (v >> 8);
+	return (((v & 0x00FF00FFu) * (1u + (100u << 16))) >> 16) & 0xFFFFu;
+}
+#else
+#define SWAR_DIGITS 0
+#endif
+
+/* Digits from p on, accumulated into *w (wrapping: the caller checks the count) */
+static inline const char *ml_csv_digits(const char *p, const char *end, uint64_t *w)
+{
+	uint64_t x = *w;
+#if SWAR_DIGITS
+	while (end - p >= 8 && ml_csv_eight_digits(p)) {
+		x = x * 100000000u + ml_csv_parse_eight(p);
+		p += 8;
+	}
+	if (end - p >= 4 && ml_csv_four_digits(p)) {
+		x = x * 10000u + ml_csv_parse_four(p);
+		p += 4;
+	}
+#endif
+	for (; p < end && (*p >= '0' && *p <= '9'); p++)
+		x = x * 10 + (unsigned)(*p - '0');
+	*w = x;
+	return p;
+}
+
 
 typedef struct csv_field {
 	const char *p;     /* content (inside the quotes of a quoted field) */
@@ -102,7 +214,7 @@ static inline int ml_csv_is_missing(const csv_ctx *c, const csv_field *f, const 
 	if (f->quoted || (*n < 64 ? !((c->nalens >> *n) & 1) : !c->nalong))
 		return 0;
 	for (size_t i = 0; i < c->nna; i++)
-		if (c->nalen[i] == *n && memcmp(c->na[i], s, *n) == 0)
+		if (c->nalen[i] == *n && (*n == 0 || c->na[i][0] == *s) && memcmp(c->na[i], s, *n) == 0)
 			return 1;
 	return 0;
 }
@@ -113,6 +225,11 @@ unsigned ml_csv_type_bit(ml_csv_type t);
 int64_t ml_csv_unescape(const csv_field *f, int quote, char **buf, size_t *cap);
 /* "who: path:line:col: msg" into e (line 0-based); returns ML_EINVAL. */
 int ml_csv_fail_at(const csv_ctx *c, ml_error *e, int64_t line, int64_t col, const char *msg);
+
+/* The double nearest (-1)^neg * w * 10^q, bit-exact with strtod, for a
+ * decimal of at most 19 significant digits w (s[0 .. n): its text, for the
+ * strtod fallback).  Clinger, then Eisel-Lemire, then strtod. */
+double ml_csv_decimal_double(uint64_t w, int64_t q, int neg, const char *s, size_t n);
 
 /* ---- string dictionaries: distinct strings in order of first appearance ---- */
 

@@ -17,6 +17,15 @@
  * read numbers in it needs a second pass over that part's text.  String
  * levels are merged in part order, which is their order of first appearance.
  *
+ * Each record first goes to a fused fast path (fast_record) that finds the
+ * field ends and converts plain numbers ([+-]digits[.digits][e[+-]digits],
+ * at most 19 digits: Clinger's exact product, else Eisel-Lemire/strtod) in
+ * the same scan, handing every other field to store() as the general path
+ * does; records with quotes, comments or a wrong field count, and inputs
+ * whose options could make a number mean something else (numeric-looking
+ * missing tokens, forced types), take the general path (tokenizer, then
+ * ml_csv_value).  Both give identical tables (tests/kernels/test_csv_fast.c).
+ *
  * Not here: the tokenizer and preamble (csv.c), value grammar (csv_value.c).
  */
 #include <math.h>
@@ -40,6 +49,16 @@ typedef struct colbuf {
 	int kind;              /* K_*: K_DEAD when numbers were read before a string */
 	int redo;              /* pass 2 must read this column of this part again as strings */
 } colbuf;
+
+/* One field as the fast path (fast_record) left it */
+typedef struct fastval {
+	const char *p;         /* content */
+	size_t n;              /* its length */
+	int form;              /* 0: anything else (store() reads it), 1: [+-]digits (iv and dv),
+	                        * 2: another decimal (dv) */
+	int64_t iv;            /* form 1: the value */
+	double dv;             /* forms 1 and 2: the value */
+} fastval;
 
 typedef struct note {
 	int64_t line;          /* 0-based line, relative to the part */
@@ -73,6 +92,9 @@ typedef struct part {
 	char *scratch;         /* unescaped field */
 	size_t scap;           /* its room */
 	int report;            /* this part reports progress (the first part of a whole input) */
+	int fast;              /* the fused fast path may be tried (see fast_usable) */
+	fastval *fv;           /* nfile fields of the fast path's current record */
+	uint8_t *want;         /* nfile flags: the file column is selected */
 } part;
 
 static void part_free(part *pt, int64_t nout)
@@ -91,6 +113,23 @@ static void part_free(part *pt, int64_t nout)
 	free(pt->bad);
 	free(pt->notes);
 	free(pt->scratch);
+	free(pt->fv);
+	free(pt->want);
+}
+
+/* The fused fast path (fast_record) reads the same values as the general
+ * path unless a separator or comment byte could be part of a number, a
+ * missing-value token could look like one, or forced types must be checked. */
+static int fast_usable(const csv_ctx *c)
+{
+	static const char numeric[] = "0123456789+-.eE\r\n";
+	if (c->any_forced || c->nfile < 1 || strchr(numeric, c->sep) ||
+	    (c->comment >= 0 && strchr(numeric, c->comment)))
+		return 0;
+	for (size_t i = 0; i < c->nna; i++)
+		if (c->nalen[i] && strchr("0123456789+-.", c->na[i][0]))
+			return 0;
+	return 1;
 }
 
 static int part_init(const csv_ctx *c, part *pt, const char *begin, const char *end)
@@ -103,8 +142,13 @@ static int part_init(const csv_ctx *c, part *pt, const char *begin, const char *
 	pt->cb = calloc((size_t)nout, sizeof *pt->cb);
 	pt->dicts = calloc((size_t)nout, sizeof *pt->dicts);
 	pt->f = malloc((size_t)(c->nfile + 1) * sizeof *pt->f);
-	if (!pt->mask || !pt->nmiss || !pt->cb || !pt->dicts || !pt->f)
+	pt->fv = malloc((size_t)(c->nfile + 1) * sizeof *pt->fv);
+	pt->want = calloc((size_t)(c->nfile + 1), 1);
+	if (!pt->mask || !pt->nmiss || !pt->cb || !pt->dicts || !pt->f || !pt->fv || !pt->want)
 		return -1;
+	for (int64_t j = 0; j < c->nout; j++)
+		pt->want[c->file_of[j]] = 1;
+	pt->fast = fast_usable(c);
 	for (int64_t j = 0; j < c->nout; j++) {
 		pt->mask[j] = ML_CSV_M_ALL;
 		switch (c->forced[j]) {
@@ -289,6 +333,160 @@ static int store(const csv_ctx *c, part *pt, int64_t j, const csv_field *fl, int
 	return 0;
 }
 
+/* ---- the fused fast path ---- */
+
+static const double pow10_exact[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* Reads [+-]digits[.digits][(e|E)[+-]digits] with at most 19 digits before
+ * the exponent from p on; returns where it stopped.  v->form becomes 1
+ * (integer: v->iv and v->dv) or 2 (v->dv, nearest double, bit-exact with
+ * strtod), or stays 0 when p holds something else: the general grammar
+ * (ml_csv_value) then reads the field.  The caller checks that the field
+ * ends where this stopped. */
+static inline const char *fast_number(const char *p, const char *end, fastval *v)
+{
+	const char *s = p;
+	int neg = 0, form = 1;
+	if (p < end && (*p == '-' || *p == '+')) {
+		neg = *p == '-';
+		p++;
+	}
+	const char *d0 = p;
+	uint64_t w = 0;
+	p = ml_csv_digits(p, end, &w);
+	int64_t nint = p - d0, nfrac = 0, x = 0;
+	if (nint == 0)
+		return p;
+	if (p < end && *p == '.') {
+		const char *f = ++p;
+		p = ml_csv_digits(p, end, &w);
+		nfrac = p - f;
+		form = 2;
+	}
+	if (nint + nfrac > 19)
+		return p;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		form = 2;
+		p++;
+		int eneg = 0;
+		if (p < end && (*p == '+' || *p == '-')) {
+			eneg = *p == '-';
+			p++;
+		}
+		const char *e0 = p;
+		for (; p < end && *p >= '0' && *p <= '9'; p++)
+			if (x < 100000) /* saturates as csv_value.c's EXP_CLAMP */
+				x = x * 10 + (*p - '0');
+		if (p == e0)
+			return p;
+		if (eneg)
+			x = -x;
+		/* ml_csv_value reads a text of 10+ bytes with a '-' at s[4] as a date
+		 * (and no number when it is not one): leave those to it */
+		if (p - s >= 10 && s[4] == '-' && s[0] >= '0' && s[0] <= '9')
+			return p;
+	}
+	if (form == 1) {
+		if (nint > 18)
+			return p; /* may not fit int64 */
+		v->iv = neg ? -(int64_t)w : (int64_t)w;
+		v->dv = (double)v->iv;
+	} else {
+		int64_t q = x - nfrac;
+		if (w <= ((uint64_t)1 << 53) && q >= -22 && q <= 22) {
+			/* Clinger: both operands exact, one rounding (as ml_csv_decimal_double) */
+			double d = (double)w;
+			d = q >= 0 ? d * pow10_exact[q] : d / pow10_exact[-q];
+			v->dv = neg ? -d : d;
+		} else {
+			v->dv = ml_csv_decimal_double(w, q, neg, s, (size_t)(p - s));
+		}
+	}
+	v->form = form;
+	return p;
+}
+
+/* Tokenizes the record at k->pos and converts its plain numbers in the same
+ * scan, then stores it as row pt->rows.  Returns 1 with the row stored and k
+ * past the record; 0 with nothing changed when the record needs the general
+ * path (a field starting with a quote, a comment, a field count other than
+ * nfile, the input ending inside or right after the record); -1 without
+ * memory.  Fields that are not plain numbers (missing, blank-padded, strings,
+ * dates, long mantissas ...) and numbers in columns that are not numeric go
+ * to store(), as the general path hands them. */
+static int fast_record(const csv_ctx *c, part *pt, csv_cursor *k)
+{
+	const char *p = k->pos, *end = k->end;
+	const uint8_t *cls = c->cls;
+	const int sep = c->sep, quote = c->quote;
+	const int64_t nfile = c->nfile;
+	fastval *fv = pt->fv;
+	int64_t nf = 0;
+	for (;;) {
+		if (nf == nfile || p >= end || (uint8_t)*p == quote)
+			return 0;
+		fastval *v = &fv[nf];
+		const char *s = p;
+		v->p = s;
+		v->form = 0;
+		if (pt->want[nf])
+			p = fast_number(p, end, v);
+		if (!v->form || p >= end || !cls[(uint8_t)*p]) {
+			v->form = 0;
+			p = ml_csv_scan_plain(c, p, end);
+			if (p >= end)
+				return 0;
+		}
+		v->n = (size_t)(p - s);
+		nf++;
+		int ch = (uint8_t)*p;
+		if (ch == sep) {
+			p++;
+			continue;
+		}
+		if (ch == '\n') {
+			p++;
+			break;
+		}
+		if (ch == '\r' && p + 1 < end) {
+			p += 1 + (p[1] == '\n');
+			break;
+		}
+		return 0; /* a comment, or a CR that ends the input so far */
+	}
+	if (nf != nfile)
+		return 0;
+	const int64_t r = pt->rows;
+	for (int64_t j = 0; j < c->nout; j++) {
+		const fastval *v = &fv[c->file_of[j]];
+		colbuf *b = &pt->cb[j];
+		if (v->form && (b->kind == K_INT || b->kind == K_DBL) && c->forced[j] == ML_CSV_AUTO) {
+			/* store()'s inference for a value of mask m, without the rescan */
+			unsigned m = v->form == 1 ? ML_CSV_M_INT | ML_CSV_M_FLOAT : ML_CSV_M_FLOAT;
+			unsigned nm = pt->mask[j] & m;
+			if (nm) {
+				pt->mask[j] = nm;
+				if (!(nm & (ML_CSV_M_INT | ML_CSV_M_BOOL)) && b->kind == K_INT)
+					widen(b, r);
+				if (b->kind == K_DBL)
+					((double *)b->v)[r] = v->dv;
+				else
+					((int64_t *)b->v)[r] = v->iv;
+				continue;
+			}
+		}
+		csv_field fl = {v->p, v->n, 0};
+		if (store(c, pt, j, &fl, r))
+			return -1;
+	}
+	k->pos = p;
+	k->line++;
+	return 1;
+}
+
 /* Pass 1 over one part: validates, infers and converts each record.  Stops
  * at pt->end, at `limit` good rows (limit >= 0), at an error, or with
  * status REC_MORE when a non-final input ends mid-record. */
@@ -305,33 +503,40 @@ static void pass1(const csv_ctx *c, part *pt, const char *end, int final, int64_
 			pt->status = s;
 			break;
 		}
-		const char *at_pos = k.pos;
-		int64_t at_line = k.line;
-		s = ml_csv_next_record(c, &k, f, c->nfile + 1, &r);
-		if (s == REC_MORE) {
-			k.pos = at_pos;
-			k.line = at_line;
-			pt->status = REC_MORE;
-			break;
-		}
-		const char *at = check_record(c, f, s, &r, why, sizeof why);
-		if (at) {
-			bad_record(c, pt, &r, at, why);
-			if (pt->has_err || pt->nomem)
-				break;
-			continue;
-		}
-		if (pt->rows == pt->cap && grow(c, pt, at_pos, limit)) {
+		if (pt->rows == pt->cap && grow(c, pt, k.pos, limit)) {
 			pt->nomem = 1;
 			break;
 		}
-		for (int64_t j = 0; j < c->nout; j++)
-			if (store(c, pt, j, &f[c->file_of[j]], pt->rows)) {
-				pt->nomem = 1;
+		int fr = pt->fast ? fast_record(c, pt, &k) : 0;
+		if (fr < 0) {
+			pt->nomem = 1;
+			break;
+		}
+		if (fr == 0) {
+			const char *at_pos = k.pos;
+			int64_t at_line = k.line;
+			s = ml_csv_next_record(c, &k, f, c->nfile + 1, &r);
+			if (s == REC_MORE) {
+				k.pos = at_pos;
+				k.line = at_line;
+				pt->status = REC_MORE;
 				break;
 			}
-		if (pt->nomem)
-			break;
+			const char *at = check_record(c, f, s, &r, why, sizeof why);
+			if (at) {
+				bad_record(c, pt, &r, at, why);
+				if (pt->has_err || pt->nomem)
+					break;
+				continue;
+			}
+			for (int64_t j = 0; j < c->nout; j++)
+				if (store(c, pt, j, &f[c->file_of[j]], pt->rows)) {
+					pt->nomem = 1;
+					break;
+				}
+			if (pt->nomem)
+				break;
+		}
 		pt->rows++;
 		if (pt->report && (pt->rows & 16383) == 0)
 			c->progress(c->progress_arg, (double)(k.pos - pt->begin) /

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "csv_internal.h"
 #include "csv_pow5.h"
 
 const char *const ml_csv_type_name[ML_CSV_NTYPES] = {
@@ -68,69 +69,6 @@ typedef struct decimal {
 } decimal;
 
 #define EXP_CLAMP 100000  /* exponents beyond this saturate: the value is 0 or inf anyway */
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define SWAR_DIGITS 1
-/* The 8 bytes at p are all ASCII digits */
-static int eight_digits(const char *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return (((v & 0xF0F0F0F0F0F0F0F0u) |
-	         (((v + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u) >> 4)) == 0x3333333333333333u);
-}
-
-/* Their value: pairs, then quadruples, then the eight, combined by
- * multiplications that keep each partial sum in its own lane */
-static uint64_t parse_eight(const char *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	v -= 0x3030303030303030u;
-	v = v * 10 + (v >> 8);
-	v = (((v & 0x000000FF000000FFu) * 0x000F424000000064u) +
-	     (((v >> 16) & 0x000000FF000000FFu) * 0x0000271000000001u)) >> 32;
-	return v & 0xFFFFFFFFu;
-}
-/* The same for 4 bytes */
-static int four_digits(const char *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return (((v & 0xF0F0F0F0u) | (((v + 0x06060606u) & 0xF0F0F0F0u) >> 4)) == 0x33333333u);
-}
-
-static uint32_t parse_four(const char *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	v -= 0x30303030u;
-	v = v * 10 + (v >> 8);
-	return (((v & 0x00FF00FFu) * (1u + (100u << 16))) >> 16) & 0xFFFFu;
-}
-#else
-#define SWAR_DIGITS 0
-#endif
-
-/* Digits from p on, accumulated into *w (wrapping: the caller checks the count) */
-static inline const char *digits(const char *p, const char *end, uint64_t *w)
-{
-	uint64_t x = *w;
-#if SWAR_DIGITS
-	while (end - p >= 8 && eight_digits(p)) {
-		x = x * 100000000u + parse_eight(p);
-		p += 8;
-	}
-	if (end - p >= 4 && four_digits(p)) {
-		x = x * 10000u + parse_four(p);
-		p += 4;
-	}
-#endif
-	for (; p < end && is_digit(*p); p++)
-		x = x * 10 + (unsigned)(*p - '0');
-	*w = x;
-	return p;
-}
 
 /* The mantissa of p .. end (digits with at most one '.') when it has more
  * than 19 digits: leading zeros skipped, the first 19 significant kept */
@@ -185,12 +123,12 @@ static inline int scan_decimal(const char *s, size_t n, decimal *d)
 	}
 	const char *first = p;
 	uint64_t w = 0;
-	p = digits(p, end, &w);
+	p = ml_csv_digits(p, end, &w);
 	int64_t nint = p - first, nfrac = 0;
 	d->integer = p == end;
 	if (p < end && *p == '.') {
 		const char *f = ++p;
-		p = digits(p, end, &w);
+		p = ml_csv_digits(p, end, &w);
 		nfrac = p - f;
 	}
 	if (nint + nfrac == 0)
@@ -356,6 +294,12 @@ static double decimal_value(const decimal *d, const char *s, size_t n)
 		/* with dropped digits the value lies in (w, w+1) * 10^q: both ends agree */
 		return from_bits(b1, d->neg);
 	return slow_path(s, n);
+}
+
+double ml_csv_decimal_double(uint64_t w, int64_t q, int neg, const char *s, size_t n)
+{
+	decimal d = {w, q, 0, neg, 0, 0};
+	return decimal_value(&d, s, n);
 }
 
 int ml_csv_parse_double(const char *s, size_t n, double *out)
