@@ -341,4 +341,24 @@ H.test("KPrototypes: mixed numeric and categorical columns, gamma", function()
     function() ml.KPrototypes{ categorical = { 7 } }:fit(Xm) end)
 end)
 
+H.test("KModes and KPrototypes take moonlab.data frames: strings and categories by their levels", function()
+  local data = require "moonlab.data"
+  local df = data.frame { { "color", { "red", "red", "blue", "blue", "red", "blue" } },
+    { "size", { "S", "S", "L", "L", "S", "L" } }, { "w", { 1.0, 1.2, 5.0, 5.2, 0.9, 4.8 } } }
+  local km = ml.KModes { n_clusters = 2, seed = 0 }:fit(df:select { "color", "size" })
+  local l = km.labels
+  H.ok(l[1] == l[2] and l[1] == l[5] and l[3] == l[4] and l[3] == l[6] and l[1] ~= l[3], "the two profiles")
+  -- predict codes new rows by the levels seen at fit: an unseen colour matches on size only
+  local q = data.frame { { "color", { "blue", "red", "green" } }, { "size", { "L", "S", "S" } } }
+  local p = km:predict(q)
+  H.eq(p[1], l[3]); H.eq(p[2], l[1]); H.eq(p[3], l[1])
+  -- the same with the columns categorical
+  local c = df:astype { color = "categorical", size = "categorical" }
+  local kc = ml.KModes { n_clusters = 2, seed = 0 }:fit(c:select { "color", "size" })
+  H.eq(table.concat(kc.labels:totable(), ","), table.concat(l:totable(), ","))
+  local kp = ml.KPrototypes { n_clusters = 2, seed = 0, categorical = { "color", "size" } }:fit(df)
+  H.eq(table.concat(kp.labels:totable(), ","), table.concat(l:totable(), ","))
+  H.eq(table.concat(kp:predict(df:tail(2)):totable(), ","), l[5] .. "," .. l[6])
+end)
+
 H.done()

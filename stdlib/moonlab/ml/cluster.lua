@@ -915,6 +915,51 @@ function KModes._validate(self, who)
   check_init_name(who, self.init)
 end
 
+-- moonlab.data frames: columns as numbers, strings as codes 1..K of their
+-- sorted distinct values (label_encode), categorical columns as their codes.
+local function is_frame(X)
+  local dm = package.loaded["moonlab.data"]
+  return dm ~= nil and dm.DataFrame ~= nil and dm.DataFrame.is_frame(X)
+end
+
+-- X's columns cols (default all) as an N x D DoubleTensor.  String and
+-- categorical columns become codes: indices into `levels[name]` when given
+-- (the levels seen at fit; unseen values get 0, which matches no centroid),
+-- else into their sorted distinct values, which are returned as levels.
+local function frame_matrix(who, X, cols, levels)
+  cols = cols or X.columns
+  local n = X:nrows()
+  local out = torch.DoubleTensor(n, #cols)
+  local seen = {}
+  for j, name in ipairs(cols) do
+    local ok, kind = pcall(X.kind, X, name)
+    if not ok then fail(who, "the data frame has no column '%s'", tostring(name)) end
+    local col = out:select(2, j)
+    if kind == "string" or kind == "categorical" then
+      local lv = levels and levels[name]
+      if not lv then
+        lv = {}
+        local set = {}
+        for i = 1, n do
+          local v = X:value(i, name)
+          if v ~= nil and not set[v] then set[v] = true; lv[#lv + 1] = v end
+        end
+        table.sort(lv, function(a, b) return tostring(a) < tostring(b) end)
+      end
+      local index = {}
+      for c, v in ipairs(lv) do index[v] = c end
+      for i = 1, n do
+        local v = X:value(i, name)
+        col[i] = v ~= nil and index[v] or 0
+      end
+      seen[name] = lv
+    else
+      col:copy(X:column_tensor(name))
+    end
+  end
+  return out, seen
+end
+
 local function given_centroids(who, init, k, d)
   if init:dim() ~= 2 or init:size(1) ~= k or init:size(2) ~= d then
     fail(who, "init must be a %dx%d tensor of centroids", k, d)
@@ -928,6 +973,9 @@ end
 function KModes:fit(X)
   local who = "ml.KModes.fit"
   local orig = torch.isTensor(X) and X or nil
+  local levels
+  if is_frame(X) then X, levels = frame_matrix(who, X) end
+  rawset(self, "_levels", levels)
   X = base.matrix(who, X)
   local cat, n, d = rows_of(X)
   local k = self.n_clusters
@@ -952,6 +1000,7 @@ end
 function KModes:predict(X)
   local who = "ml.KModes.predict"
   base.fitted(self, who)
+  if is_frame(X) then X = frame_matrix(who, X, nil, rawget(self, "_levels") or {}) end
   X = base.matrix(who, X)
   base.check_features(who, self, X)
   local cat = rows_of(X)
@@ -988,19 +1037,26 @@ function KPrototypes._validate(self, who)
 end
 
 -- splits X into numeric (N x Dn) and categorical (N x Dc) Double matrices
-local function split_mixed(self, who, X)
+local function split_mixed(self, who, X, fitting)
   local catc = self.categorical
   if catc == NONE or type(catc) ~= "table" or #catc == 0 then
     fail(who, "categorical must list the categorical columns (indices, or names for a data frame)")
   end
   if type(X) == "table" and not torch.isTensor(X) and type(X.to_tensor) == "function" and type(catc[1]) == "string" then
     local numc = self.numerical
+    local names = is_frame(X) and X.columns or X.names
     if numc == NONE then
-      if type(X.names) ~= "table" then fail(who, "give numerical = {...} (the data frame has no names list)") end
+      if type(names) ~= "table" then fail(who, "give numerical = {...} (the data frame has no names list)") end
       local is_cat = {}
       for _, c in ipairs(catc) do is_cat[c] = true end
       numc = {}
-      for _, nm in ipairs(X.names) do if not is_cat[nm] then numc[#numc + 1] = nm end end
+      for _, nm in ipairs(names) do if not is_cat[nm] then numc[#numc + 1] = nm end end
+    end
+    if is_frame(X) then
+      -- categories are coded by the levels seen at fit
+      local cat, seen = frame_matrix(who, X, catc, not fitting and (rawget(self, "_levels") or {}) or nil)
+      if fitting then rawset(self, "_levels", seen) end
+      return base.matrix(who, frame_matrix(who, X, numc)), base.matrix(who, cat)
     end
     return base.matrix(who, X:to_tensor(numc)), base.matrix(who, X:to_tensor(catc))
   end
@@ -1025,7 +1081,7 @@ end
 -- Euclidean distance on the numerical columns + gamma x categorical mismatches.
 function KPrototypes:fit(X)
   local who = "ml.KPrototypes.fit"
-  local Xn, Xc = split_mixed(self, who, X)
+  local Xn, Xc = split_mixed(self, who, X, true)
   local num, n, dn = rows_of(Xn)
   local cat, _, dc = rows_of(Xc)
   local k = self.n_clusters
