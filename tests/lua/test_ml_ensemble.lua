@@ -247,4 +247,27 @@ H.test("inputs: Float, strided and table X fit the same models", function()
   H.eq(tbl:predict({ { 1, 2 } })[1], 1)
 end)
 
+H.test("HistGradientBoosting: feature importances from split gains", function()
+  local g = torch.Generator()
+  torch.manualSeed(g, 3)
+  local X = torch.randn(g, 2000, 4)
+  X:select(2, 4):fill(1)                      -- a constant feature never splits
+  -- regression: y = 3 x3 + 0.5 x1, the gains follow the variance each explains, 9 : 0.25
+  local y = X:select(2, 3) * 3 + X:select(2, 1) * 0.5
+  local r = ml.HistGradientBoostingRegressor { max_iter = 30 }:fit(X, y)
+  local imp = r.feature_importances
+  H.near(imp:sum(), 1, 1e-12)
+  H.near(imp[3], 9 / 9.25, 0.01)
+  H.near(imp[1], 0.25 / 9.25, 0.01)
+  H.eq(imp[4], 0)
+  H.ok(imp:min() >= 0)
+  -- classification on x1 xor x2: the two informative features take nearly all
+  local yc = X:select(2, 1):gt(0):add(X:select(2, 2):gt(0)):eq(1):long()
+  local c = ml.HistGradientBoostingClassifier { max_iter = 30, seed = 0 }:fit(X, yc)
+  local ic = c.feature_importances
+  H.near(ic:sum(), 1, 1e-12)
+  H.ok(ic[1] + ic[2] > 0.99, "x1 and x2 carry the signal")
+  H.eq(ic[4], 0)
+end)
+
 H.done()

@@ -340,6 +340,20 @@ local function boost_fit(self, X, y, classify)
   self.predictors = predictors
   self.n_iter = #predictors
   self.n_trees_per_iteration = k
+  -- gain importances (LightGBM's "gain"): each split's loss reduction summed
+  -- per feature over all trees, normalized to sum 1 (all zero without splits)
+  local imp = torch.zeros(d)
+  for _, trees in ipairs(predictors) do
+    for _, t in ipairs(trees) do
+      local f, gain = t.feature, t.gain
+      for i = 1, t.node_count do
+        local j = f[i]
+        if j > 0 then imp[j] = imp[j] + gain[i] end
+      end
+    end
+  end
+  local total = imp:sum()
+  self.feature_importances = total > 0 and imp:div(total) or imp
   self.baseline = baseline
   self.do_early_stopping = es
   self.validation_score = es and torch.Tensor(scores) or nil
