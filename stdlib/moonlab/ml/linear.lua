@@ -1,7 +1,7 @@
 -- moonlab.ml.linear: linear models with scikit-learn's estimator protocol:
 -- LinearRegression (least squares, with an R-style summary), Ridge, Lasso,
 -- ElasticNet (coordinate descent, and the lasso_path/enet_path helpers),
--- LogisticRegression (L-BFGS, proximal gradient for l1), SGDClassifier,
+-- LogisticRegression (L-BFGS; coordinate descent and proximal gradient for l1), SGDClassifier,
 -- SGDRegressor and LinearSVC.
 --
 -- Orchestration lives here; the hot loops (coordinate descent, SGD epochs,
@@ -680,6 +680,110 @@ local function fista(fg, x, lam, opts)
 end
 M._fista = fista
 
+--- Coordinate descent for the logistic loss with an l1 + l2 penalty: one
+-- coordinate at a time, a Newton step on the loss along it with the l1 term
+-- solved exactly (soft thresholding), then a backtracking (Armijo) line
+-- search on the penalized objective, as in liblinear's CDN.  The scores Z =
+-- X W^T + b (N x K) are kept up to date, so a step costs O(N K).
+--   X (N x D), targets T (N x K, one-hot; K = 1 for the binary model with
+--   sigmoid scores), sw (N) sample weights, W (K x D1, D1 = D [+ 1 for the
+--   intercept]) updated in place, l1 / l2 on the first D columns only.
+-- Stops when a sweep changes no coordinate by more than tol * max(1, |W|_max)
+-- or after max_iter sweeps.  Returns W, sweeps, status.
+local function logistic_cd(X, T, sw, W, l1, l2, fit_intercept, opts)
+  local tol, max_iter = opts.tol or 1e-4, opts.max_iter or 100
+  local n, d = X:size(1), X:size(2)
+  local K = T:size(2)
+  local binary = opts.binary
+  local Xt = X:t():contiguous()
+  local sq = torch.cmul(X, X):t():contiguous()          -- x_ij^2 by column
+  local Z = torch.zeros(n, K)
+  Z:addmm(X, W:narrow(2, 1, d):t())
+  if fit_intercept then Z:add(W:select(2, d + 1):view(1, K):expand(n, K)) end
+  local function probs(z)
+    if binary then return torch.sigmoid(z) end
+    local m = z:max(2)
+    local e = torch.exp(z - m:expandAs(z))
+    return e:cdiv(e:sum(2):expandAs(e))
+  end
+  local function loss(z)
+    if binary then
+      -- sum sw (log(1 + e^z) - t z), stably
+      local zz = z:select(2, 1)
+      local sp = torch.abs(zz):mul(-1):exp():log1p():add(torch.clamp(zz, 0, math.huge))
+      return sw:dot(sp - torch.cmul(T:select(2, 1), zz))
+    end
+    local m = z:max(2)
+    local lse = torch.exp(z - m:expandAs(z)):sum(2):log():add(m):select(2, 1)
+    return sw:dot(lse - torch.cmul(T, z):sum(2):select(2, 1))
+  end
+  local ncoord = fit_intercept and d + 1 or d
+  local it, status = 0, "max_iter"
+  local fz = loss(Z)
+  while it < max_iter do
+    it = it + 1
+    local maxstep = 0
+    for k = 1, K do
+      local zk = Z:select(2, k)
+      for j = 1, ncoord do
+        local P = probs(Z)
+        local pk = P:select(2, k)
+        local r = torch.cmul(sw, pk - T:select(2, k))
+        local hw = torch.cmul(sw, torch.cmul(pk, 1 - pk))
+        local xj = j <= d and Xt[j] or nil
+        local w = W[k][j]
+        local g, h
+        if xj then
+          g = r:dot(xj) + l2 * w
+          h = hw:dot(sq[j]) + l2
+        else
+          g, h = r:sum(), hw:sum()
+        end
+        h = math.max(h, 1e-12)
+        local lam = xj and l1 or 0
+        local wn
+        if lam > 0 then
+          local u = w - g / h
+          wn = u > lam / h and u - lam / h or (u < -lam / h and u + lam / h or 0)
+        else
+          wn = w - g / h
+        end
+        local step = wn - w
+        if step ~= 0 then
+          -- Armijo on the penalized objective along the coordinate: the model's
+          -- decrease is g step + lam (|w + step| - |w|), g the smooth gradient
+          local function pen(v) return lam * math.abs(v) + (xj and 0.5 * l2 * v * v or 0) end
+          local delta = g * step + lam * (math.abs(wn) - math.abs(w))
+          local zsave = zk:clone()
+          local a = 1.0
+          for _ = 1, 30 do
+            if xj then zk:copy(zsave):add(a * step, xj) else zk:copy(zsave):add(a * step) end
+            local f1 = loss(Z)
+            if f1 + pen(w + a * step) - (fz + pen(w)) <= 0.01 * a * delta + 1e-13 * math.abs(fz) then
+              W[k][j] = w + a * step
+              fz = f1
+              maxstep = math.max(maxstep, math.abs(a * step))
+              break
+            end
+            zk:copy(zsave)
+            a = a / 2
+          end
+        end
+      end
+    end
+    local scale = math.max(1, W:clone():abs():max())
+    if maxstep <= tol * scale then status = "tol"; break end
+  end
+  if not binary and fit_intercept then
+    -- softmax scores are unchanged by a common shift of the intercepts: report
+    -- the centred ones, which a gradient method started at zero keeps
+    local b = W:select(2, d + 1)
+    b:add(-b:mean())
+  end
+  return W, it, status
+end
+M._logistic_cd = logistic_cd
+
 ---------------------------------------------------------------------------
 -- LogisticRegression
 ---------------------------------------------------------------------------
@@ -695,7 +799,7 @@ function LogisticRegression._validate(self, who)
   check_bool(who, "fit_intercept", self.fit_intercept)
   check_number(who, "tol", self.tol, 0)
   check_number(who, "max_iter", self.max_iter, 1)
-  check_choice(who, "solver", self.solver, { "lbfgs", "proximal" })
+  check_choice(who, "solver", self.solver, { "lbfgs", "proximal", "cd" })
   check_choice(who, "multi_class", self.multi_class, { "auto", "multinomial", "ovr" })
   local cw = self.class_weight
   if cw ~= base.NONE and cw ~= "balanced" and type(cw) ~= "table" then
@@ -704,7 +808,7 @@ function LogisticRegression._validate(self, who)
   end
   if self.solver == "lbfgs" and (self.penalty == "l1" or self.penalty == "elasticnet") then
     error(string.format('%s: solver "lbfgs" supports only the "l2" and "none" penalties (got "%s"); '
-      .. 'use solver = "proximal"', who, self.penalty), 3)
+      .. 'use solver = "proximal" or "cd"', who, self.penalty), 3)
   end
   if self.penalty == "elasticnet" then
     local r = self.l1_ratio
@@ -775,6 +879,17 @@ local function logistic_solve(self, who, fg, nparam, lam_mask, l1, w0)
   return w, it
 end
 
+-- The "cd" solver: logistic_cd, with the same warning as the others.
+local function cd_solve(self, who, X, T, sw, W, l1, l2, fi, binary)
+  local _, it, status = logistic_cd(X, T, sw, W, l1, l2, fi,
+    { tol = self.tol, max_iter = self.max_iter, binary = binary })
+  if status == "max_iter" then
+    warn(string.format("%s: cd did not converge in %d iterations; increase max_iter or scale the data", who,
+      self.max_iter))
+  end
+  return W, it
+end
+
 --- m:fit(X, y [, sample_weight]) -> m.  Minimizes sum_i s_i loss_i + penalty
 -- / C, as scikit-learn: l2: ||w||^2 / (2C); l1: ||w||_1 / C; elasticnet:
 -- (l1_ratio ||w||_1 + (1 - l1_ratio) ||w||^2 / 2) / C; the intercept is
@@ -811,9 +926,17 @@ function LogisticRegression:fit(X, y, sample_weight)
       if fi then w0:select(2, d1):copy(self.intercept) end
       w0 = w0:view(K * d1)
     end
-    local w, it = logistic_solve(self, who, multinomial_fg(X, codes, sw, l2, K, fi), K * d1, mask:view(K * d1),
-      l1, w0)
-    local W = w:view(K, d1)
+    local W, it
+    if self.solver == "cd" then
+      local T = torch.zeros(n, K)
+      T:scatter(2, codes:view(n, 1), 1)
+      W, it = cd_solve(self, who, X, T, sw, w0 and w0:view(K, d1):clone() or torch.zeros(K, d1), l1, l2, fi, false)
+    else
+      local w
+      w, it = logistic_solve(self, who, multinomial_fg(X, codes, sw, l2, K, fi), K * d1, mask:view(K * d1),
+        l1, w0)
+      W = w:view(K, d1)
+    end
     self.coef = W:narrow(2, 1, d):contiguous()
     self.intercept = fi and W:select(2, d1):contiguous() or torch.zeros(K)
     self.n_iter[1] = it
@@ -846,7 +969,15 @@ function LogisticRegression:fit(X, y, sample_weight)
         w0:narrow(1, 1, d):copy(prev[r])
         if fi then w0[d1] = self.intercept[r] end
       end
-      local w, it = logistic_solve(self, who, binary_fg(X, y01, sw, l2, fi), d1, mask, l1, w0)
+      local w, it
+      if self.solver == "cd" then
+        local W1
+        W1, it = cd_solve(self, who, X, y01:view(n, 1), sw, (w0 or torch.zeros(d1)):view(1, d1):clone(), l1, l2, fi,
+          true)
+        w = W1:view(d1)
+      else
+        w, it = logistic_solve(self, who, binary_fg(X, y01, sw, l2, fi), d1, mask, l1, w0)
+      end
       self.coef[r]:copy(w:narrow(1, 1, d))
       if fi then self.intercept[r] = w[d1] end
       self.n_iter[r] = it
