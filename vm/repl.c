@@ -539,6 +539,7 @@ static int read_line(repl *r, const char *prompt)
 	comp_repl = r;
 	char *line = readline(prompt);
 	comp_repl = NULL;
+	prefill_next = NULL; /* its string may not outlive this call (an error below unwinds) */
 	if (sig_at_prompt) {
 		free(line);
 		fputs("^C\n", stdout);
@@ -800,10 +801,8 @@ static int load_chunk(repl *r, int *quiet, int *expr)
 	int rc = read_line(r, p);
 	if (r->tty)
 		lua_remove(L, rc == LINE_OK ? -2 : -1);
-	if (prefilled) {
-		prefill_next = NULL;
+	if (prefilled)
 		lua_remove(L, rc == LINE_OK ? -2 : -1); /* the prefill string */
-	}
 	if (rc != LINE_OK)
 		return rc == LINE_EOF ? CHUNK_EOF : CHUNK_CANCEL;
 	const char *line = lua_tostring(L, -1);
