@@ -26,17 +26,46 @@ static void push_hex(lua_State *L, uint64_t h)
 	lua_pushstring(L, buf);
 }
 
+/* A box for a malloc'd buffer or an open folder held while Lua calls that
+ * can raise run: its __gc releases what is still in it. */
+#define BOX_MT "moonlab.notebook.box"
+typedef struct box {
+	char *buf; /* malloc'd text, or NULL */
+	DIR *dir;  /* open folder, or NULL */
+} box;
+
+static int l_box_gc(lua_State *L)
+{
+	box *b = luaL_checkudata(L, 1, BOX_MT);
+	free(b->buf);
+	b->buf = NULL;
+	if (b->dir)
+		closedir(b->dir);
+	b->dir = NULL;
+	return 0;
+}
+
+static box *push_box(lua_State *L)
+{
+	box *b = lua_newuserdatauv(L, sizeof *b, 0);
+	b->buf = NULL;
+	b->dir = NULL;
+	luaL_setmetatable(L, BOX_MT);
+	return b;
+}
+
 static int l_notebook_markdown(lua_State *L)
 {
 	size_t n;
 	const char *text = luaL_checklstring(L, 1, &n);
 	int smart = lua_toboolean(L, 2);
-	char *html;
+	box *b = push_box(L);
 	ml_error e;
-	if (ml_markdown_html(text, n, smart, &html, &e))
+	if (ml_markdown_html(text, n, smart, &b->buf, &e))
 		return ml_l_error(L, &e);
-	lua_pushstring(L, html); /* a memory error here would leak html: accept, it is an OOM path */
-	free(html);
+	lua_pushstring(L, b->buf); /* may raise: the box still owns the buffer */
+	free(b->buf);
+	b->buf = NULL;
 	return 1;
 }
 
@@ -112,28 +141,34 @@ static int l_notebook_mkdirs(lua_State *L)
 static int l_notebook_files(lua_State *L)
 {
 	const char *path = luaL_checkstring(L, 1);
+	box *b = push_box(L);
 	lua_newtable(L);
-	DIR *d = opendir(path);
-	if (!d) {
+	b->dir = opendir(path);
+	if (!b->dir) {
 		lua_pushnil(L);
 		lua_pushfstring(L, "cannot list %s (%s)", path, strerror(errno));
 		return 2;
 	}
 	lua_Integer k = 0;
 	struct dirent *ent;
-	while ((ent = readdir(d)) != NULL) {
+	while ((ent = readdir(b->dir)) != NULL) {
 		if (ent->d_name[0] == '.')
 			continue;
-		lua_pushstring(L, ent->d_name); /* a memory error here leaks d: accepted on that path */
+		lua_pushstring(L, ent->d_name); /* may raise: the box closes the folder */
 		lua_rawseti(L, -2, ++k);
 	}
-	closedir(d);
+	closedir(b->dir);
+	b->dir = NULL;
 	return 1;
 }
 
 void ml_l_open_notebook(lua_State *L, int methods, int torch)
 {
 	(void)methods;
+	luaL_newmetatable(L, BOX_MT);
+	lua_pushcfunction(L, l_box_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_pop(L, 1);
 	static const luaL_Reg funcs[] = {
 		{"markdown", l_notebook_markdown},
 		{"hash", l_notebook_hash},
