@@ -23,6 +23,40 @@ static int check_sq(const ml_tensor *t, int64_t n, const char *name, const char 
 	return ML_OK;
 }
 
+/* One row of conditional probabilities: row[j] = exp(-beta d[j]) / sum over
+ * the m distances d (squared, rounded through float as scikit-learn's are),
+ * with beta found by bisection so that the row's entropy is target =
+ * log(perplexity) (to 1e-5, at most 100 steps).  Entry `self` (or none when
+ * -1) is the point itself and gets 0. */
+static void perplexity_row(const double *d, int64_t m, int64_t self, double target, double *row)
+{
+	double beta = 1.0, lo = -INFINITY, hi = INFINITY;
+	for (int step = 0; step < 100; step++) {
+		double sum = 0;
+		for (int64_t j = 0; j < m; j++) {
+			row[j] = j == self ? 0.0 : exp(-(double)(float)d[j] * beta);
+			sum += row[j];
+		}
+		if (sum == 0.0)
+			sum = 1e-8;
+		double sdp = 0;
+		for (int64_t j = 0; j < m; j++) {
+			row[j] /= sum;
+			sdp += (double)(float)d[j] * row[j];
+		}
+		double diff = log(sum) + beta * sdp - target;
+		if (fabs(diff) <= 1e-5)
+			break;
+		if (diff > 0) {
+			lo = beta;
+			beta = hi == INFINITY ? beta * 2 : (beta + hi) / 2;
+		} else {
+			hi = beta;
+			beta = lo == -INFINITY ? beta / 2 : (beta + lo) / 2;
+		}
+	}
+}
+
 int ml_tsne_joint_p(const ml_tensor *d2, double perplexity, ml_tensor *p, const char *who, ml_error *e)
 {
 	int rc = check_sq(d2, -1, "the squared distances", who, e);
@@ -43,31 +77,7 @@ int ml_tsne_joint_p(const ml_tensor *d2, double perplexity, ml_tensor *p, const 
 	for (int64_t i = 0; i < n; i++) {
 		double *row = P + i * n;
 		const double *d = D + i * n;
-		double beta = 1.0, lo = -INFINITY, hi = INFINITY;
-		for (int step = 0; step < 100; step++) {
-			double sum = 0;
-			for (int64_t j = 0; j < n; j++) {
-				row[j] = j == i ? 0.0 : exp(-(double)(float)d[j] * beta);
-				sum += row[j];
-			}
-			if (sum == 0.0)
-				sum = 1e-8;
-			double sdp = 0;
-			for (int64_t j = 0; j < n; j++) {
-				row[j] /= sum;
-				sdp += (double)(float)d[j] * row[j];
-			}
-			double diff = log(sum) + beta * sdp - target;
-			if (fabs(diff) <= 1e-5)
-				break;
-			if (diff > 0) {
-				lo = beta;
-				beta = hi == INFINITY ? beta * 2 : (beta + hi) / 2;
-			} else {
-				hi = beta;
-				beta = lo == -INFINITY ? beta / 2 : (beta + lo) / 2;
-			}
-		}
+		perplexity_row(d, n, i, target, row);
 	}
 	/* symmetrise, normalise by the sum of the upper triangle counted twice */
 	double total = 0;
@@ -288,31 +298,7 @@ int ml_tsne_cond_p(const ml_tensor *d2, double perplexity, ml_tensor *cond, cons
 	for (int64_t i = 0; i < n; i++) {
 		double *row = P + i * k;
 		const double *d = D + i * k;
-		double beta = 1.0, lo = -INFINITY, hi = INFINITY;
-		for (int step = 0; step < 100; step++) {
-			double sum = 0;
-			for (int64_t j = 0; j < k; j++) {
-				row[j] = exp(-(double)(float)d[j] * beta);
-				sum += row[j];
-			}
-			if (sum == 0.0)
-				sum = 1e-8;
-			double sdp = 0;
-			for (int64_t j = 0; j < k; j++) {
-				row[j] /= sum;
-				sdp += (double)(float)d[j] * row[j];
-			}
-			double diff = log(sum) + beta * sdp - target;
-			if (fabs(diff) <= 1e-5)
-				break;
-			if (diff > 0) {
-				lo = beta;
-				beta = hi == INFINITY ? beta * 2 : (beta + hi) / 2;
-			} else {
-				hi = beta;
-				beta = lo == -INFINITY ? beta / 2 : (beta + lo) / 2;
-			}
-		}
+		perplexity_row(d, k, -1, target, row);
 	}
 	return ML_OK;
 }
