@@ -164,17 +164,18 @@ end
 -- plots) and restoring the cell's globals and generator state; nil when there
 -- is no usable entry.
 function Cache:restore(key, r)
+  local function miss() self.misses = self.misses + 1 end
   local path = self:path(key)
   local f = io.open(path, "rb")
-  if not f then self.misses = self.misses + 1; return nil end
+  if not f then return miss() end
   f:close()
   local ok, e = pcall(torch.load, path)
-  if not ok or type(e) ~= "table" or e.version ~= VERSION then self.misses = self.misses + 1; return nil end
+  if not ok or type(e) ~= "table" or e.version ~= VERSION then return miss() end
   for _, rd in ipairs(e.reads) do
-    if N.file_hash(rd[1]) ~= rd[2] then self.misses = self.misses + 1; return nil end
+    if N.file_hash(rd[1]) ~= rd[2] then return miss() end
   end
   local okv, globals = pcall(unpack_value, e.globals, {})
-  if not okv then self.misses = self.misses + 1; return nil end
+  if not okv then return miss() end
   for k, v in pairs(globals) do rawset(_G, k, v) end
   for _, k in ipairs(e.deleted) do rawset(_G, k, nil) end
   if e.rng then torch.setRNGState(e.rng) end

@@ -297,13 +297,14 @@ function M.run(nb, opts)
           local chunkname = "=[cell " .. code_index .. "]"
           local f, has_value, err = compile(cell.source, chunkname, _G)
           local buf = {}
-          local reads = cache and cache:track() or nil
           if not f then
             r.status = "error"
             local line, msg = tostring(err):match("^%[cell %d+%]:(%d+): (.*)$")
             r.error = { message = msg or tostring(err), line = tonumber(line), traceback = "" }
+            key = nil -- nothing below an error is cached
           else
             local before = cache and cache:snapshot() or nil
+            local reads = cache and cache:track() or nil
             local restore = capture(buf)
             local res, secs = call_cell(f, code_index, opts.timeout)
             restore()
