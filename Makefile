@@ -45,8 +45,18 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
+# The executable links libgomp statically when the compiler has libgomp.a, so
+# that vm/main.c can choose OpenMP's wait policy before libgomp reads it (see
+# omp_policy there); otherwise it uses the shared libgomp like the rest.
+GOMP_A     := $(shell $(CC) -print-file-name=libgomp.a 2>/dev/null)
+ifneq ($(wildcard $(GOMP_A)),)
+EXE_OMP    := $(GOMP_A) -lpthread
+else
+EXE_OMP    := -fopenmp
+endif
+
 $(MOONLAB): $(HOST_OBJ) $(LIB_OBJ)
-	$(CC) $(LDFLAGS_ALL) -Wl,-E -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(SAN) $(LDFLAGS) -Wl,-E -o $@ $^ $(LDLIBS_ALL) $(EXE_OMP)
 
 $(MOONLAB_SO): $(LIB_OBJ)
 	$(CC) $(LDFLAGS_ALL) -shared -o $@ $^ $(filter-out -llua5.4,$(LDLIBS_ALL))

@@ -158,21 +158,6 @@ static ml_tensor transposed(const ml_tensor *t)
 	return v;
 }
 
-/* Copies one element of es (4 or 8) bytes and says whether it is NaN. */
-static inline int move(char *d, const char *s, size_t es)
-{
-	if (es == 8) {
-		double v;
-		memcpy(&v, s, 8);
-		memcpy(d, &v, 8);
-		return v != v;
-	}
-	float f;
-	memcpy(&f, s, 4);
-	memcpy(d, &f, 4);
-	return f != f;
-}
-
 /* Copies n contiguous elements; returns nonzero when one of them is NaN.
  * Typed loops so that the compiler can vectorize copy and test together. */
 static int move_run(char *d, const char *s, int64_t n, size_t es)
@@ -198,11 +183,34 @@ static int move_run(char *d, const char *s, int64_t n, size_t es)
 
 #define TILE 64 /* side of the square blocks of a transposing copy: 2 x 32 KiB of doubles */
 
+/* One tile of a transposing copy, typed so that the compiler keeps the
+ * values in registers: dst column j, rows [i0, i1) from src elements
+ * (i, j) at s[i*s0 + j*s1].  Nonzero when one of them is NaN. */
+#define TILE_COPY(name, T)                                                                    \
+	static int name(T *restrict d, int64_t ld, const T *restrict s, int64_t s0, int64_t s1, \
+	                int64_t i0, int64_t i1, int64_t j0, int64_t j1)                         \
+	{                                                                                       \
+		int bad = 0;                                                                        \
+		for (int64_t j = j0; j < j1; j++) {                                                 \
+			T *dj = d + j * ld;                                                             \
+			const T *sj = s + j * s1;                                                       \
+			for (int64_t i = i0; i < i1; i++) {                                             \
+				T v = sj[i * s0];                                                           \
+				dj[i] = v;                                                                  \
+				bad |= v != v;                                                              \
+			}                                                                               \
+		}                                                                                   \
+		return bad;                                                                         \
+	}
+TILE_COPY(tile_f64, double)
+TILE_COPY(tile_f32, float)
+
 /* Copies the 2-D (or 1-D, as one column) view src, any strides, into the
  * column-major matrix at dst with leading dimension ld.  A row-major source
- * is transposed tile by tile so that both sides stay in cache.  Returns
- * nonzero when src holds a NaN (checked on the way, for the callers that
- * skip LAPACKE's own separate NaN scan). */
+ * is transposed tile by tile so that both sides stay in cache (two threads
+ * are no faster: the copy is bound by memory).  Returns nonzero when src
+ * holds a NaN (checked on the way, for the callers that skip LAPACKE's own
+ * separate NaN scan). */
 static int pack(char *dst, int64_t ld, const ml_tensor *src_)
 {
 	ml_tensor src = as_matrix(src_);
@@ -221,12 +229,12 @@ static int pack(char *dst, int64_t ld, const ml_tensor *src_)
 		int64_t j1 = min64(cols, j0 + TILE);
 		for (int64_t i0 = 0; i0 < rows; i0 += TILE) {
 			int64_t i1 = min64(rows, i0 + TILE);
-			for (int64_t j = j0; j < j1; j++) {
-				char *d = dst + (size_t)(j * ld) * es;
-				const char *c = s + (size_t)(j * s1) * es;
-				for (int64_t i = i0; i < i1; i++)
-					bad |= move(d + (size_t)i * es, c + (size_t)(i * s0) * es, es);
-			}
+			if (es == 8)
+				bad |= tile_f64((double *)(void *)dst, ld, (const double *)(const void *)s, s0, s1,
+				                i0, i1, j0, j1);
+			else
+				bad |= tile_f32((float *)(void *)dst, ld, (const float *)(const void *)s, s0, s1,
+				                i0, i1, j0, j1);
 		}
 	}
 	return bad;

@@ -317,6 +317,8 @@ static const mfn math_fns[] = {
  * ml_l_pushtensor without the registry lookup, for the operators' latency. */
 static ml_tensor *push_like(lua_State *L, int idx, const ml_tensor *like)
 {
+	if (ml_l_young_pending)
+		ml_l_young_collect(L);
 	ml_tensor *t = lua_newuserdatauv(L, sizeof(ml_tensor), 0);
 	ml_tensor_init(t, like->dtype);
 	lua_getmetatable(L, idx);

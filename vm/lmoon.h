@@ -43,6 +43,12 @@ void ml_l_pushstorage(lua_State *L, ml_storage *s);
  * allocation (lua_gc's LUA_GCSTEP), which collects the previous temporaries. */
 void ml_l_account(lua_State *L, const ml_tensor *t);
 
+/* Set by ml_l_account when large results have piled up since the last
+ * collection; whoever creates a tensor then calls ml_l_young_collect first,
+ * so that the dead ones are freed before the new one allocates. */
+extern int ml_l_young_pending;
+void ml_l_young_collect(lua_State *L);
+
 /* The usual last step of a binding whose result tensor is on top of the
  * stack: accounts it (ml_l_account) unless the caller gave it, returns 1. */
 int ml_l_return_result(lua_State *L, int given);

@@ -4,9 +4,12 @@
  * `...` exactly as under lua5.4.  Before anything runs, the stdlib folder goes
  * first on package.path and `torch` becomes a global.
  *
- * Deliberately not here: LUA_INIT is not read (moonlab is not lua5.4), and
- * there are no subcommands yet (`moonlab notebook ...` is later work; its
- * dispatch belongs in pmain, before the script is run).
+ * The subcommands `moonlab notebook ...` and `moonlab tutorial` are
+ * dispatched in pmain, before any script runs.  Two process-wide policies
+ * are set here, before anything else: OpenMP's wait policy (omp_policy, in a
+ * constructor) and malloc's (malloc_policy).
+ *
+ * Deliberately not here: LUA_INIT is not read (moonlab is not lua5.4).
  */
 #include <limits.h>
 #ifdef __GLIBC__
@@ -426,8 +429,37 @@ static void malloc_policy(void)
 #endif
 }
 
+/* OpenMP's wait policy.  moonlab's kernels run OpenMP loops (libgomp) next
+ * to OpenBLAS's own threads.  By default an idle libgomp worker spins on its
+ * core for a while after each loop, and on a machine with few cores the
+ * OpenBLAS call that follows waits for that core: one epoch of a small MLP
+ * took 1.4 s instead of 0.55 s on 2 cores.  Passive waiting (sleep at once)
+ * costs nothing measurable on the element-wise benchmarks.
+ *
+ * libgomp reads OMP_WAIT_POLICY once, in its constructor.  The executable
+ * links libgomp statically (Makefile), so that constructor is one of ours,
+ * and a constructor of higher priority runs first: it sets the policy when
+ * neither OMP_WAIT_POLICY nor GOMP_SPINCOUNT is set.  main then removes the
+ * variable again, so that scripts and the programs they start see the
+ * environment they were given.  (Where libgomp is a shared library, its
+ * constructor runs before any of the executable's and this changes nothing.) */
+static int omp_policy_set;
+
+__attribute__((constructor(101))) static void omp_policy(void)
+{
+	if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT"))
+		omp_policy_set = setenv("OMP_WAIT_POLICY", "passive", 0) == 0;
+}
+
+static void omp_policy_hide(void)
+{
+	if (omp_policy_set)
+		unsetenv("OMP_WAIT_POLICY");
+}
+
 int main(int argc, char **argv)
 {
+	omp_policy_hide();
 	malloc_policy();
 	cmdline c;
 	if (!parse_args(&c, argc, argv))

@@ -157,4 +157,17 @@ run "$tmp/lonely/moonlab" -e 'print(1)'
 eq "no stdlib exits 1" 1 "$rc"
 has "no stdlib message" "cannot find the stdlib" "$err"
 
+# ---- OpenMP's wait policy (vm/main.c, omp_policy) ----
+# passive unless the caller chose; libgomp reports what it read, and the
+# script (and what it starts) still sees the environment it was given
+env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT OMP_DISPLAY_ENV=true "$ML" -e 'print(os.getenv("OMP_WAIT_POLICY")); os.execute("echo child=$OMP_WAIT_POLICY.")' >"$tmp/omp.out" 2>"$tmp/omp.err"
+has "wait policy passive by default" "OMP_WAIT_POLICY = 'PASSIVE'" "$(cat "$tmp/omp.err")"
+eq "wait policy hidden from the script" "nil" "$(sed -n 1p "$tmp/omp.out")"
+eq "wait policy hidden from children" "child=." "$(sed -n 2p "$tmp/omp.out")"
+env OMP_WAIT_POLICY=active OMP_DISPLAY_ENV=true "$ML" -e 'print(os.getenv("OMP_WAIT_POLICY"))' >"$tmp/omp.out" 2>"$tmp/omp.err"
+has "a chosen wait policy is kept" "OMP_WAIT_POLICY = 'ACTIVE'" "$(cat "$tmp/omp.err")"
+eq "a chosen wait policy is visible" "active" "$(cat "$tmp/omp.out")"
+env -u OMP_WAIT_POLICY GOMP_SPINCOUNT=123 "$ML" -e 'print(os.getenv("OMP_WAIT_POLICY"), os.getenv("GOMP_SPINCOUNT"))' >"$tmp/omp.out" 2>&1
+eq "GOMP_SPINCOUNT counts as a choice" "nil${T}123" "$(cat "$tmp/omp.out")"
+
 finish

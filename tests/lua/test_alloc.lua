@@ -75,23 +75,45 @@ H.test("torch.setheaptracking switches the collections asked for by tensor memor
     collectgarbage(); collectgarbage() -- s is old now: minor collections skip it
     return flag, s
   end
-  local function churn()
-    for _ = 1, 30 do local t = torch.Tensor(1000000); t[1] = 1 end -- 8 MB each, accounted
+  -- 8 MB tensors, accounted, each kept alive while `keep` newer ones are made
+  -- (long enough for minor collections to age it: then only a full one frees it)
+  local function churn(keep, seen)
+    local ring = {}
+    for i = 1, 30 do
+      local t = torch.Tensor(1000000)
+      t[1] = 1
+      ring[i % keep] = t
+      if seen then seen[i] = t end
+    end
+  end
+  local function alive(seen)
+    local n = 0
+    for i = 1, 30 do if seen[i] then n = n + 1 end end
+    return n
   end
   H.eq(torch._heaptracking, true, "on by default")
   torch.setheaptracking(false)
   H.eq(torch._heaptracking, false)
   local flag, s = old_sentinel()
   s = nil
-  churn()
+  local seen = setmetatable({}, { __mode = "v" })
+  churn(1, seen)
   H.eq(flag.collected, false, "off: tensor memory asks for no full collection")
+  H.ok(alive(seen) >= 29, "off: nor for minor ones (" .. alive(seen) .. " of 30 alive)")
   torch.setheaptracking(true)
   H.eq(torch._heaptracking, true)
   collectgarbage()
+  -- a temporary dropped at once is freed by a minor collection before the
+  -- next one allocates: the old sentinel stays, and almost nothing piles up
   flag, s = old_sentinel()
   s = nil
-  churn()
-  H.eq(flag.collected, true, "on: 240 MB of tensors trigger a full collection")
+  seen = setmetatable({}, { __mode = "v" })
+  churn(1, seen)
+  H.ok(alive(seen) <= 3, "on: dropped temporaries are freed as they go (" .. alive(seen) .. " of 30 alive)")
+  H.eq(flag.collected, false, "on: minor collections were enough")
+  -- tensors kept through several allocations grow old: then a full collection
+  churn(6)
+  H.eq(flag.collected, true, "on: 240 MB of aged tensors trigger a full collection")
 end)
 
 H.done()

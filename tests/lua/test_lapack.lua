@@ -226,6 +226,15 @@ H.test("gesv: errors", function()
   H.check_error("torch.gesv: bad arguments, expected ([resb, resa,] b, a)", torch.gesv, torch.eye(3))
   H.check_error("torch.gesv: bad arguments", torch.gesv, torch.eye(3), torch.eye(3), "x")
   H.check_error("torch.gesv: the input contains NaN", torch.gesv, torch.ones(2, 1), M({{1, 0 / 0}, {0, 1}}))
+  -- the transposing copy checks every tile, in both types: NaN in the last, partial tile
+  for _, T in ipairs({torch.DoubleTensor, torch.FloatTensor}) do
+    local a = T(130, 130):copy(torch.eye(130))
+    a[130][129] = 0 / 0
+    H.check_error("torch.gesv: the input contains NaN", torch.gesv, T(130, 1):fill(1), a)
+    a[130][129] = 2
+    local x = torch.gesv(T(130, 1):fill(1), a)
+    H.near(x[130][1], -1, 1e-6, "x after the last tile's element is set")
+  end
 end)
 
 -- ---- trtrs ----
