@@ -562,6 +562,29 @@ static int check_pair(const char *who, const ml_tensor *a, const ml_tensor *b, m
 	return ML_OK;
 }
 
+/* The threshold loops over [b, en) of one dtype.  Separate functions (not
+ * `parallel for simd`, which GCC leaves scalar here) so that each
+ * vectorizes; results may be inputs themselves (in place), hence no restrict. */
+#define THRESHOLD(name, T)                                                                      \
+	static void name(int64_t b, int64_t en, T *y, const T *x, T th, T val)                     \
+	{                                                                                           \
+		_Pragma("omp simd") for (int64_t i = b; i < en; i++)                                  \
+		{                                                                                       \
+			T a = x[i];                                                                     \
+			y[i] = a > th ? a : val;                                                        \
+		}                                                                                       \
+	}                                                                                           \
+	static void name##_back(int64_t b, int64_t en, T *gi, const T *go, const T *x, T th)       \
+	{                                                                                           \
+		_Pragma("omp simd") for (int64_t i = b; i < en; i++)                                  \
+		{                                                                                       \
+			T keep = go[i];                                                                 \
+			gi[i] = x[i] > th ? keep : (T)0;                                                \
+		}                                                                                       \
+	}
+THRESHOLD(threshold_f32, float)
+THRESHOLD(threshold_f64, double)
+
 int ml_nn_threshold(ml_tensor *y, const ml_tensor *x, double th, double val, ml_error *e)
 {
 	const char *who = "nn.Threshold";
@@ -576,50 +599,131 @@ int ml_nn_threshold(ml_tensor *y, const ml_tensor *x, double th, double val, ml_
 	if (n == 0)
 		return ML_OK;
 	int nt = ml_threads_for(n, ML_GRAIN_CHEAP);
-	if (x->dtype == ML_FLOAT) {
-		/* no restrict: y may be x itself */
-		float *o = ml_tensor_data(y);
-		const float *a = ml_tensor_data(x);
-		float t = (float)th, v = (float)val;
-#pragma omp parallel for simd num_threads(nt) schedule(static) if (nt > 1)
-		for (int64_t i = 0; i < n; i++)
-			o[i] = a[i] > t ? a[i] : v;
-	} else {
-		double *o = ml_tensor_data(y);
-		const double *a = ml_tensor_data(x);
-#pragma omp parallel for simd num_threads(nt) schedule(static) if (nt > 1)
-		for (int64_t i = 0; i < n; i++)
-			o[i] = a[i] > th ? a[i] : val;
+	int f32 = x->dtype == ML_FLOAT;
+	void *o = ml_tensor_data(y);
+	const void *a = ml_tensor_data(x);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+	for (int part = 0; part < nt; part++) {
+		int64_t b = n * part / nt, en = n * (part + 1) / nt;
+		if (f32)
+			threshold_f32(b, en, o, a, (float)th, (float)val);
+		else
+			threshold_f64(b, en, o, a, th, val);
 	}
 	return ML_OK;
 }
 
-int ml_nn_threshold_backward(ml_tensor *g, const ml_tensor *x, double th, ml_error *e)
+int ml_nn_threshold_backward(ml_tensor *gi, const ml_tensor *go, const ml_tensor *x, double th, ml_error *e)
 {
-	int rc = check_pair("nn.Threshold", g, x, e);
-	if (rc)
+	const char *who = "nn.Threshold";
+	int rc;
+	if ((rc = check_pair(who, go, x, e)) || (rc = same_dtype(who, gi, x, e)))
+		return rc;
+	if (!ml_tensor_same_size(gi, x) && (rc = ml_tensor_resize_as(gi, x, e)))
+		return rc;
+	if ((rc = check_pair(who, gi, x, e)))
 		return rc;
 	int64_t n = ml_tensor_numel(x);
 	if (n == 0)
 		return ML_OK;
 	int nt = ml_threads_for(n, ML_GRAIN_CHEAP);
-	if (x->dtype == ML_FLOAT) {
-		float *restrict o = ml_tensor_data(g);
-		const float *restrict a = ml_tensor_data(x);
-		float t = (float)th;
-#pragma omp parallel for simd num_threads(nt) schedule(static) if (nt > 1)
-		for (int64_t i = 0; i < n; i++) {
-			float keep = o[i];
-			o[i] = a[i] > t ? keep : 0.0f;
-		}
-	} else {
-		double *restrict o = ml_tensor_data(g);
-		const double *restrict a = ml_tensor_data(x);
-#pragma omp parallel for simd num_threads(nt) schedule(static) if (nt > 1)
-		for (int64_t i = 0; i < n; i++) {
-			double keep = o[i];
-			o[i] = a[i] > th ? keep : 0.0;
-		}
+	int f32 = x->dtype == ML_FLOAT;
+	void *o = ml_tensor_data(gi);
+	const void *g = ml_tensor_data(go), *a = ml_tensor_data(x);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+	for (int part = 0; part < nt; part++) {
+		int64_t b = n * part / nt, en = n * (part + 1) / nt;
+		if (f32)
+			threshold_f32_back(b, en, o, g, a, (float)th);
+		else
+			threshold_f64_back(b, en, o, g, a, th);
 	}
+	return ML_OK;
+}
+
+/* ---- optim.sgd's update ---- */
+
+/* Momentum modes of a step. */
+enum { SGD_PLAIN, SGD_FIRST, SGD_MOMENTUM, SGD_NESTEROV_FIRST, SGD_NESTEROV };
+
+/* The step for one dtype; scalars are rounded to T first, as the tensor
+ * passes (whose scalars take the tensor's dtype) do.  The mode and decay
+ * are arguments of an always-inlined body called with constants, so that
+ * each combination compiles to its own branch-free, vectorized loop. */
+#define SGD_STEP(name, T)                                                                          \
+	static inline __attribute__((always_inline)) void name##_run(                                  \
+		int64_t b, int64_t en, T *restrict x, T *restrict g, T *restrict v, T wd, T mom, T keep,   \
+		T step, const int decay, const int mode)                                               \
+	{                                                                                              \
+		_Pragma("omp simd") for (int64_t i = b; i < en; i++)                                     \
+		{                                                                                          \
+			T gi = g[i];                                                                       \
+			if (decay)                                                                         \
+				gi = gi + wd * x[i];                                                           \
+			T s = gi;                                                                          \
+			if (mode != SGD_PLAIN) {                                                           \
+				T vi = gi;                                                                     \
+				if (mode == SGD_MOMENTUM || mode == SGD_NESTEROV) {                            \
+					T m = v[i] * mom;                                                          \
+					vi = m + keep * gi;                                                        \
+				}                                                                              \
+				v[i] = vi;                                                                     \
+				if (mode == SGD_NESTEROV || mode == SGD_NESTEROV_FIRST)                        \
+					gi = gi + mom * vi;                                                        \
+				s = (mode == SGD_NESTEROV || mode == SGD_NESTEROV_FIRST) ? gi : vi;            \
+			}                                                                                  \
+			if (decay || mode == SGD_NESTEROV || mode == SGD_NESTEROV_FIRST)                   \
+				g[i] = gi;                                                                     \
+			x[i] = x[i] + step * s;                                                            \
+		}                                                                                          \
+	}                                                                                              \
+	static void name(int64_t n, T *restrict x, T *restrict g, T *restrict v, const ml_nn_sgd *o,   \
+	                 int mode, int nt)                                                             \
+	{                                                                                              \
+		const T wd = (T)o->wd, mom = (T)o->mom, keep = (T)(1 - o->damp), step = (T)-o->lr;         \
+		const int decay = o->wd != 0;                                                              \
+		_Pragma("omp parallel for num_threads(nt) schedule(static) if (nt > 1)")                   \
+		for (int part = 0; part < nt; part++) {                                                  \
+			int64_t b = n * part / nt, en = n * (part + 1) / nt;                                   \
+			switch (mode * 2 + decay) {                                                        \
+			case SGD_PLAIN * 2: name##_run(b, en, x, g, v, wd, mom, keep, step, 0, SGD_PLAIN); break; \
+			case SGD_PLAIN * 2 + 1: name##_run(b, en, x, g, v, wd, mom, keep, step, 1, SGD_PLAIN); break; \
+			case SGD_FIRST * 2: name##_run(b, en, x, g, v, wd, mom, keep, step, 0, SGD_FIRST); break; \
+			case SGD_FIRST * 2 + 1: name##_run(b, en, x, g, v, wd, mom, keep, step, 1, SGD_FIRST); break; \
+			case SGD_MOMENTUM * 2: name##_run(b, en, x, g, v, wd, mom, keep, step, 0, SGD_MOMENTUM); break; \
+			case SGD_MOMENTUM * 2 + 1: name##_run(b, en, x, g, v, wd, mom, keep, step, 1, SGD_MOMENTUM); break; \
+			case SGD_NESTEROV_FIRST * 2: name##_run(b, en, x, g, v, wd, mom, keep, step, 0, SGD_NESTEROV_FIRST); break; \
+			case SGD_NESTEROV_FIRST * 2 + 1: name##_run(b, en, x, g, v, wd, mom, keep, step, 1, SGD_NESTEROV_FIRST); break; \
+			case SGD_NESTEROV * 2: name##_run(b, en, x, g, v, wd, mom, keep, step, 0, SGD_NESTEROV); break; \
+			default: name##_run(b, en, x, g, v, wd, mom, keep, step, 1, SGD_NESTEROV); break;     \
+			}                                                                                      \
+		}                                                                                          \
+	}
+SGD_STEP(sgd_f32, float)
+SGD_STEP(sgd_f64, double)
+
+int ml_nn_sgd_step(ml_tensor *x, ml_tensor *g, ml_tensor *v, const ml_nn_sgd *o, ml_error *e)
+{
+	const char *who = "optim.sgd";
+	int rc;
+	if ((rc = check_float(who, x, e)) || (rc = check_pair(who, x, g, e)) ||
+	    (v && (rc = check_pair(who, x, v, e))))
+		return rc;
+	if (o->mom != 0 && !v)
+		return ml_fail(e, ML_EINVAL, "%s: momentum needs its buffer", who);
+	int64_t n = ml_tensor_numel(x);
+	if (n == 0)
+		return ML_OK;
+	if (x->storage == g->storage || (v && (v->storage == x->storage || v->storage == g->storage)))
+		return ml_fail(e, ML_EINVAL, "%s: parameters, gradient and momentum must not share memory", who);
+	int nt = ml_threads_for(n, ML_GRAIN_CHEAP);
+	int mode = o->mom == 0 ? SGD_PLAIN
+	         : o->nesterov ? (o->first ? SGD_NESTEROV_FIRST : SGD_NESTEROV)
+	                       : (o->first ? SGD_FIRST : SGD_MOMENTUM);
+	void *vd = mode == SGD_PLAIN ? NULL : ml_tensor_data(v);
+	if (x->dtype == ML_FLOAT)
+		sgd_f32(n, ml_tensor_data(x), ml_tensor_data(g), vd, o, mode, nt);
+	else
+		sgd_f64(n, ml_tensor_data(x), ml_tensor_data(g), vd, o, mode, nt);
 	return ML_OK;
 }

@@ -2,7 +2,8 @@
  * nn.h - the loops of moonlab.nn's layers that tensor maths cannot express
  * cheaply: im2col / col2im for convolutions (the products themselves are
  * GEMMs done by the caller through blas.h), 2-D max pooling with argmax
- * indices, 2-D average pooling, and the threshold (ReLU) pair.
+ * indices, 2-D average pooling, the threshold (ReLU) pair, and the fused
+ * update of optim.sgd.
  *
  * Contract shared by every function: Float or Double only, all tensors of
  * one dtype, inputs contiguous (the Lua layer makes them so), results
@@ -73,7 +74,27 @@ int ml_nn_avgpool2d_backward(ml_tensor *gx, const ml_tensor *gy, const ml_nn_win
 /* y = x where x > th, else val (element-wise; y resized to x's shape). */
 int ml_nn_threshold(ml_tensor *y, const ml_tensor *x, double th, double val, ml_error *e);
 
-/* g (same shape as x) is zeroed in place where x <= th. */
-int ml_nn_threshold_backward(ml_tensor *g, const ml_tensor *x, double th, ml_error *e);
+/* gi = go where x > th, else 0 (go of x's size; gi resized to x's shape;
+ * gi may be go itself). */
+int ml_nn_threshold_backward(ml_tensor *gi, const ml_tensor *go, const ml_tensor *x, double th, ml_error *e);
+
+/* Hyper-parameters of one step of optim.sgd (Torch7's rules). */
+typedef struct ml_nn_sgd {
+	double lr;    /* the step's learning rate (already decayed) */
+	double wd;    /* weight decay, 0 for none */
+	double mom;   /* momentum, 0 for none (then v is unused) */
+	double damp;  /* dampening */
+	int nesterov; /* 1: Nesterov momentum */
+	int first;    /* 1: v is new and starts as the gradient */
+} ml_nn_sgd;
+
+/* One SGD step in one pass over x (parameters), g (their gradient) and v
+ * (the momentum buffer; NULL when mom is 0), contiguous, of one dtype and
+ * size.  Per element, in the order and the dtype of optim.sgd's tensor
+ * passes, so that results are bit for bit the same:
+ *   g = g + wd*x;  v = first ? g : v*mom + (1-damp)*g;
+ *   s = nesterov ? (g = g + mom*v) : v (g without momentum);  x = x + (-lr)*s.
+ * g and v are left as those passes leave them. */
+int ml_nn_sgd_step(ml_tensor *x, ml_tensor *g, ml_tensor *v, const ml_nn_sgd *o, ml_error *e);
 
 #endif

@@ -929,6 +929,22 @@ static void fill_run(int64_t n, char *const *p, const int64_t *st, void *ctx)
 			q[i] = v;
 		return;
 	}
+	if (c->es == 4 && st[0] == 4) {
+		uint32_t v;
+		memcpy(&v, c->bytes, 4);
+		uint32_t *q = (uint32_t *)(void *)d;
+		for (int64_t i = 0; i < n; i++)
+			q[i] = v;
+		return;
+	}
+	if (c->es == 2 && st[0] == 2) {
+		uint16_t v;
+		memcpy(&v, c->bytes, 2);
+		uint16_t *q = (uint16_t *)(void *)d;
+		for (int64_t i = 0; i < n; i++)
+			q[i] = v;
+		return;
+	}
 	if (c->es == 1 && st[0] == 1) {
 		memset(d, c->bytes[0], (size_t)n);
 		return;

@@ -105,16 +105,37 @@ static int l_nn_threshold(lua_State *L)
 	return done(L, ml_nn_threshold(y, x, th, val, &e), &e);
 }
 
+/* torch._nn.threshold_backward(gradInput, gradOutput, input, th) -> gradInput */
 static int l_nn_threshold_backward(lua_State *L)
 {
-	ml_tensor *g = ml_l_checktensor(L, 1);
-	ml_tensor *x = ml_l_checktensor(L, 2);
-	double th = luaL_checknumber(L, 3);
+	ml_tensor *gi = ml_l_checktensor(L, 1);
+	ml_tensor *go = ml_l_checktensor(L, 2);
+	ml_tensor *x = ml_l_checktensor(L, 3);
+	double th = luaL_checknumber(L, 4);
 	ml_error e;
-	return done(L, ml_nn_threshold_backward(g, x, th, &e), &e);
+	return done(L, ml_nn_threshold_backward(gi, go, x, th, &e), &e);
+}
+
+/* torch._nn.sgd_step(x, g, v|nil, lr, wd, mom, damp, nesterov, first) -> x */
+static int l_nn_sgd_step(lua_State *L)
+{
+	ml_tensor *x = ml_l_checktensor(L, 1);
+	ml_tensor *g = ml_l_checktensor(L, 2);
+	ml_tensor *v = lua_isnoneornil(L, 3) ? NULL : ml_l_checktensor(L, 3);
+	ml_nn_sgd o = {
+		.lr = luaL_checknumber(L, 4),
+		.wd = luaL_checknumber(L, 5),
+		.mom = luaL_checknumber(L, 6),
+		.damp = luaL_checknumber(L, 7),
+		.nesterov = lua_toboolean(L, 8),
+		.first = lua_toboolean(L, 9),
+	};
+	ml_error e;
+	return done(L, ml_nn_sgd_step(x, g, v, &o, &e), &e);
 }
 
 static const luaL_Reg nn_functions[] = {
+	{"sgd_step", l_nn_sgd_step},
 	{"im2col", l_nn_im2col},
 	{"col2im", l_nn_col2im},
 	{"maxpool2d", l_nn_maxpool2d},

@@ -220,14 +220,25 @@ static void test_threshold(ml_dtype dt)
 	ml_tensor_init_sized(&g, dt, 1, &n, &e);
 	for (int64_t i = 0; i < n; i++)
 		ml_store_f64(dt, (char *)ml_tensor_data(&g) + i * (int64_t)ml_dtype_info[dt].size, 1.0 + (double)i);
-	CHECK(ml_nn_threshold_backward(&g, &x, 0.25, &e) == ML_OK, "threshold backward: %s", e.msg);
+	ml_tensor gi;
+	ml_tensor_init(&gi, dt);
+	CHECK(ml_nn_threshold_backward(&gi, &g, &x, 0.25, &e) == ML_OK, "threshold backward: %s", e.msg);
 	int bad = 0;
 	for (int64_t i = 0; i < n; i++) {
 		double v = at(&x, i);
-		if (at(&y, i) != (v > 0.25 ? v : -3.0) || at(&g, i) != (v > 0.25 ? 1.0 + (double)i : 0.0))
+		if (at(&y, i) != (v > 0.25 ? v : -3.0) || at(&gi, i) != (v > 0.25 ? 1.0 + (double)i : 0.0) ||
+		    at(&g, i) != 1.0 + (double)i)
 			bad++;
 	}
 	CHECK(bad == 0, "threshold: %d elements differ (%s)", bad, ml_dtype_info[dt].name);
+	/* the gradient in place: gi is go */
+	CHECK(ml_nn_threshold_backward(&g, &g, &x, 0.25, &e) == ML_OK, "threshold backward in place: %s", e.msg);
+	bad = 0;
+	for (int64_t i = 0; i < n; i++)
+		if (at(&g, i) != at(&gi, i))
+			bad++;
+	CHECK(bad == 0, "threshold backward in place: %d elements differ", bad);
+	ml_tensor_release(&gi);
 	/* in place: y is x */
 	CHECK(ml_nn_threshold(&x, &x, 0, 0, &e) == ML_OK, "threshold in place");
 	bad = 0;

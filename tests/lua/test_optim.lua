@@ -55,6 +55,68 @@ H.test("sgd: plain, weight decay, lr decay, momentum with dampening, nesterov", 
   H.check_error("must return f(x) and a gradient", optim.sgd, function() return 1, torch.ones(2) end, torch.ones(3))
 end)
 
+-- optim.sgd's one-pass step (torch._nn.sgd_step) must give, bit for bit,
+-- what Torch7's sequence of tensor passes gives: that sequence, written out
+-- here, is the reference, on the same gradients step after step
+local function sgd_passes(x, g, cfg, st)
+  local lr, lrd, wd = cfg.learningRate, cfg.learningRateDecay or 0, cfg.weightDecay or 0
+  local mom = cfg.momentum or 0
+  local damp = cfg.dampening or mom
+  st.n = st.n or 0
+  if wd ~= 0 then g:add(wd, x) end
+  local step = g
+  if mom ~= 0 then
+    if not st.v then st.v = g:clone() else st.v:mul(mom):add(1 - damp, g) end
+    if cfg.nesterov then g:add(mom, st.v) else step = st.v end
+  end
+  x:add(-(lr / (1 + st.n * lrd)), step)
+  st.n = st.n + 1
+end
+
+H.test("sgd: the fused step equals Torch7's tensor passes bit for bit", function()
+  local cfgs = {
+    { learningRate = 0.1 },
+    { learningRate = 0.05, weightDecay = 1e-3, learningRateDecay = 0.01 },
+    { learningRate = 0.05, momentum = 0.9 },
+    { learningRate = 0.05, momentum = 0.9, dampening = 0, weightDecay = 1e-4 },
+    { learningRate = 0.05, momentum = 0.7, dampening = 0, nesterov = true, weightDecay = 1e-2 },
+  }
+  for _, T in ipairs { "torch.FloatTensor", "torch.DoubleTensor" } do
+    for ci, cfg in ipairs(cfgs) do
+      torch.manualSeed(ci)
+      local n = 70001 -- above the threading grain, odd
+      local x = torch.randn(n):type(T)
+      local xr = x:clone()
+      local st, str = {}, {}
+      local last_g
+      for k = 1, 4 do
+        local g = torch.randn(n):type(T)
+        local gr = g:clone()
+        local c = {}
+        for key, v in pairs(cfg) do c[key] = v end
+        optim.sgd(function() return 0, g end, x, c, st)
+        sgd_passes(xr, gr, cfg, str)
+        H.eq((x - xr):abs():max(), 0, T .. " config " .. ci .. " step " .. k .. ": parameters")
+        H.eq((g - gr):abs():max(), 0, T .. " config " .. ci .. " step " .. k .. ": gradient as left")
+        if str.v then H.eq((st.dfdx - str.v):abs():max(), 0, T .. " config " .. ci .. ": momentum buffer") end
+        last_g = g
+      end
+      H.ok(last_g ~= nil)
+    end
+  end
+  -- a non-contiguous x takes the tensor passes (same rule), and still agrees
+  local x = torch.randn(6, 5):t()
+  local xr = x:clone()
+  local st, str = {}, {}
+  for _ = 1, 3 do
+    local g = torch.randn(5, 6)
+    local gr = g:clone()
+    optim.sgd(function() return 0, g end, x, { learningRate = 0.1, momentum = 0.5 }, st)
+    sgd_passes(xr, gr, { learningRate = 0.1, momentum = 0.5 }, str)
+  end
+  H.near((x - xr):abs():max(), 0, 1e-15, "strided parameters")
+end)
+
 H.test("adam, adamw, adamax, adagrad, adadelta, rmsprop, nag: first steps by hand", function()
   local g = 2 -- gradient of the second coordinate at x = 1
   local x = torch.ones(3)

@@ -26,13 +26,11 @@ function Threshold:updateOutput(input)
   if self.inplace then
     input:maskedFill(input:le(self.threshold), self.val)
     self.output:set(input)
+  elseif K and input:isContiguous() then
+    K.threshold(self.output, input, self.threshold, self.val) -- resizes output
   else
     self.output:resizeAs(input):copy(input)
-    if K then
-      K.threshold(self.output, input, self.threshold, self.val)
-    else
-      self.output:maskedFill(input:le(self.threshold), self.val)
-    end
+    self.output:maskedFill(input:le(self.threshold), self.val)
   end
   return self.output
 end
@@ -41,13 +39,11 @@ function Threshold:updateGradInput(input, gradOutput)
   if self.inplace then
     gradOutput:maskedFill(input:le(self.threshold), 0)
     self.gradInput:set(gradOutput)
+  elseif K and input:isContiguous() and gradOutput:isContiguous() and gradOutput:nElement() == input:nElement() then
+    K.threshold_backward(self.gradInput, gradOutput, input, self.threshold) -- resizes gradInput
   else
     self.gradInput:resizeAs(gradOutput):copy(gradOutput)
-    if K then
-      K.threshold_backward(self.gradInput, input, self.threshold)
-    else
-      self.gradInput:maskedFill(input:le(self.threshold), 0)
-    end
+    self.gradInput:maskedFill(input:le(self.threshold), 0)
   end
   return self.gradInput
 end

@@ -32,6 +32,26 @@ local function eval(who, opfunc, x)
   return fx, dfdx
 end
 
+-- Can optim.sgd's step run as one fused pass (torch._nn.sgd_step, the same
+-- arithmetic element by element)?  For contiguous Float/Double x and
+-- gradient (and momentum buffer), without per-parameter rates or decays.
+local function fused_sgd(x, dfdx, state, lrs, wds, mom)
+  if lrs or wds or not torch._nn then return false end
+  local tx = torch.typename(x)
+  if (tx ~= "torch.FloatTensor" and tx ~= "torch.DoubleTensor") or torch.typename(dfdx) ~= tx
+      or not x:isContiguous() or not dfdx:isContiguous() or not x:isSameSizeAs(dfdx)
+      or torch.pointer(x:storage()) == torch.pointer(dfdx:storage()) then
+    return false
+  end
+  local v = state.dfdx
+  if mom ~= 0 and v ~= nil and (torch.typename(v) ~= tx or not v:isContiguous() or not v:isSameSizeAs(x)
+      or torch.pointer(v:storage()) == torch.pointer(x:storage())
+      or torch.pointer(v:storage()) == torch.pointer(dfdx:storage())) then
+    return false
+  end
+  return true
+end
+
 --- optim.sgd(opfunc, x [, config [, state]]) -> x, {f(x)}: stochastic gradient
 -- descent.  config: learningRate (1e-3), learningRateDecay (0; lr / (1 + n
 -- decay) at evaluation n), weightDecay (0), weightDecays (a tensor, per
@@ -54,6 +74,13 @@ function M.sgd(opfunc, x, config, state)
     error("optim.sgd: Nesterov momentum requires a momentum and zero dampening", 2)
   end
   local fx, dfdx = eval("sgd", opfunc, x)
+  if fused_sgd(x, dfdx, state, lrs, wds, mom) then
+    local first = mom ~= 0 and not state.dfdx
+    if first then state.dfdx = torch.getconstructortable(torch.typename(x))():resizeAs(x) end
+    torch._nn.sgd_step(x, dfdx, state.dfdx, lr / (1 + state.evalCounter * lrd), wd, mom, damp, nesterov, first)
+    state.evalCounter = state.evalCounter + 1
+    return x, { fx }
+  end
   if wd ~= 0 then
     dfdx:add(wd, x)
   elseif wds then
