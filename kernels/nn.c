@@ -16,6 +16,10 @@
 #include "internal.h"
 #include "nn.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define GRAIN_PLANES 262144 /* work (elements x window) per thread below which a call stays serial: a parallel region on a busy 2-core machine can wait a whole time slice for its second thread */
 
 static inline double ld(int f32, const void *p, int64_t i)
@@ -301,6 +305,48 @@ static int pool_setup(const char *who, ml_tensor *y, ml_tensor *idx, const ml_te
 /* The 2x2, stride 2, unpadded window (LeNet's): each output is a small
  * tree of compares with no loop-carried dependency, so rows vectorise;
  * scan order (row 0 then row 1, left to right) decides ties as above. */
+#if defined(__SSE2__)
+/* MAX_TAKE on four lanes: all-ones where v replaces best. */
+static inline __m128 take4(__m128 v, __m128 best)
+{
+	__m128 nan_v = _mm_cmpunord_ps(v, v), num_best = _mm_cmpord_ps(best, best);
+	return _mm_or_ps(_mm_cmpgt_ps(v, best), _mm_and_ps(nan_v, num_best));
+}
+
+static inline __m128 select4(__m128 mask, __m128 yes, __m128 no)
+{
+	return _mm_or_ps(_mm_and_ps(mask, yes), _mm_andnot_ps(mask, no));
+}
+
+/* Four outputs of a Float 2x2 window row at a time: the same tree of
+ * compares as the scalar loop below (so the same winner, ties and NaN
+ * included), lanes deinterleaved with shuffles (GCC leaves that loop
+ * scalar).  Returns the number of outputs done. */
+static int64_t maxpool_2x2_sse(const float *x0, const float *x1, float *y, int64_t *idx, int64_t r0, int64_t W,
+                               int64_t ow)
+{
+	int64_t ox = 0;
+	for (; ox + 4 <= ow; ox += 4) {
+		__m128 u0 = _mm_loadu_ps(x0 + 2 * ox), u1 = _mm_loadu_ps(x0 + 2 * ox + 4);
+		__m128 v0 = _mm_loadu_ps(x1 + 2 * ox), v1 = _mm_loadu_ps(x1 + 2 * ox + 4);
+		__m128 a = _mm_shuffle_ps(u0, u1, _MM_SHUFFLE(2, 0, 2, 0));
+		__m128 b = _mm_shuffle_ps(u0, u1, _MM_SHUFFLE(3, 1, 3, 1));
+		__m128 c = _mm_shuffle_ps(v0, v1, _MM_SHUFFLE(2, 0, 2, 0));
+		__m128 d = _mm_shuffle_ps(v0, v1, _MM_SHUFFLE(3, 1, 3, 1));
+		__m128 tb = take4(b, a), td = take4(d, c);
+		__m128 m1 = select4(tb, b, a), m2 = select4(td, d, c);
+		__m128 t2 = take4(m2, m1);
+		_mm_storeu_ps(y + ox, select4(t2, m2, m1));
+		int mb = _mm_movemask_ps(tb), md = _mm_movemask_ps(td), m = _mm_movemask_ps(t2);
+		for (int k = 0; k < 4; k++) {
+			int64_t bt = (mb >> k) & 1, dt = (md >> k) & 1, t = (m >> k) & 1;
+			idx[ox + k] = r0 + 2 * (ox + k) + 1 + t * (W + dt) + (1 - t) * bt;
+		}
+	}
+	return ox;
+}
+#endif
+
 INLINE_BODY void maxpool_2x2(int f32, char *y, int64_t *idx, const char *xp, const geom *g, int64_t ob)
 {
 	if (f32) {
@@ -310,7 +356,11 @@ INLINE_BODY void maxpool_2x2(int f32, char *y, int64_t *idx, const char *xp, con
 		for (int64_t oy = 0; oy < g->oh; oy++) {
 			int64_t r0 = 2 * oy * g->W, r1 = r0 + g->W;
 			int64_t o = ob + oy * g->ow;
-			for (int64_t ox = 0; ox < g->ow; ox++) {
+			int64_t ox = 0;
+#if defined(__SSE2__)
+			ox = maxpool_2x2_sse(x + r0, x + r1, yo + o, idx + o, r0, g->W, g->ow);
+#endif
+			for (; ox < g->ow; ox++) {
 				float a = x[r0 + 2 * ox], b = x[r0 + 2 * ox + 1];
 				float c = x[r1 + 2 * ox], d = x[r1 + 2 * ox + 1];
 				int tb = MAX_TAKE(b, a), td = MAX_TAKE(d, c);
