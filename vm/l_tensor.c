@@ -1511,15 +1511,15 @@ static const luaL_Reg torch_functions[] = {
 	{"logspace", l_torch_logspace},
 	{"eye", l_torch_eye},
 	{"reshape", l_tensor_reshape},
+	{"setdefaulttensortype", l_torch_setdefaulttensortype},
+	{"getdefaulttensortype", l_torch_getdefaulttensortype},
+	{"getmetatable", l_torch_getmetatable},
 	{"expand", l_tensor_expand},     /* Torch7's torch.expand(t, sizes) ... */
 	{"expandAs", l_tensor_expandas},
 	{"view", l_tensor_view},
 	{"viewAs", l_tensor_viewas},
 	{"permute", l_tensor_permute},
 	{"totable", l_tensor_totable},
-	{"setdefaulttensortype", l_torch_setdefaulttensortype},
-	{"getdefaulttensortype", l_torch_getdefaulttensortype},
-	{"getmetatable", l_torch_getmetatable},
 	{NULL, NULL},
 };
 
