@@ -17,6 +17,11 @@ local function fail(who, fmt, ...)
   error(who .. ": " .. string.format(fmt, ...), 3)
 end
 
+-- a constructor's error: no position (it would name torch.class's wrapper)
+local function ctor_fail(who, fmt, ...)
+  error(who .. ": " .. string.format(fmt, ...), 0)
+end
+
 -- ---------------------------------------------------------------- Decorator
 
 local Decorator = torch.class("nn.Decorator", "nn.Container", nn)
@@ -26,7 +31,7 @@ local Decorator = torch.class("nn.Decorator", "nn.Container", nn)
 function Decorator:__init(module)
   Container.__init(self)
   if not torch.isTypeOf(module, "nn.Module") then
-    fail("nn." .. torch.type(self):gsub("^nn%.", ""), "expected an nn.Module to decorate, got %s", torch.type(module))
+    ctor_fail("nn." .. torch.type(self):gsub("^nn%.", ""), "expected an nn.Module to decorate, got %s", torch.type(module))
   end
   self.modules[1] = module
 end
@@ -223,7 +228,7 @@ function DontCast:__init(module, castin, castout, moduleType)
     local t, found = tensor_type(module.output)
     if not found then t, found = tensor_type((module:parameters())) end
     if not found then
-      fail("nn.DontCast", "cannot tell the module's tensor type: give it as argument 4")
+      ctor_fail("nn.DontCast", "cannot tell the module's tensor type: give it as argument 4")
     end
     self.moduleType = t
   end
@@ -300,7 +305,7 @@ local Convert = torch.class("nn.Convert", "nn.Container", nn)
 -- (b is added in front).  The input is also copied to the module's tensor
 -- type (so nn.Convert() alone converts types).
 function Convert:__init(inputShape, outputShape)
-  if outputShape and not inputShape then fail("nn.Convert", "outputShape given without inputShape") end
+  if outputShape and not inputShape then ctor_fail("nn.Convert", "outputShape given without inputShape") end
   Container.__init(self)
   inputShape = inputShape or "b*"
   outputShape = outputShape or inputShape
@@ -309,7 +314,7 @@ function Convert:__init(inputShape, outputShape)
   self.inputBatchDim = self.inputShape:find("b")
   self.outputBatchDim = self.outputShape:find("b")
   if self.inputShape == "b*" or self.outputShape == "b*" then
-    if self.inputShape ~= self.outputShape then fail("nn.Convert", "both shapes or neither must be b*") end
+    if self.inputShape ~= self.outputShape then ctor_fail("nn.Convert", "both shapes or neither must be b*") end
     self.nInputDim, self.nOutputDim = -1, -1
     self.transposition = true
   else
@@ -502,14 +507,14 @@ local WeightNorm = torch.class("nn.WeightNorm", "nn.Decorator", nn)
 function WeightNorm:__init(module, outputDim)
   Decorator.__init(self, module)
   if not torch.isTensor(module.weight) then
-    fail("nn.WeightNorm", "the module has no weight (%s)", torch.type(module))
+    ctor_fail("nn.WeightNorm", "the module has no weight (%s)", torch.type(module))
   end
   self.weight, self.gradWeight = module.weight, module.gradWeight
   if module.bias then self.bias, self.gradBias = module.bias, module.gradBias end
   self.outputDim = outputDim or 1
   local w = self.weight
   if self.outputDim < 1 or self.outputDim > w:dim() then
-    fail("nn.WeightNorm", "outputDim %d is not a dimension of the weight %s", self.outputDim, util.shape(w))
+    ctor_fail("nn.WeightNorm", "outputDim %d is not a dimension of the weight (%s)", self.outputDim, util.shape(w))
   end
   local R = w:size(self.outputDim)
   local K = w:nElement() // R
