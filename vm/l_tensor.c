@@ -493,6 +493,15 @@ static int l_storage_new(lua_State *L)
 
 /* ---- life cycle ---- */
 
+/* s1 == s2: the same storage (as Torch7, which compares the C objects: each
+ * t:storage() call makes a new userdata) */
+static int l_storage_eq(lua_State *L)
+{
+	ml_storage **a = lua_touserdata(L, 1), **b = lua_touserdata(L, 2);
+	lua_pushboolean(L, a && b && *a && *a == *b);
+	return 1;
+}
+
 static int l_storage_gc(lua_State *L)
 {
 	ml_storage **u = lua_touserdata(L, 1);
@@ -1505,6 +1514,12 @@ static const luaL_Reg torch_functions[] = {
 	{"setdefaulttensortype", l_torch_setdefaulttensortype},
 	{"getdefaulttensortype", l_torch_getdefaulttensortype},
 	{"getmetatable", l_torch_getmetatable},
+	{"expand", l_tensor_expand},     /* Torch7's torch.expand(t, sizes) ... */
+	{"expandAs", l_tensor_expandas},
+	{"view", l_tensor_view},
+	{"viewAs", l_tensor_viewas},
+	{"permute", l_tensor_permute},
+	{"totable", l_tensor_totable},
 	{NULL, NULL},
 };
 
@@ -1605,6 +1620,8 @@ void ml_l_open_tensor(lua_State *L, int methods, int torch)
 		lua_setfield(L, -2, "__close");
 		lua_pushcfunction(L, l_storage_len);
 		lua_setfield(L, -2, "__len");
+		lua_pushcfunction(L, l_storage_eq);
+		lua_setfield(L, -2, "__eq");
 		lua_pop(L, 1);
 
 		make_class(L, torch, ml_l_tensor_mt[dt], l_tensor_new, (ml_dtype)dt, methods);

@@ -102,6 +102,24 @@ D["torch.reshape"] = doc("torch.reshape([res,] x, sizes...) | x:reshape(sizes...
   "A contiguous copy of x with the given shape (same number of elements), as in Torch7.",
   { RES, { "x", "a tensor" }, { "sizes", "numbers or a torch.LongStorage" } },
   "print(torch.reshape(torch.range(1, 6), 2, 3))")
+D["torch.expand"] = doc("torch.expand([res,] x, sizes...)",
+  "The function form of x:expand(sizes...): a view of x with its size-1 dimensions repeated by stride 0 (x is unchanged).",
+  { RES, { "x", "a tensor" }, { "sizes", "numbers or a torch.LongStorage, one per dimension of x" } },
+  "local x = torch.Tensor{{1}, {2}}\nprint(torch.expand(x, 2, 3), x:size(2))")
+D["torch.expandAs"] = doc("torch.expandAs([res,] x, template)", "The function form of x:expandAs(template).",
+  { RES, { "x", "a tensor" }, { "template", "a tensor whose sizes to expand to" } },
+  "print(torch.expandAs(torch.Tensor{{1}, {2}}, torch.Tensor(2, 4)):size())")
+D["torch.view"] = doc("torch.view([res,] x, sizes...)", "The function form of x:view(sizes...): a view of contiguous x with a new shape.",
+  { RES, { "x", "a contiguous tensor" }, { "sizes", "numbers (one may be -1) or a torch.LongStorage" } },
+  "print(torch.view(torch.range(1, 6), 2, 3))")
+D["torch.viewAs"] = doc("torch.viewAs([res,] x, template)", "The function form of x:viewAs(template).",
+  { RES, { "x", "a contiguous tensor" }, { "template", "a tensor with as many elements" } },
+  "print(torch.viewAs(torch.range(1, 6), torch.Tensor(3, 2)):size())")
+D["torch.permute"] = doc("torch.permute(x, dims...)", "The function form of x:permute(dims...): a view with the dimensions reordered.",
+  { { "x", "a tensor" }, { "dims", "a permutation of 1..x:dim()" } },
+  "print(torch.permute(torch.Tensor(2, 3, 4), 3, 1, 2):size())")
+D["torch.totable"] = doc("torch.totable(x)", "The function form of x:totable(): nested Lua tables of the values.",
+  { { "x", "a tensor" } }, "print(torch.totable(torch.Tensor{1, 2})[2])")
 D["torch.setdefaulttensortype"] = doc("torch.setdefaulttensortype(name)",
   "Sets the type made by torch.Tensor and friends: \"torch.DoubleTensor\" or \"torch.FloatTensor\".",
   { { "name", "\"torch.DoubleTensor\" or \"torch.FloatTensor\"" } },

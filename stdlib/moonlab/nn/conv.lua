@@ -456,7 +456,7 @@ BN.__version = 2
 --- nn.BatchNormalization(nOutput [, eps, momentum, affine]) -- normalises each
 -- feature of (N, nOutput) by the batch mean and variance in training (and
 -- updates running_mean/running_var with momentum 0.1), by the running
--- estimates in evaluation; then y = weight * x_hat + bias when affine
+-- estimates in evaluation and for a batch of one sample (N = 1); then y = weight * x_hat + bias when affine
 -- (default; weight drawn uniform(0, 1), bias 0 as in Torch7).  eps 1e-5.
 function BN:__init(nOutput, eps, momentum, affine)
   Module.__init(self)
@@ -523,7 +523,11 @@ function BN:updateOutput(input)
   local x = self:_cm(input)
   local C, M = x:size(1), x:size(2)
   local mean, invstd
-  if self.train then
+  -- as Torch7: a batch of one sample is normalised by the running estimates
+  -- (and leaves them alone) even in training, since its own variance is 0
+  local nsamples = input:dim() == self.nDim and input:size(1) or 1
+  self._batchstats = self.train and nsamples > 1
+  if self._batchstats then
     mean = x:mean(2)
     local xc = x:add(-1, mean:expandAs(x)) -- x is our own copy
     local var = util.new(xc):resizeAs(xc):copy(xc):cmul(xc):sum(2):div(M)
@@ -555,7 +559,7 @@ function BN:updateGradInput(input, gradOutput)
   local xhat = self._xhat
   local w = self.affine and self.weight:view(C, 1) or nil
   local gi
-  if self.train then
+  if self._batchstats then
     local invstd = self.save_std:view(C, 1)
     local sg = g:sum(2)
     local sgx = util.new(g):resizeAs(g):copy(g):cmul(xhat):sum(2)

@@ -182,72 +182,82 @@ function Module:getParameters()
   return flatParams, flatGrads
 end
 
--- Flattens a list of tensors into one contiguous tensor whose storage all
--- of them then view.  Tensors sharing a storage are laid out by that storage
--- (so sharing survives); each storage contributes the union of the element
--- ranges its tensors span (first to last element), so gaps between
--- tensors are dropped and elements inside a tensor's span are kept.
+-- true when t's elements fill one contiguous block of its storage (in some
+-- order of its dimensions): a transposed matrix is compact, a column of a
+-- matrix is not.  Dimensions of size 1 or stride 0 (expanded) take no room.
+local function is_compact(t)
+  local dims = {}
+  for d = 1, t:dim() do
+    if t:size(d) > 1 and t:stride(d) > 0 then dims[#dims + 1] = { t:size(d), t:stride(d) } end
+  end
+  table.sort(dims, function(a, b) return a[2] < b[2] end)
+  local expect = 1
+  for _, ds in ipairs(dims) do
+    if ds[2] ~= expect then return false end
+    expect = expect * ds[1]
+  end
+  return true
+end
+
+--- nn.Module.flatten(tensors) -> flat: one new contiguous tensor holding the
+-- elements of every storage the tensors view; each tensor is then re-set
+-- (same sizes and strides) into flat's storage, so tensors that shared a
+-- storage still share, and overlapping tensors still overlap.  Elements of
+-- a storage that no tensor reaches are dropped; that needs every tensor to
+-- be compact (is_compact), else it raises an error, as Torch7 does.
 function Module.flatten(parameters)
   if not parameters or #parameters == 0 then return torch.Tensor() end
   local Tensor = torch.getconstructortable(torch.typename(parameters[1]))
-  local storages, order = {}, {}
-  for _, p in ipairs(parameters) do
-    local key = torch.pointer(p:storage())
-    if not storages[key] then
-      storages[key] = { storage = p:storage(), tensors = {} }
-      order[#order + 1] = key
+  -- 1. the distinct storages, laid end to end in one index space
+  local storages, order, meta, total = {}, {}, {}, 0
+  for k, p in ipairs(parameters) do
+    local st = p:storage()
+    if st and p:nElement() > 0 then
+      local key = torch.pointer(st)
+      if not storages[key] then
+        storages[key] = { storage = st, base = total }
+        order[#order + 1] = key
+        total = total + st:size()
+      end
+      meta[k] = { offset = storages[key].base + p:storageOffset(), size = p:size(), stride = p:stride() }
     end
-    local list = storages[key].tensors
-    list[#list + 1] = p
   end
-  local total = 0
+  if total == 0 then return Tensor() end
+  -- 2. which of those elements some tensor uses
+  local used = torch.LongTensor(total):zero()
+  local compact = true
+  for k, p in ipairs(parameters) do
+    local m = meta[k]
+    if m then
+      torch.LongTensor():set(used:storage(), m.offset, m.size, m.stride):fill(1)
+      compact = compact and is_compact(p)
+    end
+  end
+  -- 3. every storage copied in, then the unused elements squeezed out
+  local all = Tensor(total)
   for _, key in ipairs(order) do
     local s = storages[key]
-    local ranges = {}
-    for _, p in ipairs(s.tensors) do
-      if p:nElement() > 0 then
-        local lo = p:storageOffset() - 1
-        local hi = lo
-        for d = 1, p:dim() do hi = hi + (p:size(d) - 1) * p:stride(d) end
-        ranges[#ranges + 1] = { lo, hi }
-      end
-    end
-    table.sort(ranges, function(x, y) return x[1] < y[1] end)
-    local runs = {}
-    for _, r in ipairs(ranges) do
-      local last = runs[#runs]
-      if last and r[1] <= last[2] + 1 then
-        if r[2] > last[2] then last[2] = r[2] end
-      else
-        runs[#runs + 1] = { r[1], r[2], 0 }
-      end
-    end
-    for _, r in ipairs(runs) do
-      r[3] = total
-      total = total + r[2] - r[1] + 1
-    end
-    s.runs = runs
+    all:narrow(1, s.base + 1, s.storage:size()):copy(Tensor(s.storage))
   end
-  local flat = Tensor(total):zero()
+  local flat = all
+  local nused = used:sum()
+  if nused ~= total then
+    if not compact then
+      error("nn.Module.flatten: cannot gather tensors that are not compact " ..
+            "(a parameter skips elements of its storage that no other parameter uses)", 2)
+    end
+    local newpos = used:cumsum(1)
+    flat = all:maskedSelect(used:eq(1))
+    for _, m in pairs(meta) do m.offset = newpos[m.offset] end
+  end
+  -- 4. every tensor re-pointed into flat
   local fstorage = flat:storage()
-  for _, key in ipairs(order) do
-    local s = storages[key]
-    local src = Tensor(s.storage)
-    for _, r in ipairs(s.runs) do
-      flat:narrow(1, r[3] + 1, r[2] - r[1] + 1):copy(src:narrow(1, r[1] + 1, r[2] - r[1] + 1))
-    end
-    for _, p in ipairs(s.tensors) do
-      if p:nElement() > 0 then
-        local o = p:storageOffset() - 1
-        for _, r in ipairs(s.runs) do
-          if o >= r[1] and o <= r[2] then
-            p:set(fstorage, r[3] + o - r[1] + 1, p:size(), p:stride())
-            break
-          end
-        end
-      else
-        p:set(fstorage, 1, torch.LongStorage{ 0 })
-      end
+  for k, p in ipairs(parameters) do
+    local m = meta[k]
+    if m then
+      p:set(fstorage, m.offset, m.size, m.stride)
+    else
+      p:set(fstorage, 1, torch.LongStorage{ 0 })
     end
   end
   return flat
