@@ -120,6 +120,29 @@ static void im2col_row(int f32, char *cols, const char *x, const geom *g, const 
 	int64_t lo, hi;
 	valid_cols(g->ow, g->W, w->dw, w->pw, j, &lo, &hi);
 	char *row = cols + (size_t)(r * ncol) * es;
+	if (w->ph == 0 && w->pw == 0 && w->dh == 1 && w->dw == 1) {
+		/* a valid, unit-stride window (the common case): every output row
+		 * is a plain run of ow elements, copied without the checks below */
+		int64_t ow = g->ow, W = g->W;
+		for (int64_t n = 0; n < g->N; n++) {
+			const char *src = x + (size_t)(((n * g->C + c) * g->H + i) * W + j) * es;
+			char *out = row + (size_t)(n * L) * es;
+			if (f32) {
+				float *restrict d = (float *)(void *)out;
+				const float *restrict sp = (const float *)(const void *)src;
+				for (int64_t oy = 0; oy < g->oh; oy++)
+					for (int64_t k = 0; k < ow; k++)
+						d[oy * ow + k] = sp[oy * W + k];
+			} else {
+				double *restrict d = (double *)(void *)out;
+				const double *restrict sp = (const double *)(const void *)src;
+				for (int64_t oy = 0; oy < g->oh; oy++)
+					for (int64_t k = 0; k < ow; k++)
+						d[oy * ow + k] = sp[oy * W + k];
+			}
+		}
+		return;
+	}
 	for (int64_t n = 0; n < g->N; n++) {
 		const char *plane = x + (size_t)((n * g->C + c) * g->H * g->W) * es;
 		char *out = row + (size_t)(n * L) * es;
@@ -197,6 +220,30 @@ static void col2im_plane(int f32, char *x, const char *cols, const geom *g, cons
 	size_t es = f32 ? 4 : 8;
 	char *plane = x + (size_t)(p * g->H * g->W) * es;
 	memset(plane, 0, (size_t)(g->H * g->W) * es);
+	if (w->ph == 0 && w->pw == 0 && w->dh == 1 && w->dw == 1) {
+		/* a valid, unit-stride window: plain runs, no range checks */
+		int64_t ow = g->ow, W = g->W;
+		for (int64_t i = 0; i < w->kh; i++)
+			for (int64_t j = 0; j < w->kw; j++) {
+				int64_t r = (c * w->kh + i) * w->kw + j;
+				const char *row = cols + (size_t)(r * ncol + n * L) * es;
+				char *dst = plane + (size_t)(i * W + j) * es;
+				if (f32) {
+					float *restrict d = (float *)(void *)dst;
+					const float *restrict sp = (const float *)(const void *)row;
+					for (int64_t oy = 0; oy < g->oh; oy++)
+						for (int64_t k = 0; k < ow; k++)
+							d[oy * W + k] += sp[oy * ow + k];
+				} else {
+					double *restrict d = (double *)(void *)dst;
+					const double *restrict sp = (const double *)(const void *)row;
+					for (int64_t oy = 0; oy < g->oh; oy++)
+						for (int64_t k = 0; k < ow; k++)
+							d[oy * W + k] += sp[oy * ow + k];
+				}
+			}
+		return;
+	}
 	for (int64_t i = 0; i < w->kh; i++) {
 		for (int64_t j = 0; j < w->kw; j++) {
 			int64_t r = (c * w->kh + i) * w->kw + j;

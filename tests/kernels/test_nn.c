@@ -105,6 +105,46 @@ static double naive_max(const ml_tensor *x, const ml_nn_window *w, int64_t p, in
 	return best;
 }
 
+/* The 2x2 window on wide rows (the vectorised path, four outputs at a
+ * time, and its scalar tail): values from a small set, so that ties are
+ * everywhere, and NaN at every lane position; winners and 1-based indices
+ * against the naive scan. */
+static void test_maxpool_2x2_ties(ml_dtype dt)
+{
+	ml_error e;
+	ml_tensor x, y, idx;
+	image(&x, dt, 2, 3, 6, 23);
+	size_t es = ml_dtype_info[dt].size;
+	for (int64_t i = 0; i < ml_tensor_numel(&x); i++) {
+		double v = (double)((((uint64_t)i * 2654435761u) >> 7) % 3); /* 0, 1 or 2: ties at every level */
+		if (i % 37 == 3 || i % 41 == 9)
+			v = NAN;
+		ml_store_f64(dt, (char *)ml_tensor_data(&x) + i * (int64_t)es, v);
+	}
+	ml_nn_window w = {2, 2, 2, 2, 0, 0, 0};
+	ml_tensor_init(&y, dt);
+	ml_tensor_init(&idx, ML_LONG);
+	CHECK(ml_nn_maxpool2d(&y, &idx, &x, &w, &e) == ML_OK, "maxpool 2x2: %s", e.msg);
+	int64_t oh = y.size[2], ow = y.size[3];
+	int bad = 0, nans = 0;
+	for (int64_t p = 0; p < 6; p++)
+		for (int64_t oy = 0; oy < oh; oy++)
+			for (int64_t ox = 0; ox < ow; ox++) {
+				int64_t pos, k = (p * oh + oy) * ow + ox;
+				double v = naive_max(&x, &w, p, oy, ox, &pos);
+				double got = at(&y, k);
+				nans += isnan(v);
+				if (!(got == v || (isnan(got) && isnan(v))) || ((int64_t *)ml_tensor_data(&idx))[k] != pos + 1)
+					bad++;
+			}
+	CHECK(ow == 11 && nans > 10, "maxpool 2x2: the test needs wide rows and NaNs (ow %lld, %d NaN outputs)",
+	      (long long)ow, nans);
+	CHECK(bad == 0, "maxpool 2x2 with ties and NaN: %d outputs differ (%s)", bad, ml_dtype_info[dt].name);
+	ml_tensor_release(&x);
+	ml_tensor_release(&y);
+	ml_tensor_release(&idx);
+}
+
 static void test_maxpool(ml_dtype dt, ml_nn_window w, int64_t H, int64_t W, int with_nan)
 {
 	ml_error e;
@@ -286,6 +326,8 @@ int main(void)
 		test_im2col(dts[d], (ml_nn_window){2, 3, 2, 1, 1, 2, 0}, 2, 3, 5, 6);
 		test_im2col(dts[d], (ml_nn_window){3, 2, 3, 2, 2, 1, 0}, 3, 1, 7, 5);
 		test_im2col(dts[d], (ml_nn_window){1, 1, 1, 1, 0, 0, 0}, 1, 4, 3, 3);
+		test_im2col(dts[d], (ml_nn_window){5, 4, 1, 1, 0, 0, 0}, 3, 2, 9, 8); /* valid, unit stride: the fast path */
+		test_maxpool_2x2_ties(dts[d]);
 		test_maxpool(dts[d], (ml_nn_window){2, 2, 2, 2, 0, 0, 0}, 8, 6, 1);
 		test_maxpool(dts[d], (ml_nn_window){2, 2, 2, 2, 0, 0, 0}, 7, 5, 0);
 		test_maxpool(dts[d], (ml_nn_window){3, 3, 2, 2, 1, 1, 1}, 7, 6, 1);
