@@ -220,6 +220,12 @@ H.test("MapTable: saves and loads with the sharing intact; unshared clones are i
   H.eq(m2:get(1):get(1).bias[2], 7)
   H.eq(m2.module:get(1).bias[1], 7)
   H.ok(map:get(1):get(1).bias[1] ~= 7)
+  -- type conversion keeps the sharing
+  local mf = save_load(map):float()
+  mf:get(2):get(1).weight:fill(2)
+  H.eq(torch.type(mf:get(3):get(1).weight), "torch.FloatTensor")
+  H.eq(mf:get(3):get(1).weight[1][1], 2)
+  H.eq(torch.type(mf:forward({ xs[1]:float() })[1]), "torch.FloatTensor")
   -- getParameters keeps one copy of the shared parameters
   local p = m2:getParameters()
   H.eq(p:nElement(), 3 * 2 + 2)
@@ -261,6 +267,12 @@ H.test("DepthConcat: smaller outputs centred with zero padding; gradients", func
   H.ok(jac.testJacobian(c, x) < 1e-5)
   H.ok(jac.testJacobianParameters(c, x, c:get(2).weight, c:get(2).gradWeight) < 1e-5)
   H.ok(maxdiff(save_load(c):forward(x), c:forward(x)) == 0)
+  -- Torch7's windowNarrow(output, childOutput, offset) form
+  local w = c:windowNarrow(c.output, c:get(2).output, 3)
+  H.eq(maxdiff(w, c:get(2).output), 0)
+  H.eq(table.concat(c.output:size():totable(), "x"), "3x4x5")
+  H.eq(c.output[3][4]:abs():sum(), 0) -- the 3x4 output sits at rows 1..3, cols 1..4
+  H.eq(c.output[3]:narrow(2, 5, 1):abs():sum(), 0)
 end)
 
 -- ---------------------------------------------------------- MixtureTable
@@ -297,6 +309,14 @@ H.test("MixtureTable: table and tensor experts, with and without batch, against 
     local e1 = { torch.randn(2, 2):type(T), torch.randn(2, 2):type(T), torch.randn(2, 2):type(T) }
     H.ok(maxdiff(nn.MixtureTable():type(T):forward({ g1, e1 }), mixture_ref(g1, e1)) < tol)
   end
+  -- a Double module given Float inputs answers in Float
+  local mm = nn.MixtureTable()
+  local gf = torch.rand(2, 2):float()
+  local ef = { torch.randn(2, 3):float(), torch.randn(2, 3):float() }
+  H.eq(torch.type(mm:forward({ gf, ef })), "torch.FloatTensor")
+  local gif = mm:backward({ gf, ef }, torch.randn(2, 3):float())
+  H.eq(torch.type(gif[1]), "torch.FloatTensor")
+  H.eq(torch.type(gif[2][2]), "torch.FloatTensor")
   -- gradients by finite differences
   H.ok(fd_check(nn.MixtureTable(), { torch.rand(3, 2), { torch.randn(3, 4), torch.randn(3, 4) } }) < 1e-7)
   H.ok(fd_check(nn.MixtureTable(), { torch.rand(3), { torch.randn(2, 2), torch.randn(2, 2), torch.randn(2, 2) } }) < 1e-7)

@@ -41,7 +41,7 @@ mod("DepthConcat", "nn.DepthConcat(dim)",
   "torch.ones(1, 4, 4)")
 method("nn.DepthConcat:windowNarrow", "depthConcat:windowNarrow(t, size, offset)",
   "The view of t (shaped like the output) where a child output of the given size sits, at offset along dim.",
-  { { "t", "the output or gradOutput" }, { "size", "the child output's size (LongStorage)" },
+  { { "t", "the output or gradOutput" }, { "size", "the child output's size (LongStorage) or the output itself" },
     { "offset", "its first index along dim" } },
   "local m = nn.DepthConcat(1):add(nn.Identity()):add(nn.Narrow(2, 2, 1))\nlocal y = m:forward(torch.ones(1, 3))\n"
   .. "print(m:windowNarrow(y, torch.LongStorage{1, 1}, 2))")

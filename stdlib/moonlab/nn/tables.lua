@@ -19,6 +19,12 @@ end
 
 local function is_tensor(x) return torch.isTensor(x) end
 
+-- old when it is a tensor of like's type, else a new empty one
+local function reuse(old, like)
+  if is_tensor(old) and torch.typename(old) == torch.typename(like) then return old end
+  return like.new()
+end
+
 -- -------------------------------------------------------------------- Bottle
 
 local Bottle = torch.class("nn.Bottle", "nn.Container", nn)
@@ -36,7 +42,6 @@ function Bottle:__init(module, nInputDim, nOutputDim)
   self.nOutputDim = nOutputDim or self.nInputDim
   self.dimDelta = self.nInputDim - self.nOutputDim
   self.modules[1] = module
-  self.module = module
 end
 
 -- The folded shape of input ({inner dims...} with the leading dims
@@ -252,9 +257,11 @@ local DepthConcat = torch.class("nn.DepthConcat", "nn.Concat", nn)
 -- the other dims: the output takes the largest size of each, and smaller
 -- outputs are centred in it with zero padding (GoogLeNet's inception).
 
--- The window of t where a child output of size `size` sits, at offset
--- along the concatenation dim.
+-- The window of t where a child output of size `size` (a LongStorage, or
+-- the child's output tensor as in Torch7) sits, at offset along the
+-- concatenation dim.
 function DepthConcat:windowNarrow(t, size, offset)
+  if torch.isTensor(size) then size = size:size() end
   local w = t:narrow(self.dimension, offset, size[self.dimension])
   for d = 1, #size do
     if d ~= self.dimension and size[d] ~= self.outputSize[d] then
@@ -393,6 +400,8 @@ end
 
 function MixtureTable:updateOutput(input)
   local gater, experts, dimG, n = mixture_args(self, input)
+  local like = type(experts) == "table" and experts[1] or experts
+  if torch.typename(self.output) ~= torch.typename(like) then self.output = like.new() end
   if type(experts) == "table" then
     self.output:resizeAs(experts[1]):zero()
     for i = 1, n do
@@ -409,7 +418,7 @@ end
 
 function MixtureTable:updateGradInput(input, gradOutput)
   local gater, experts, dimG, n = mixture_args(self, input)
-  local gGater = is_tensor(self.gradInput[1]) and self.gradInput[1] or gater.new()
+  local gGater = reuse(self.gradInput[1], gater)
   gGater:resizeAs(gater)
   if type(experts) == "table" then
     local gExperts = type(self.gradInput[2]) == "table" and self.gradInput[2] or {}
@@ -421,7 +430,7 @@ function MixtureTable:updateGradInput(input, gradOutput)
       else
         gGater:select(2, i):copy(prod:contiguous():view(gater:size(1), -1):sum(2):select(2, 1))
       end
-      local ge = is_tensor(gExperts[i]) and gExperts[i] or e.new()
+      local ge = reuse(gExperts[i], e)
       local g = gate_of(gater, dimG, i, e)
       if type(g) == "number" then ge:resizeAs(e):copy(gradOutput):mul(g) else ge:resizeAs(e):cmul(g, gradOutput) end
       gExperts[i] = ge
@@ -443,7 +452,7 @@ function MixtureTable:updateGradInput(input, gradOutput)
       local t = prod:transpose(2, dim):contiguous():view(gater:size(1), n, -1)
       gGater:copy(t:sum(3):select(3, 1))
     end
-    local gExperts = is_tensor(self.gradInput[2]) and self.gradInput[2] or experts.new()
+    local gExperts = reuse(self.gradInput[2], experts)
     gExperts:resizeAs(experts):cmul(gater_view(gater, dimG, dim, experts), gout)
     self.gradInput = { gGater, gExperts }
   end
@@ -643,11 +652,6 @@ local function cadd_args(input)
     end
   end
   return v, list
-end
-
-local function reuse(old, like)
-  if is_tensor(old) and torch.typename(old) == torch.typename(like) then return old end
-  return like.new()
 end
 
 function CAddTensorTable:updateOutput(input)
