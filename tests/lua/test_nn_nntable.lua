@@ -172,6 +172,11 @@ H.test("Bottle: errors name the module and the shapes", function()
     b:forward(torch.randn(2, 4, 3))
   end)
   H.check_error("nn.Bottle: expected an nn.Module", nn.Bottle, 3)
+  local b2 = nn.Bottle(nn.Linear(3, 2))
+  b2:forward(torch.randn(2, 4, 3))
+  H.check_error("nn.Bottle: gradOutput 2x4x3 does not match the output of the last forward (input 2x4x3)", function()
+    b2:backward(torch.randn(2, 4, 3), torch.randn(2, 4, 3))
+  end)
 end)
 
 -- -------------------------------------------------------------- MapTable
@@ -546,6 +551,20 @@ H.test("ModuleCriterion: criterion(inputModule(x), targetModule(t)) and its grad
   H.near(f:forward(x:float(), t:float()), loss, 1e-5)
   H.eq(torch.type(f:backward(x:float(), t:float())), "torch.FloatTensor")
   H.check_error("nn.ModuleCriterion: expected an nn.Criterion, got nn.Tanh", nn.ModuleCriterion, nn.Tanh())
+end)
+
+H.test("empty inputs give empty outputs of the right shape", function()
+  local function shape(t) return table.concat(t:size():totable(), "x") end
+  H.eq(shape(nn.GatedLinearUnit():forward(torch.Tensor(0, 4))), "0x2")
+  H.eq(shape(nn.PixelShuffle(2):forward(torch.Tensor(0, 4, 2, 3))), "0x1x4x6")
+  H.eq(shape(nn.CReLU(1):forward(torch.Tensor(0, 3))), "0x6")
+  H.eq(shape(nn.OneHot(3):forward(torch.LongTensor(0))), "0x3")
+  H.eq(shape(nn.Collapse(1):forward(torch.Tensor(0, 3))), "0x3")
+  H.eq(shape(nn.Bottle(nn.Linear(3, 2)):forward(torch.Tensor(2, 0, 3))), "2x0x2")
+  H.eq(nn.RReLU():forward(torch.Tensor(0)):nElement(), 0)
+  H.eq(nn.WhiteNoise():forward(torch.Tensor(0)):nElement(), 0)
+  H.eq(#nn.CAddTensorTable():forward({ torch.Tensor(0), {} }), 0)
+  H.eq(#nn.MapTable(nn.Tanh()):forward({}), 0)
 end)
 
 -- ------------------------------------------------------------ save/load

@@ -34,10 +34,13 @@ end
 function Collapse:updateOutput(input)
   check_tensor("nn.Collapse", input)
   local x = input:isContiguous() and input or input:contiguous()
+  -- sizes spelled out rather than -1, which cannot be inferred for a 0-row batch
   if input:dim() > self.nInputDim then
-    self.output = x:view(x:size(1), -1)
+    local n = 1
+    for d = 2, x:dim() do n = n * x:size(d) end
+    self.output = x:view(x:size(1), n)
   else
-    self.output = x:view(-1)
+    self.output = x:view(x:nElement())
   end
   return self.output
 end

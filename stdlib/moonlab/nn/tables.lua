@@ -78,7 +78,7 @@ function Bottle:updateOutput(input)
   local osize = {}
   for d = 1, nbatch do osize[d] = input:size(d) end
   for d = 2, out:dim() do osize[#osize + 1] = out:size(d) end
-  self.outShape = out:size()
+  self._outShape = out:size():totable() -- the folded shape gradOutput takes
   self.output = view_as_shape(out, osize)
   return self.output
 end
@@ -87,19 +87,17 @@ end
 local function folded_pair(self, input, gradOutput)
   local shape = folded(self, input)
   if not shape then return input, gradOutput end
-  local n = 1
-  for d = 1, gradOutput:dim() do n = n * gradOutput:size(d) end
-  local osize = {}
-  if self.outShape then
-    for d = 1, #self.outShape do osize[d] = self.outShape[d] end
+  local want = self._outShape
+  local n = 0
+  if want then
+    n = 1
+    for _, v in ipairs(want) do n = n * v end
   end
-  local m = 1
-  for _, v in ipairs(osize) do m = m * v end
-  if #osize == 0 or m ~= n then
+  if not want or not is_tensor(gradOutput) or gradOutput:nElement() ~= n then
     fail("nn.Bottle", "gradOutput %s does not match the output of the last forward (input %s)",
       util.shape(gradOutput), util.shape(input))
   end
-  return view_as_shape(input, shape), view_as_shape(gradOutput, osize)
+  return view_as_shape(input, shape), view_as_shape(gradOutput, want)
 end
 
 function Bottle:updateGradInput(input, gradOutput)
