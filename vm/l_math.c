@@ -174,12 +174,25 @@ static int l_math_call(lua_State *L)
 
 /* ---- kernel calls ---- */
 
-/* pattern "t" */
+/* "t", or "t|n" for UNARY_NUM_ROW: a number gives a number (torch.floor(2.5)
+ * is 2); it goes through a one-element double tensor so the kernel's rounding rules
+ * hold for both forms. */
 static int run_unary(lua_State *L, const mfn *f, const args *a, ml_tensor *res, int first, int form,
                      ml_error *e)
 {
-	(void)L;
-	(void)form;
+	if (form == 1) {
+		int64_t one = 1;
+		ml_tensor tmp;
+		int rc = ml_tensor_init_sized(&tmp, ML_DOUBLE, 1, &one, e);
+		if (rc)
+			return rc;
+		ml_store_f64(ML_DOUBLE, ml_tensor_data(&tmp), lua_tonumber(L, first));
+		rc = ml_math_unary(f->who, (ml_unary_op)f->op, &tmp, &tmp, e);
+		if (!rc)
+			lua_pushnumber(L, ml_load_f64(ML_DOUBLE, ml_tensor_data(&tmp)));
+		ml_tensor_release(&tmp);
+		return rc;
+	}
 	return ml_math_unary(f->who, (ml_unary_op)f->op, res, a->t[first], e);
 }
 
@@ -244,12 +257,14 @@ static int run_clamp(lua_State *L, const mfn *f, const args *a, ml_tensor *res, 
 }
 
 #define UNARY_ROW(name, OP) {#name, "torch." #name, "t", run_unary, SAME, OP}
+/* rounding and sign functions also take a number, as in Torch7 (torch.floor(2.5)) */
+#define UNARY_NUM_ROW(name, OP) {#name, "torch." #name, "t|n", run_unary, SAME, OP}
 #define BINARY_ROW(name, forms, OP) {#name, "torch." #name, forms, run_binary, SAME, OP}
 #define COMPARE_ROW(name, OP) {#name, "torch." #name, "tx", run_compare, MASK, OP}
 
 static const mfn math_fns[] = {
-	UNARY_ROW(abs, ML_ABS),
-	UNARY_ROW(sign, ML_SIGN),
+	UNARY_NUM_ROW(abs, ML_ABS),
+	UNARY_NUM_ROW(sign, ML_SIGN),
 	UNARY_ROW(neg, ML_NEG),
 	UNARY_ROW(exp, ML_EXP),
 	UNARY_ROW(log, ML_LOG),
@@ -266,11 +281,11 @@ static const mfn math_fns[] = {
 	UNARY_ROW(cosh, ML_COSH),
 	UNARY_ROW(tanh, ML_TANH),
 	UNARY_ROW(sigmoid, ML_SIGMOID),
-	UNARY_ROW(floor, ML_FLOOR),
-	UNARY_ROW(ceil, ML_CEIL),
-	UNARY_ROW(round, ML_ROUND),
-	UNARY_ROW(trunc, ML_TRUNC),
-	UNARY_ROW(frac, ML_FRAC),
+	UNARY_NUM_ROW(floor, ML_FLOOR),
+	UNARY_NUM_ROW(ceil, ML_CEIL),
+	UNARY_NUM_ROW(round, ML_ROUND),
+	UNARY_NUM_ROW(trunc, ML_TRUNC),
+	UNARY_NUM_ROW(frac, ML_FRAC),
 	UNARY_ROW(cinv, ML_CINV),
 	BINARY_ROW(add, "tx|tnt", ML_ADD),
 	BINARY_ROW(csub, "tx|tnt", ML_SUB),

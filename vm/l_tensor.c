@@ -1511,6 +1511,7 @@ static const luaL_Reg torch_functions[] = {
 	{"logspace", l_torch_logspace},
 	{"eye", l_torch_eye},
 	{"reshape", l_tensor_reshape},
+	{"view", l_tensor_view}, /* torch.view(x, sizes) / torch.view(res, x, sizes) */
 	{"setdefaulttensortype", l_torch_setdefaulttensortype},
 	{"getdefaulttensortype", l_torch_getdefaulttensortype},
 	{"getmetatable", l_torch_getmetatable},

@@ -35,6 +35,7 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "ml_cluster",
   "ml_decomposition",
   "autograd",
+  "nn_nntable",
 }
 
 local docs      -- name -> docstring, once loaded

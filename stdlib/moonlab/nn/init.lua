@@ -19,7 +19,19 @@ require "moonlab.nn.linear"
 require "moonlab.nn.activations"
 require "moonlab.nn.criteria"
 require "moonlab.nn.shape"
-for _, name in ipairs { "conv", "recurrent", "extra", "init_weights", "jacobian", "train", "hessian", "core_extra" } do
+-- optional files, one per line (a missing one is skipped)
+for _, name in ipairs {
+  "conv",
+  "recurrent",
+  "extra",
+  "tables",
+  "layers_extra",
+  "init_weights",
+  "jacobian",
+  "train",
+  "hessian",
+  "core_extra",
+} do
   local ok, err = pcall(require, "moonlab.nn." .. name)
   if not ok and not tostring(err):find("module 'moonlab.nn." .. name .. "' not found", 1, true) then
     error(err, 0)
