@@ -34,6 +34,7 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "ml_cluster",
   "ml_decomposition",
   "autograd",
+  "nn_nndist",
 }
 
 local docs      -- name -> docstring, once loaded
