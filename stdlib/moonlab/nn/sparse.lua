@@ -617,6 +617,14 @@ local function output_grad_views(module)
   return dout, dout:view(-1)
 end
 
+-- d output / d input[{{}, 2}] from a gradInput: the same rows, or (a table
+-- of one) dense {index, value} rows, as SparseLinear gives, read at the input's indices
+local function value_grad(din, input)
+  if type(din) == "table" then din = din[1] end
+  if din:size(1) == input:size(1) then return din:select(2, 2) end
+  return din:select(2, 2):index(1, input:select(2, 1):long())
+end
+
 --- nn.SparseJacobian.backward(module, input [, param, dparam]) -> the Jacobian
 -- by back-propagation (of column 2 of input, or of param with its gradient dparam).
 function SJ.backward(module, input, param, dparam)
@@ -633,7 +641,7 @@ function SJ.backward(module, input, param, dparam)
     if param then
       jac:select(2, i):copy(dparam:contiguous():view(-1))
     else
-      jac:select(2, i):copy(din:select(2, 2))
+      jac:select(2, i):copy(value_grad(din, input))
     end
   end
   return jac
