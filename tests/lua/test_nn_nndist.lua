@@ -222,6 +222,7 @@ H.test("Kmeans: k-means++ finds separated clusters; Float; save/load; errors", f
   end
   local mf = m:clone():float()
   local yf = mf:forward(x:float())
+  H.eq(torch.type(m:forward(x:float())), "torch.DoubleTensor", "the output has the module's type")
   H.eq(torch.type(yf), "torch.FloatTensor")
   H.eq(maxdiff(yf, m.output), 0)
   H.eq(maxdiff(roundtrip(m):forward(x), m:forward(x)), 0)
@@ -449,6 +450,10 @@ H.test("SparseLinear: accUpdateGradParameters, save/load, errors", function()
   H.ok(maxdiff(m.weight, m2.weight) < 1e-15)
   H.ok(maxdiff(m.bias, m2.bias) < 1e-15)
   H.eq(maxdiff(roundtrip(m):forward(s), m:forward(s)), 0)
+  -- an empty sample gives the bias; an empty batch no rows
+  local e = m:forward({ torch.Tensor(0, 2), s })
+  H.eq(maxdiff(e[1], m.bias), 0)
+  H.eq(m:forward({}):size(1), 0)
   H.check_error("nn.SparseLinear.updateOutput: indices must be in 1..10, got 0..3", function()
     m:forward(torch.Tensor { { 0, 1 }, { 3, 1 } })
   end)
@@ -544,6 +549,12 @@ H.test("IndexLinear: repeated keys accumulate; gradient paths agree; errors", fu
     H.eq(m.updateKeys:nElement(), m.gradWeight:size(1))
   end
   local m = nn.IndexLinear(10, 2)
+  m.bias:fill(0.5)
+  -- empty samples give the bias
+  H.eq(maxdiff(m:forward({ torch.LongTensor(), torch.Tensor() }), m.bias), 0)
+  local e = m:forward({ { torch.LongTensor(), torch.LongTensor { 2 } }, { torch.Tensor(), torch.Tensor { 3 } } })
+  H.eq(maxdiff(e[1], m.bias), 0)
+  H.eq(e:size(1), 2)
   H.check_error("nn.IndexLinear.updateOutput: indices must be in 1..10, got 3..11", function()
     m:forward({ torch.LongTensor { 3, 11 }, torch.ones(2) })
   end)

@@ -378,7 +378,7 @@ function Kmeans:updateOutput(input)
   local score, idx = d:min(2)
   self._assign = idx:view(-1):long()
   self.loss = score:sum()
-  self.output = util.new(input):resize(input:size(1)):copy(self._assign)
+  self.output:resize(input:size(1)):copy(self._assign)
   return self.output
 end
 

@@ -338,7 +338,8 @@ local function il_flatten(self, who, input)
   if #input == 3 then
     keys, vals = input[1], input[2]
     local sizes = torch.isTensor(input[3]) and input[3] or torch.LongTensor { input[3] }
-    if not torch.isTensor(keys) or not torch.isTensor(vals) or keys:dim() ~= 1 or keys:nElement() ~= vals:nElement() then
+    if not torch.isTensor(keys) or not torch.isTensor(vals) or keys:nElement() ~= vals:nElement()
+        or (keys:nElement() > 0 and keys:dim() ~= 1) then
       fail(who, "flat keys and values must be 1D of the same size (keys %s, values %s)", util.shape(keys), util.shape(vals))
     end
     B = sizes:nElement()
@@ -365,18 +366,22 @@ local function il_flatten(self, who, input)
     end
     self.isFlat = false
     B = #lk
-    local rs = {}
+    local ks, vs, rs = {}, {}, {}
     for i = 1, B do
-      if not torch.isTensor(lk[i]) or not torch.isTensor(lv[i]) or lk[i]:dim() ~= 1 or lv[i]:dim() ~= 1
-          or lk[i]:nElement() ~= lv[i]:nElement() then
+      local k, v = lk[i], lv[i]
+      if not torch.isTensor(k) or not torch.isTensor(v) or k:nElement() ~= v:nElement()
+          or (k:nElement() > 0 and (k:dim() ~= 1 or v:dim() ~= 1)) then
         fail(who, "sample %d: keys and values must be 1D of the same size (keys %s, values %s)", i,
-          util.shape(lk[i]), util.shape(lv[i]))
+          util.shape(k), util.shape(v))
       end
-      rs[i] = torch.LongTensor(lk[i]:nElement()):fill(i)
+      if k:nElement() > 0 then
+        ks[#ks + 1], vs[#vs + 1] = k, v
+        rs[#rs + 1] = torch.LongTensor(k:nElement()):fill(i)
+      end
     end
-    keys = B > 0 and torch.cat(lk, 1) or torch.LongTensor()
-    vals = B > 0 and torch.cat(lv, 1) or util.new(self.weight)
-    rows = B > 0 and torch.cat(rs, 1) or torch.LongTensor()
+    keys = #ks > 0 and torch.cat(ks, 1) or torch.LongTensor()
+    vals = #ks > 0 and torch.cat(vs, 1) or util.new(self.weight)
+    rows = #ks > 0 and torch.cat(rs, 1) or torch.LongTensor()
   end
   keys = keys:long()
   if self.keysOffset ~= 0 then keys = keys:clone():add(-self.keysOffset) end
