@@ -925,6 +925,21 @@ static int run(const char *who, ml_tensor *res, ml_dtype dt, int nin, operand *i
 	int same = res->ndim == nd;
 	for (int d = 0; same && d < nd; d++)
 		same = res->size[d] == size[d];
+	if (!same && !flat && res->ndim > 0) {
+		/* in place (x:cdiv(y), x (5), y (5, 1)): a broadcast result that does
+		 * not fit x falls back to Torch7's element-count rule in x's shape */
+		int inplace = 0, counts = 1;
+		for (int k = 0; k < nt; k++) {
+			inplace = inplace || (res->storage && res->storage == ts[k]->storage);
+			counts = counts && ml_tensor_numel(ts[k]) == ml_tensor_numel(res);
+		}
+		if (inplace && counts) {
+			flat = 1;
+			nd = res->ndim;
+			memcpy(size, res->size, sizeof(int64_t) * (size_t)nd);
+			same = 1;
+		}
+	}
 	if (!same) {
 		for (int k = 0; k < nt; k++)
 			if (res->storage && res->storage == ts[k]->storage)

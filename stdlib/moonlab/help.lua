@@ -36,6 +36,7 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "ml_decomposition",
   "autograd",
   "nn_nntable",
+  "nn_nndist",
 }
 
 local docs      -- name -> docstring, once loaded

@@ -89,7 +89,7 @@ for name, mt in pairs(reg) do
   end
 end
 for _, k in ipairs { "fit", "summary" } do required[#required + 1] = "nn." .. k end
-for _, sub in ipairs { "Jacobian", "init", "utils" } do
+for _, sub in ipairs { "Jacobian", "SparseJacobian", "init", "utils" } do
   for _, k in ipairs(public(nn[sub], true)) do required[#required + 1] = "nn." .. sub .. "." .. k end
 end
 required[#required + 1] = "moonlab.nn"

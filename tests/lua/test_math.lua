@@ -174,6 +174,8 @@ H.test("Torch7's rule: same element count, shapes that do not broadcast", functi
   local x = torch.Tensor{{1, 2, 3}, {4, 5, 6}}
   same(x + torch.Tensor{{10, 20}, {30, 40}, {50, 60}}, {{11, 22, 33}, {44, 55, 66}}, 0, "2x3 + 3x2")
   local y = x:clone(); y:cmul(torch.Tensor{1, 2, 3, 4, 5, 6}); same(y, {{1, 4, 9}, {16, 25, 36}}, 0, "in place 2x3 * 6")
+  -- in place, shapes that broadcast to a result too big for x: element by element too
+  local v = torch.Tensor{2, 4, 6}; v:cdiv(torch.Tensor{{1}, {2}, {3}}); same(v, {2, 2, 2}, 0, "in place 3 / 3x1")
 end)
 
 H.test("shape errors name both shapes", function()

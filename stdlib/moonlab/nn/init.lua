@@ -29,6 +29,9 @@ for _, name in ipairs {
   "init_weights",
   "jacobian",
   "train",
+  "distance",
+  "criteria_extra",
+  "sparse",
   "hessian",
   "core_extra",
 } do
