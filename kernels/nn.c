@@ -738,6 +738,110 @@ int ml_nn_threshold_backward(ml_tensor *gi, const ml_tensor *go, const ml_tensor
 	return ML_OK;
 }
 
+/* ---- log-softmax over rows ---- */
+
+#define LOG_SOFTMAX(name, T, EXP, LOG)                                                         \
+	static void name(T *y, const T *x, int64_t C)                                              \
+	{                                                                                          \
+		T mx = x[0];                                                                       \
+		for (int64_t j = 1; j < C; j++)                                                    \
+			mx = x[j] > mx || x[j] != x[j] ? x[j] : mx;                                    \
+		double s = 0;                                                                      \
+		for (int64_t j = 0; j < C; j++)                                                    \
+			s += (double)EXP(x[j] - mx);                                                   \
+		T lse = (T)log(s);                                                                 \
+		for (int64_t j = 0; j < C; j++)                                                    \
+			y[j] = (x[j] - mx) - lse;                                                      \
+	}                                                                                          \
+	static void name##_back(T *gi, const T *go, const T *y, int64_t C)                         \
+	{                                                                                          \
+		double s = 0;                                                                      \
+		for (int64_t j = 0; j < C; j++)                                                    \
+			s += (double)go[j];                                                            \
+		T sg = (T)s;                                                                       \
+		for (int64_t j = 0; j < C; j++)                                                    \
+			gi[j] = go[j] - EXP(y[j]) * sg;                                                \
+	}
+LOG_SOFTMAX(log_softmax_f32, float, expf, logf)
+LOG_SOFTMAX(log_softmax_f64, double, exp, log)
+
+/* rows and row length of a 1-D or contiguous 2-D tensor; ML_OK or an error */
+static int softmax_rows(const char *who, const ml_tensor *x, int64_t *rows, int64_t *C, ml_error *e)
+{
+	int rc = check_float(who, x, e);
+	if (rc)
+		return rc;
+	if ((x->ndim != 1 && x->ndim != 2) || !ml_tensor_is_contiguous(x)) {
+		char b[ML_SHAPELEN];
+		return ml_fail(e, ML_ESHAPE, "%s: expected a contiguous vector or (N, C) matrix (got %s)", who,
+		               ml_tensor_shape_str(b, sizeof b, x));
+	}
+	*rows = x->ndim == 1 ? 1 : x->size[0];
+	*C = x->size[x->ndim - 1];
+	return ML_OK;
+}
+
+int ml_nn_log_softmax(ml_tensor *y, const ml_tensor *x, ml_error *e)
+{
+	const char *who = "nn.LogSoftMax";
+	int64_t rows, C;
+	int rc;
+	if ((rc = softmax_rows(who, x, &rows, &C, e)) || (rc = same_dtype(who, y, x, e)))
+		return rc;
+	if (!ml_tensor_same_size(y, x) && (rc = ml_tensor_resize_as(y, x, e)))
+		return rc;
+	if ((rc = check_pair(who, y, x, e)))
+		return rc;
+	if (rows * C == 0)
+		return ML_OK;
+	int f32 = x->dtype == ML_FLOAT;
+	char *yp = ml_tensor_data(y);
+	const char *xp = ml_tensor_data(x);
+	size_t es = f32 ? 4 : 8;
+	int nt = ml_threads_for(rows * C, ML_GRAIN_COSTLY);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+	for (int64_t r = 0; r < rows; r++) {
+		size_t off = (size_t)(r * C) * es;
+		if (f32)
+			log_softmax_f32((float *)(void *)(yp + off), (const float *)(const void *)(xp + off), C);
+		else
+			log_softmax_f64((double *)(void *)(yp + off), (const double *)(const void *)(xp + off), C);
+	}
+	return ML_OK;
+}
+
+int ml_nn_log_softmax_backward(ml_tensor *gi, const ml_tensor *go, const ml_tensor *y, ml_error *e)
+{
+	const char *who = "nn.LogSoftMax";
+	int64_t rows, C;
+	int rc;
+	if ((rc = softmax_rows(who, y, &rows, &C, e)) || (rc = check_pair(who, go, y, e)) ||
+	    (rc = same_dtype(who, gi, y, e)))
+		return rc;
+	if (!ml_tensor_same_size(gi, y) && (rc = ml_tensor_resize_as(gi, y, e)))
+		return rc;
+	if ((rc = check_pair(who, gi, y, e)))
+		return rc;
+	if (rows * C == 0)
+		return ML_OK;
+	int f32 = y->dtype == ML_FLOAT;
+	char *gp = ml_tensor_data(gi);
+	const char *op = ml_tensor_data(go), *yp = ml_tensor_data(y);
+	size_t es = f32 ? 4 : 8;
+	int nt = ml_threads_for(rows * C, ML_GRAIN_COSTLY);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+	for (int64_t r = 0; r < rows; r++) {
+		size_t off = (size_t)(r * C) * es;
+		if (f32)
+			log_softmax_f32_back((float *)(void *)(gp + off), (const float *)(const void *)(op + off),
+			                     (const float *)(const void *)(yp + off), C);
+		else
+			log_softmax_f64_back((double *)(void *)(gp + off), (const double *)(const void *)(op + off),
+			                     (const double *)(const void *)(yp + off), C);
+	}
+	return ML_OK;
+}
+
 /* ---- optim.sgd's update ---- */
 
 /* Momentum modes of a step. */

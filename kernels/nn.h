@@ -2,8 +2,8 @@
  * nn.h - the loops of moonlab.nn's layers that tensor maths cannot express
  * cheaply: im2col / col2im for convolutions (the products themselves are
  * GEMMs done by the caller through blas.h), 2-D max pooling with argmax
- * indices, 2-D average pooling, the threshold (ReLU) pair, and the fused
- * update of optim.sgd.
+ * indices, 2-D average pooling, the threshold (ReLU) pair, log-softmax over
+ * rows, and the fused update of optim.sgd.
  *
  * Contract shared by every function: Float or Double only, all tensors of
  * one dtype, inputs contiguous (the Lua layer makes them so), results
@@ -77,6 +77,15 @@ int ml_nn_threshold(ml_tensor *y, const ml_tensor *x, double th, double val, ml_
 /* gi = go where x > th, else 0 (go of x's size; gi resized to x's shape;
  * gi may be go itself). */
 int ml_nn_threshold_backward(ml_tensor *gi, const ml_tensor *go, const ml_tensor *x, double th, ml_error *e);
+
+/* y = x - log(sum(exp(x))) along each row of a contiguous (N, C) x (or one
+ * row of C), computed as (x - max) - log(sum(exp(x - max))) with the sum in
+ * double; y resized to x's shape.  Rows are split across threads. */
+int ml_nn_log_softmax(ml_tensor *y, const ml_tensor *x, ml_error *e);
+
+/* gi = go - exp(y) * sum(go) along each row: the gradient of log_softmax
+ * given its output y (contiguous, x's shape); gi resized to y's shape. */
+int ml_nn_log_softmax_backward(ml_tensor *gi, const ml_tensor *go, const ml_tensor *y, ml_error *e);
 
 /* Hyper-parameters of one step of optim.sgd (Torch7's rules). */
 typedef struct ml_nn_sgd {

@@ -134,7 +134,28 @@ static int l_nn_sgd_step(lua_State *L)
 	return done(L, ml_nn_sgd_step(x, g, v, &o, &e), &e);
 }
 
+/* torch._nn.log_softmax(y, x) -> y */
+static int l_nn_log_softmax(lua_State *L)
+{
+	ml_tensor *y = ml_l_checktensor(L, 1);
+	ml_tensor *x = ml_l_checktensor(L, 2);
+	ml_error e;
+	return done(L, ml_nn_log_softmax(y, x, &e), &e);
+}
+
+/* torch._nn.log_softmax_backward(gradInput, gradOutput, output) -> gradInput */
+static int l_nn_log_softmax_backward(lua_State *L)
+{
+	ml_tensor *gi = ml_l_checktensor(L, 1);
+	ml_tensor *go = ml_l_checktensor(L, 2);
+	ml_tensor *y = ml_l_checktensor(L, 3);
+	ml_error e;
+	return done(L, ml_nn_log_softmax_backward(gi, go, y, &e), &e);
+}
+
 static const luaL_Reg nn_functions[] = {
+	{"log_softmax", l_nn_log_softmax},
+	{"log_softmax_backward", l_nn_log_softmax_backward},
 	{"sgd_step", l_nn_sgd_step},
 	{"im2col", l_nn_im2col},
 	{"col2im", l_nn_col2im},

@@ -105,6 +105,66 @@ static double naive_max(const ml_tensor *x, const ml_nn_window *w, int64_t p, in
 	return best;
 }
 
+/* log_softmax over rows against the formula in long double, and its
+ * backward against g - exp(y) sum(g); a 1-D input is one row. */
+static void test_log_softmax(ml_dtype dt)
+{
+	ml_error e;
+	ml_tensor x, y, g, gi;
+	int64_t size[2] = {7, 13};
+	ml_tensor_init_sized(&x, dt, 2, size, &e);
+	fill(&x, 11);
+	ml_store_f64(dt, ml_tensor_data(&x), 80.0); /* a large value: the max shift matters in Float */
+	ml_tensor_init(&y, dt);
+	CHECK(ml_nn_log_softmax(&y, &x, &e) == ML_OK, "log_softmax: %s", e.msg);
+	double tol = dt == ML_FLOAT ? 1e-5 : 1e-13, worst = 0, worst_g = 0;
+	ml_tensor_init_sized(&g, dt, 2, size, &e);
+	fill(&g, 12);
+	ml_tensor_init(&gi, dt);
+	CHECK(ml_nn_log_softmax_backward(&gi, &g, &y, &e) == ML_OK, "log_softmax backward: %s", e.msg);
+	for (int64_t r = 0; r < 7; r++) {
+		long double mx = -INFINITY, s = 0, sg = 0;
+		for (int64_t j = 0; j < 13; j++)
+			mx = fmaxl(mx, at(&x, r * 13 + j));
+		for (int64_t j = 0; j < 13; j++) {
+			s += expl(at(&x, r * 13 + j) - mx);
+			sg += at(&g, r * 13 + j);
+		}
+		for (int64_t j = 0; j < 13; j++) {
+			long double want = at(&x, r * 13 + j) - mx - logl(s);
+			double d = fabs((double)(want - at(&y, r * 13 + j)));
+			worst = d > worst ? d : worst;
+			long double wg = at(&g, r * 13 + j) - expl(at(&y, r * 13 + j)) * sg;
+			d = fabs((double)(wg - at(&gi, r * 13 + j)));
+			worst_g = d > worst_g ? d : worst_g;
+		}
+	}
+	CHECK(worst < tol, "log_softmax: worst error %g (%s)", worst, ml_dtype_info[dt].name);
+	CHECK(worst_g < tol * 10, "log_softmax backward: worst error %g (%s)", worst_g, ml_dtype_info[dt].name);
+	/* one row given as a vector equals row 0 */
+	ml_tensor row = x, y1;
+	row.ndim = 1;
+	row.size[0] = 13;
+	row.stride[0] = 1;
+	ml_tensor_init(&y1, dt);
+	CHECK(ml_nn_log_softmax(&y1, &row, &e) == ML_OK && y1.ndim == 1, "log_softmax of a vector");
+	int bad = 0;
+	for (int64_t j = 0; j < 13; j++)
+		bad += at(&y1, j) != at(&y, j);
+	CHECK(bad == 0, "log_softmax of a vector differs from the matrix row in %d places", bad);
+	/* a 3-D input is refused with its shape */
+	int64_t s3[3] = {2, 3, 4};
+	ml_tensor x3;
+	ml_tensor_init_sized(&x3, dt, 3, s3, &e);
+	CHECK(ml_nn_log_softmax(&y1, &x3, &e) == ML_ESHAPE && strstr(e.msg, "2x3x4"), "%s", e.msg);
+	ml_tensor_release(&x);
+	ml_tensor_release(&x3);
+	ml_tensor_release(&y);
+	ml_tensor_release(&y1);
+	ml_tensor_release(&g);
+	ml_tensor_release(&gi);
+}
+
 /* The 2x2 window on wide rows (the vectorised path, four outputs at a
  * time, and its scalar tail): values from a small set, so that ties are
  * everywhere, and NaN at every lane position; winners and 1-based indices
@@ -328,6 +388,7 @@ int main(void)
 		test_im2col(dts[d], (ml_nn_window){1, 1, 1, 1, 0, 0, 0}, 1, 4, 3, 3);
 		test_im2col(dts[d], (ml_nn_window){5, 4, 1, 1, 0, 0, 0}, 3, 2, 9, 8); /* valid, unit stride: the fast path */
 		test_maxpool_2x2_ties(dts[d]);
+		test_log_softmax(dts[d]);
 		test_maxpool(dts[d], (ml_nn_window){2, 2, 2, 2, 0, 0, 0}, 8, 6, 1);
 		test_maxpool(dts[d], (ml_nn_window){2, 2, 2, 2, 0, 0, 0}, 7, 5, 0);
 		test_maxpool(dts[d], (ml_nn_window){3, 3, 2, 2, 1, 1, 1}, 7, 6, 1);

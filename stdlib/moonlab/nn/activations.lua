@@ -285,6 +285,10 @@ local LogSoftMax = torch.class("nn.LogSoftMax", "nn.Module", nn)
 --- nn.LogSoftMax() -- x_i - log sum_j exp(x_j) over the feature dimension.
 function LogSoftMax:updateOutput(input)
   local dim = feature_dim("nn.LogSoftMax.updateOutput", input)
+  if K and input:dim() <= 2 and input:isContiguous() then
+    K.log_softmax(self.output, input) -- one pass per row in C; resizes output
+    return self.output
+  end
   local mx = input:max(dim)
   self.output:resizeAs(input):copy(input):add(-1, mx:expandAs(input))
   local lse = util.new(input):resizeAs(self.output):copy(self.output):exp():sum(dim):log()
@@ -295,6 +299,11 @@ end
 function LogSoftMax:updateGradInput(input, gradOutput)
   -- g - exp(y) sum(g)
   local dim = feature_dim("nn.LogSoftMax.updateGradInput", input)
+  if K and input:dim() <= 2 and self.output:isContiguous() and gradOutput:isContiguous()
+      and gradOutput:isSameSizeAs(self.output) then
+    K.log_softmax_backward(self.gradInput, gradOutput, self.output)
+    return self.gradInput
+  end
   local s = gradOutput:sum(dim)
   self.gradInput:resizeAs(self.output):copy(self.output):exp():cmul(s:expandAs(gradOutput)):mul(-1):add(gradOutput)
   return self.gradInput
