@@ -60,6 +60,43 @@ H.test("parameters, getParameters views, zeroGradParameters, updateParameters", 
   H.ok(maxdiff(flat, before:add(-0.1, gflat)) < 1e-15)
 end)
 
+H.test("SpatialConvolution with few input planes works on groups of images: the same as image by image", function()
+  -- K = 1*5*5 columns of 24*24: groups of 65536 // 14400 = 4 images; 10
+  -- images make groups 4, 4, 2.  Each image alone is one ungrouped product.
+  for _, make in ipairs {
+    function() return nn.SpatialConvolution(1, 6, 5, 5) end,
+    function() return nn.SpatialConvolutionMM(1, 3, 5, 5) end,
+    function() return nn.SpatialConvolution(2, 4, 3, 3) end, -- K 18, 26x26: groups of 5
+  } do
+    torch.manualSeed(7)
+    local m = make()
+    local planes = m.nInputPlane
+    local x = torch.randn(10, planes, 28, 28)
+    H.ok(m:_chunk(10, (28 - m.kH + 1) * (28 - m.kW + 1)) < 10, "grouped")
+    local y = m:forward(x):clone()
+    local gy = torch.randn(y:size())
+    m:zeroGradParameters()
+    local gx = m:backward(x, gy):clone()
+    local gw, gb = m.gradWeight:clone(), m.gradBias:clone()
+    local one = m:clone()
+    one:zeroGradParameters()
+    local wy, wgx = torch.zeros(y:size()), torch.zeros(x:size())
+    for n = 1, 10 do
+      wy[n]:copy(one:forward(x[n]))
+      wgx[n]:copy(one:backward(x[n], gy[n]))
+    end
+    H.near((y - wy):abs():max(), 0, 1e-12, torch.type(m) .. " output")
+    H.near((gx - wgx):abs():max(), 0, 1e-12, torch.type(m) .. " gradInput")
+    H.near((gw - one.gradWeight):abs():max(), 0, 1e-11, torch.type(m) .. " gradWeight")
+    H.near((gb - one.gradBias):abs():max(), 0, 1e-11, torch.type(m) .. " gradBias")
+    -- accGradParameters alone (no updateGradInput since the forward)
+    m:zeroGradParameters()
+    m:forward(x)
+    m:accGradParameters(x, gy)
+    H.near((m.gradWeight - one.gradWeight):abs():max(), 0, 1e-11, torch.type(m) .. " accGradParameters alone")
+  end
+end)
+
 H.test("a nil gradInput skips the first layer's input gradient (Torch7's idiom)", function()
   local m = nn.Sequential():add(nn.Linear(4, 3)):add(nn.Tanh()):add(nn.Linear(3, 2))
   local ref = m:clone()

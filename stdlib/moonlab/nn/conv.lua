@@ -88,16 +88,36 @@ function Conv:updateOutput(input)
   end
   self._gradTfresh = false
   self.finput = self.finput and torch.typename(self.finput) == torch.typename(x) and self.finput or new_like(x)
-  K.im2col(self.finput, x, self.kW, self.kH, self.dW, self.dH, self.padW, self.padH)
   local L = oh * ow
   self._out2 = self._out2 and torch.typename(self._out2) == torch.typename(x) and self._out2 or new_like(x)
-  local out2 = self._out2:resize(self.nOutputPlane, N * L)
-  out2:mm(self:_w2(), self.finput)
-  if self.bias then out2:add(self.bias:view(self.nOutputPlane, 1):expand(self.nOutputPlane, N * L)) end
   self.output:resize(N, self.nOutputPlane, oh, ow)
-  self.output:view(N, self.nOutputPlane, L):copy(out2:view(self.nOutputPlane, N, L):transpose(1, 2))
+  local out3 = self.output:view(N, self.nOutputPlane, L)
+  -- images per GEMM: all of them, unless each column is short (few input
+  -- planes, a small kernel): that product is bound by memory, and groups of
+  -- images whose columns stay in cache run twice as fast (LeNet's first
+  -- layer: 1.2-1.6 ms -> 0.6 ms a batch on 2 cores)
+  local step = self:_chunk(N, L)
+  self._chunked = step < N
+  for n0 = 1, N, step do
+    local k = math.min(step, N - n0 + 1)
+    K.im2col(self.finput, step < N and x:narrow(1, n0, k) or x, self.kW, self.kH, self.dW, self.dH, self.padW,
+      self.padH)
+    local out2 = self._out2:resize(self.nOutputPlane, k * L)
+    out2:mm(self:_w2(), self.finput)
+    if self.bias then out2:add(self.bias:view(self.nOutputPlane, 1):expand(self.nOutputPlane, k * L)) end
+    out3:narrow(1, n0, k):copy(out2:view(self.nOutputPlane, k, L):transpose(1, 2))
+  end
   if not batch then self.output = self.output:view(self.nOutputPlane, oh, ow) end
   return self.output
+end
+
+-- CHUNK_COLS: the column elements (K x images x L) of one group when the
+-- columns are short (K = nIn kH kW below SHORT_K)
+local CHUNK_COLS, SHORT_K = 65536, 64
+function Conv:_chunk(N, L)
+  local k = self.nInputPlane * self.kH * self.kW
+  if k >= SHORT_K then return N end
+  return math.max(1, math.min(N, CHUNK_COLS // (k * L)))
 end
 
 -- gradOutput as (nOut, N*L), cached for accGradParameters
@@ -140,10 +160,22 @@ function Conv:accGradParameters(input, gradOutput, scale)
   else
     gt = grad_t(self, gradOutput, N, L)
   end
-  if not self.finput or self.finput:size(2) ~= N * L then
-    K.im2col(self.finput, x, self.kW, self.kH, self.dW, self.dH, self.padW, self.padH)
+  local step = self:_chunk(N, L)
+  if step < N then
+    -- the columns of each group again (forward kept only the last group's)
+    self.finput = self.finput or new_like(x)
+    for n0 = 1, N, step do
+      local k = math.min(step, N - n0 + 1)
+      K.im2col(self.finput, x:narrow(1, n0, k), self.kW, self.kH, self.dW, self.dH, self.padW, self.padH)
+      self:_gw2():addmm(scale, gt:narrow(2, (n0 - 1) * L + 1, k * L), self.finput:t())
+    end
+  else
+    if not self.finput or self._chunked or self.finput:size(2) ~= N * L then
+      self.finput = self.finput or new_like(x)
+      K.im2col(self.finput, x, self.kW, self.kH, self.dW, self.dH, self.padW, self.padH)
+    end
+    self:_gw2():addmm(scale, gt, self.finput:t())
   end
-  self:_gw2():addmm(scale, gt, self.finput:t())
   if self.bias then self.gradBias:add(scale, gt:sum(2):view(-1)) end
 end
 
