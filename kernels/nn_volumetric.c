@@ -154,24 +154,43 @@ static void vol2col_row(int f32, char *cols, const char *x, const vgeom *g, cons
 	int64_t lo, hi, off = l * w->dil[2], dw = w->d[2];
 	valid_range(oW, W, dw, w->p[2], off, &lo, &hi);
 	char *row = cols + (size_t)(r * ncol) * es;
-	memset(row, 0, (size_t)ncol * es);
 	for (int64_t n = 0; n < g->N; n++) {
 		const char *plane = x + (size_t)((n * g->C + c) * T * H * W) * es;
 		for (int64_t ot = 0; ot < oT; ot++) {
 			int64_t t = ot * w->d[0] - w->p[0] + i * w->dil[0];
-			if (t < 0 || t >= T)
+			char *slab = row + (size_t)(n * L + ot * oH * oW) * es;
+			if (t < 0 || t >= T) {
+				memset(slab, 0, (size_t)(oH * oW) * es);
 				continue;
+			}
 			for (int64_t oh = 0; oh < oH; oh++) {
 				int64_t y = oh * w->d[1] - w->p[1] + j * w->dil[1];
-				if (y < 0 || y >= H)
+				char *o = slab + (size_t)(oh * oW) * es;
+				/* only the padding is zeroed: every other entry is written once */
+				if (y < 0 || y >= H) {
+					memset(o, 0, (size_t)oW * es);
 					continue;
-				char *o = row + (size_t)(n * L + (ot * oH + oh) * oW) * es;
+				}
+				if (lo > 0)
+					memset(o, 0, (size_t)lo * es);
+				if (hi < oW)
+					memset(o + (size_t)hi * es, 0, (size_t)(oW - hi) * es);
 				const char *src = plane + (size_t)((t * H + y) * W - w->p[2] + off) * es;
-				if (f32) {
+				if (f32 && dw == 1) {
+					float *restrict d = (float *)(void *)o;
+					const float *restrict sp = (const float *)(const void *)src;
+					for (int64_t ox = lo; ox < hi; ox++)
+						d[ox] = sp[ox];
+				} else if (f32) {
 					float *restrict d = (float *)(void *)o;
 					const float *restrict sp = (const float *)(const void *)src;
 					for (int64_t ox = lo; ox < hi; ox++)
 						d[ox] = sp[ox * dw];
+				} else if (dw == 1) {
+					double *restrict d = (double *)(void *)o;
+					const double *restrict sp = (const double *)(const void *)src;
+					for (int64_t ox = lo; ox < hi; ox++)
+						d[ox] = sp[ox];
 				} else {
 					double *restrict d = (double *)(void *)o;
 					const double *restrict sp = (const double *)(const void *)src;
@@ -645,9 +664,11 @@ int ml_volumetric_fracmaxpool(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, 
 	int64_t *seqs = malloc((size_t)(planes * per) * sizeof *seqs);
 	if (!seqs)
 		return ml_fail(e, ML_ENOMEM, "%s: out of memory for %lld intervals", who, (long long)(planes * per));
-	for (int64_t p = 0; p < planes; p++)
-		for (int a = 0, at = 0; a < 3; at += (int)out[a], a++)
-			intervals(f32, ld(f32, sp, p * 3 + a), in[a], out[a], pool[a], seqs + p * per + at);
+	for (int64_t p = 0; p < planes; p++) {
+		int64_t *seq = seqs + p * per; /* the T, then W, then H starts of plane p */
+		for (int a = 0; a < 3; seq += out[a], a++)
+			intervals(f32, ld(f32, sp, p * 3 + a), in[a], out[a], pool[a], seq);
+	}
 	size_t es = f32 ? 4 : 8;
 	char *yp = ml_tensor_data(y);
 	int64_t *ip = ml_tensor_data(idx);
