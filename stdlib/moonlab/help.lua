@@ -30,6 +30,7 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "ml_svm",
   "nn",
   "nn_nncore",
+  "nn_nnvol",
   "optim",
   "stats",
   "ml_cluster",

@@ -22,6 +22,7 @@ require "moonlab.nn.shape"
 -- optional files, one per line (a missing one is skipped)
 for _, name in ipairs {
   "conv",
+  "volumetric",
   "recurrent",
   "extra",
   "tables",
