@@ -329,11 +329,12 @@ static const mfn math_fns[] = {
 /* ---- operators ---- */
 
 /* Pushes a new empty tensor with the dtype and metatable of the tensor at idx:
- * ml_l_pushtensor without the registry lookup, for the operators' latency. */
+ * ml_l_pushtensor without the registry lookups, for the operators' latency
+ * (the memory record is the operators' upvalue MEM_UPVALUE). */
+#define MEM_UPVALUE 2
 static ml_tensor *push_like(lua_State *L, int idx, const ml_tensor *like)
 {
-	if (ml_l_young_pending)
-		ml_l_young_collect(L);
+	ml_l_young_check(L, lua_touserdata(L, lua_upvalueindex(MEM_UPVALUE)));
 	ml_tensor *t = lua_newuserdatauv(L, sizeof(ml_tensor), 0);
 	ml_tensor_init(t, like->dtype);
 	lua_getmetatable(L, idx);
@@ -424,7 +425,7 @@ static int l_math_op_mul(lua_State *L)
 		                     "tensors, got %s and %s (use torch.cmul for element-wise)",
 		                  ml_tensor_shape_str(sa, sizeof sa, a), ml_tensor_shape_str(sb, sizeof sb, b));
 	}
-	if (lua_getfield(L, lua_upvalueindex(2), fn) != LUA_TFUNCTION)
+	if (lua_getfield(L, lua_upvalueindex(3), fn) != LUA_TFUNCTION)
 		return luaL_error(L, "torch.mul: torch.%s is not available for the matrix product", fn);
 	lua_pushvalue(L, 1);
 	lua_pushvalue(L, 2);
@@ -449,17 +450,20 @@ void ml_l_open_math(lua_State *L, int methods, int torch)
 		{"__mod", l_math_op_mod}, {"__pow", l_math_op_pow}, {"__unm", l_math_op_unm},
 		{NULL, NULL},
 	};
+	ml_l_mem *mem = ml_l_mem_of(L); /* a full userdata kept by the registry */
 	for (int dt = 0; dt < ML_NDTYPES; dt++) {
 		luaL_getmetatable(L, ml_l_tensor_mt[dt]);
 		int mt = lua_gettop(L);
 		for (const luaL_Reg *r = ops; r->name; r++) {
 			lua_pushvalue(L, mt);
-			lua_pushcclosure(L, r->func, 1);
+			lua_pushlightuserdata(L, mem);
+			lua_pushcclosure(L, r->func, 2);
 			lua_setfield(L, mt, r->name);
 		}
 		lua_pushvalue(L, mt);
+		lua_pushlightuserdata(L, mem);
 		lua_pushvalue(L, torch);
-		lua_pushcclosure(L, l_math_op_mul, 2);
+		lua_pushcclosure(L, l_math_op_mul, 3);
 		lua_setfield(L, mt, "__mul");
 		lua_pop(L, 1);
 	}

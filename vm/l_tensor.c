@@ -80,35 +80,41 @@ ml_storage *ml_l_checkstorage(lua_State *L, int idx)
 /* Bytes of tensor memory the collector is told about (ml_l_account): what
  * Lua-created tensors hold now, and what they held after the last full
  * collection.  One per Lua state, kept in the registry and as an upvalue of
- * the tensors' __gc. */
-typedef struct ext_mem {
+ * the tensors' __gc and of the arithmetic operators. */
+struct ml_l_mem {
 	int64_t live;  /* accounted bytes not yet released by a __gc */
 	int64_t base;  /* live right after the last collection this file asked for */
 	int64_t young; /* accounted bytes since the last collection this file asked for */
 	int tracking;  /* 0: torch.setheaptracking(false), never ask for a collection */
-} ext_mem;
+	int pending;   /* 1: young >= EXT_YOUNG, collect before the next tensor is made */
+};
+typedef struct ml_l_mem ext_mem;
 
 #define EXT_MEM_KEY "moonlab.ext_mem"
 #define EXT_MIN_BYTES ((int64_t)1 << 20)  /* smaller tensors are not accounted */
 #define EXT_SLACK ((int64_t)64 << 20)     /* growth allowed beyond twice the base */
 #define EXT_YOUNG ((int64_t)4 << 20)      /* new bytes that ask for a young collection */
 
-/* Set when some Lua state has accounted EXT_YOUNG new bytes since its last
- * collection: the next tensor created (in whichever state; it is a hint)
- * first runs a young collection.  That frees the large results of the
- * previous calls that nobody kept *before* this call allocates its own, so
- * malloc hands the same memory back while it is still in cache.  A young
- * collection is cheap (it visits the new objects); a loop of
- * x, lu = torch.gesv(b, a) on 1000x1000 systems runs 8% faster. */
-int ml_l_young_pending;
-
-void ml_l_young_collect(lua_State *L)
+ml_l_mem *ml_l_mem_of(lua_State *L)
 {
-	ml_l_young_pending = 0;
 	lua_getfield(L, LUA_REGISTRYINDEX, EXT_MEM_KEY);
 	ext_mem *m = lua_touserdata(L, -1);
 	lua_pop(L, 1);
-	if (m && m->young >= EXT_YOUNG && m->tracking && lua_gc(L, LUA_GCISRUNNING)) {
+	return m;
+}
+
+/* Once EXT_YOUNG new bytes have been accounted since the last collection,
+ * the next tensor created first runs a young collection.  That frees the
+ * large results of the previous calls that nobody kept *before* this call
+ * allocates its own, so malloc hands the same memory back while it is still
+ * in cache.  A young collection is cheap (it visits the new objects); a
+ * loop of x, lu = torch.gesv(b, a) on 1000x1000 systems runs 8% faster. */
+void ml_l_young_check(lua_State *L, ml_l_mem *m)
+{
+	if (!m || !m->pending)
+		return;
+	m->pending = 0;
+	if (m->young >= EXT_YOUNG && m->tracking && lua_gc(L, LUA_GCISRUNNING)) {
 		lua_gc(L, LUA_GCSTEP, 0);
 		m->young = 0;
 	}
@@ -116,8 +122,7 @@ void ml_l_young_collect(lua_State *L)
 
 ml_tensor *ml_l_pushtensor(lua_State *L, ml_dtype dt)
 {
-	if (ml_l_young_pending)
-		ml_l_young_collect(L);
+	ml_l_young_check(L, ml_l_mem_of(L));
 	ml_tensor *t = lua_newuserdatauv(L, sizeof(ml_tensor), 0);
 	ml_tensor_init(t, dt);
 	luaL_setmetatable(L, ml_l_tensor_mt[dt]);
@@ -166,7 +171,7 @@ void ml_l_account(lua_State *L, const ml_tensor *t)
 		m->base = m->live;
 		m->young = 0;
 	} else if (m->young >= EXT_YOUNG) {
-		ml_l_young_pending = 1;
+		m->pending = 1;
 	}
 }
 
@@ -1564,6 +1569,7 @@ void ml_l_open_tensor(lua_State *L, int methods, int torch)
 
 	ext_mem *m = lua_newuserdatauv(L, sizeof(ext_mem), 0);
 	m->live = m->base = m->young = 0;
+	m->pending = 0;
 	m->tracking = 1;
 	lua_setfield(L, LUA_REGISTRYINDEX, EXT_MEM_KEY);
 	lua_pushboolean(L, 1);

@@ -43,11 +43,15 @@ void ml_l_pushstorage(lua_State *L, ml_storage *s);
  * allocation (lua_gc's LUA_GCSTEP), which collects the previous temporaries. */
 void ml_l_account(lua_State *L, const ml_tensor *t);
 
-/* Set by ml_l_account when large results have piled up since the last
- * collection; whoever creates a tensor then calls ml_l_young_collect first,
- * so that the dead ones are freed before the new one allocates. */
-extern int ml_l_young_pending;
-void ml_l_young_collect(lua_State *L);
+/* The per-state record of tensor memory behind ml_l_account (registry
+ * lookup; NULL before the tensor library is opened).  When large results
+ * have piled up since the last collection, ml_l_young_check runs a young
+ * collection, so that the dead ones are freed before a new tensor
+ * allocates; ml_l_pushtensor calls it, and so must other code that makes
+ * tensor userdata (the operators keep m as an upvalue). */
+typedef struct ml_l_mem ml_l_mem;
+ml_l_mem *ml_l_mem_of(lua_State *L);
+void ml_l_young_check(lua_State *L, ml_l_mem *m);
 
 /* The usual last step of a binding whose result tensor is on top of the
  * stack: accounts it (ml_l_account) unless the caller gave it, returns 1. */
