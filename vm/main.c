@@ -434,27 +434,31 @@ static void malloc_policy(void)
  * core for a while after each loop, and on a machine with few cores the
  * OpenBLAS call that follows waits for that core: one epoch of a small MLP
  * took 1.4 s instead of 0.55 s on 2 cores.  Passive waiting (sleep at once)
- * costs nothing measurable on the element-wise benchmarks.
+ * costs nothing measurable on the 10M-element benchmarks; a mid-size loop
+ * (0.1-1M elements) pays a wake-up of some tens of microseconds instead.
  *
  * libgomp reads OMP_WAIT_POLICY once, in its constructor.  The executable
  * links libgomp statically (Makefile), so that constructor is one of ours,
  * and a constructor of higher priority runs first: it sets the policy when
- * neither OMP_WAIT_POLICY nor GOMP_SPINCOUNT is set.  main then removes the
- * variable again, so that scripts and the programs they start see the
- * environment they were given.  (Where libgomp is a shared library, its
+ * neither OMP_WAIT_POLICY nor GOMP_SPINCOUNT is set, with a marker variable
+ * (the constructor has no other way to tell main).  main then removes both,
+ * so that scripts and the programs they start see the environment they were
+ * given.  (Where libgomp is a shared library, its
  * constructor runs before any of the executable's and this changes nothing.) */
-static int omp_policy_set;
+#define OMP_MARK "MOONLAB_SET_OMP_WAIT_POLICY" /* says which variable main removes */
 
 __attribute__((constructor(101))) static void omp_policy(void)
 {
-	if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT"))
-		omp_policy_set = setenv("OMP_WAIT_POLICY", "passive", 0) == 0;
+	if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT") && setenv("OMP_WAIT_POLICY", "passive", 0) == 0)
+		setenv(OMP_MARK, "1", 1);
 }
 
 static void omp_policy_hide(void)
 {
-	if (omp_policy_set)
+	if (getenv(OMP_MARK)) {
 		unsetenv("OMP_WAIT_POLICY");
+		unsetenv(OMP_MARK);
+	}
 }
 
 int main(int argc, char **argv)
