@@ -119,6 +119,7 @@ void ml_l_open_linear(lua_State *L, int methods, int torch);
 void ml_l_open_dir(lua_State *L, int methods, int torch);
 void ml_l_open_tree(lua_State *L, int methods, int torch);
 void ml_l_open_nn(lua_State *L, int methods, int torch);
+void ml_l_open_nn_spatial(lua_State *L, int methods, int torch);
 void ml_l_open_stats(lua_State *L, int methods, int torch);
 void ml_l_open_knn(lua_State *L, int methods, int torch);
 void ml_l_open_svm(lua_State *L, int methods, int torch);

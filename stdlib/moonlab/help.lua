@@ -29,6 +29,7 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "ml_neighbors",
   "ml_svm",
   "nn",
+  "nn_nnspatial",
   "optim",
   "stats",
   "ml_cluster",
