@@ -140,11 +140,22 @@ BODY void im2col_row(int f32, void *cols, const void *x, const geom *g, const ml
 					st(f32, cols, o + ox, 0);
 				continue;
 			}
-			int64_t src = plane + y * g->W;
-			for (int64_t ox = 0; ox < g->ow; ox++) {
-				int64_t xx = ox * w->dw - w->pw + j * w->lw;
-				st(f32, cols, o + ox, xx >= 0 && xx < g->W ? ld(f32, x, src + xx) : 0);
-			}
+			/* columns ox with 0 <= ox*dw + shift < W are [lo, hi); the rest is padding */
+			int64_t src = plane + y * g->W, shift = j * w->lw - w->pw;
+			int64_t lo = shift >= 0 ? 0 : (-shift + w->dw - 1) / w->dw;
+			int64_t hi = g->W - shift <= 0 ? 0 : (g->W - shift - 1) / w->dw + 1;
+			if (lo > g->ow)
+				lo = g->ow;
+			if (hi > g->ow)
+				hi = g->ow;
+			if (hi < lo)
+				hi = lo;
+			for (int64_t ox = 0; ox < lo; ox++)
+				st(f32, cols, o + ox, 0);
+			for (int64_t ox = lo; ox < hi; ox++)
+				st(f32, cols, o + ox, ld(f32, x, src + ox * w->dw + shift));
+			for (int64_t ox = hi; ox < g->ow; ox++)
+				st(f32, cols, o + ox, 0);
 		}
 	}
 }

@@ -101,6 +101,7 @@ local function gconv_forward(self, who, x, G, w3, b2)
   local cols = buf(self, "finput", x)
   KS.im2col(cols, x, self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, self.dilationW or 1,
     self.dilationH or 1, who)
+  self._finput_of = x:storage() and { torch.pointer(x:storage()), x:storageOffset(), N } or nil
   local cout = w3:size(2)
   local out = torch.bmm(w3, cols:view(G, -1, N * L)) -- (G, cout, N*L)
   if b2 then out:add(b2:contiguous():view(G, cout, 1):expandAs(out)) end
@@ -131,9 +132,15 @@ local function gconv_acc(self, who, x, G, gw3, gb2, gradOutput, scale)
   local N = x:size(1)
   local cout = gw3:size(2)
   local gt = gconv_grad(gradOutput, N, G, cout)
+  -- the patches of the last forward are reused when x is the same data
+  -- (Torch7's contract: accGradParameters follows the forward of its input)
   local cols = buf(self, "finput", x)
-  KS.im2col(cols, x, self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, self.dilationW or 1,
-    self.dilationH or 1, who)
+  local f = self._finput_of
+  if not (f and x:storage() and f[1] == torch.pointer(x:storage()) and f[2] == x:storageOffset() and f[3] == N
+          and cols:dim() == 2 and cols:size(2) == gt:size(3)) then
+    KS.im2col(cols, x, self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, self.dilationW or 1,
+      self.dilationH or 1, who)
+  end
   gw3:add(scale, torch.bmm(gt, cols:view(G, -1, gt:size(3)):transpose(2, 3)))
   if gb2 then gb2:add(scale, gt:sum(3):view(G, cout)) end
 end
