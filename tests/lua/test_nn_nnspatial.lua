@@ -458,4 +458,31 @@ H.test("SpatialSubtractive/Divisive/ContrastiveNormalization: naive loops, 1-D =
     function() nn.SpatialSubtractiveNormalization(1, torch.ones(4)) end)
 end)
 
+H.test("nn.hessian: diagonal Hessians of the linear layers equal the exact diagonal", function()
+  nn.hessian.enable()
+  local tt = nn.tables.random(3, 2, 2)
+  local cases = {
+    { nn.Linear(4, 3), torch.Tensor(2, 4) },
+    { nn.SpatialConvolution(2, 3, 2, 3, 2, 1), torch.Tensor(2, 5, 4) },
+    { nn.SpatialDilatedConvolution(2, 2, 2, 2, 1, 1, 1, 0, 2, 1), torch.Tensor(2, 2, 4, 5) },
+    { nn.SpatialConvolutionLocal(2, 2, 4, 4, 2, 2, 2, 2), torch.Tensor(2, 4, 4) },
+    { nn.SpatialConvolutionMap(tt, 2, 2), torch.Tensor(3, 4, 3) },
+    { nn.SpatialFullConvolutionMap(tt, 2, 2, 2, 1), torch.Tensor(3, 2, 3) },
+    { nn.SpatialFullConvolution(2, 1, 2, 2, 2, 2), torch.Tensor(2, 2, 2) },
+  }
+  for _, c in ipairs(cases) do
+    local m, x = c[1], c[2]
+    for _, f in ipairs { "testDiagHessianInput", "testDiagHessianWeight", "testDiagHessianBias" } do
+      local err = nn.Jacobian[f](m, x)
+      H.ok(err < 1e-9, torch.type(m) .. " " .. f .. " " .. err)
+    end
+  end
+  -- Tanh: dho * (1 - y^2)^2
+  local t = nn.Tanh()
+  local x = torch.randn(5)
+  local y = t:forward(x)
+  local want = torch.cmul(y, y):mul(-1):add(1):pow(2):mul(3)
+  H.ok(maxdiff(t:updateDiagHessianInput(x, torch.Tensor(5):fill(3)), want) < 1e-14)
+end)
+
 H.done()

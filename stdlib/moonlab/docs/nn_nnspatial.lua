@@ -155,4 +155,33 @@ mod("SpatialContrastiveNormalization",
     { "thresval", "(threshold)" } },
   "nn.SpatialContrastiveNormalization(1, torch.ones(3, 3))", "torch.rand(1, 4, 4)")
 
+-- ---------------------------------------------------------------- diagonal Hessians (nn/hessian.lua)
+
+D["nn.hessian"] = doc("nn.hessian", "Torch7's diagonal-Hessian extension (Gauss-Newton approximation).", {},
+  PRE .. "nn.hessian.enable()\nprint(nn.Linear(2, 1).updateDiagHessianInput ~= nil)")
+method("nn.hessian.enable", "nn.hessian.enable()",
+  "Adds updateDiagHessianInput, accDiagHessianParameters, initDiagHessianParameters to the modules.", {},
+  "nn.hessian.enable()\nlocal m = nn.Linear(2, 1)\nm:initDiagHessianParameters()\nlocal x = torch.ones(2)\n" ..
+  "m:forward(x)\nprint(m:updateDiagHessianInput(x, torch.ones(1)))",
+  "Covers Linear, SpatialConvolution(Local, Map), SpatialFullConvolution(Map), Tanh, Square, Sqrt, Sequential.")
+local HX = "nn.hessian.enable()\nlocal m = nn.SpatialConvolution(1, 2, 2, 2)\n"
+method("nn.Jacobian.backwardDiagHessian", "nn.Jacobian.backwardDiagHessian(module, input, name)",
+  "The module's diagonal Hessian field `name` for F = sum(y^2)/2, by the module's Hessian methods.",
+  { { "module", "a module with nn.hessian enabled" }, { "input", "the input" }, { "name", "diagHessianInput | diagHessianWeight | diagHessianBias" } },
+  HX .. "m:initDiagHessianParameters()\nprint(nn.Jacobian.backwardDiagHessian(m, torch.randn(1, 3, 3), 'diagHessianBias'))")
+method("nn.Jacobian.linearModuleDiagHessian", "nn.Jacobian.linearModuleDiagHessian(module, input, gradName)",
+  "The exact Hessian diagonal of F = sum(y^2)/2 for a linear module, one backward per output.",
+  { { "module", "a linear module" }, { "input", "the input" }, { "gradName", "gradInput | gradWeight | gradBias" } },
+  "local m = nn.Linear(2, 1)\nprint(nn.Jacobian.linearModuleDiagHessian(m, torch.ones(2), 'gradWeight'))")
+method("nn.Jacobian.testDiagHessian", "nn.Jacobian.testDiagHessian(module, input, gradName, hessianName [, minval, maxval])",
+  "Largest difference between the two diagonals above, for a random input in [minval, maxval].",
+  { { "module", "a linear module, nn.hessian enabled" }, { "input", "overwritten with uniform values" },
+    { "gradName, hessianName", "the field pair" }, { "minval, maxval", "input range (-2, 2)" } },
+  HX .. "print(nn.Jacobian.testDiagHessian(m, torch.Tensor(1, 3, 3), 'gradWeight', 'diagHessianWeight') < 1e-8)")
+for _, w in ipairs { "Input", "Weight", "Bias" } do
+  method("nn.Jacobian.testDiagHessian" .. w, "nn.Jacobian.testDiagHessian" .. w .. "(module, input [, minval, maxval])",
+    "testDiagHessian for diagHessian" .. w .. ".", { { "module", "a linear module" }, { "input", "the input (overwritten)" } },
+    HX .. "print(nn.Jacobian.testDiagHessian" .. w .. "(m, torch.Tensor(1, 3, 3)) < 1e-8)")
+end
+
 return { title = "Neural networks: spatial layers", docs = D }

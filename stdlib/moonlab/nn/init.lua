@@ -19,7 +19,7 @@ require "moonlab.nn.linear"
 require "moonlab.nn.activations"
 require "moonlab.nn.criteria"
 require "moonlab.nn.shape"
-for _, name in ipairs { "conv", "spatial", "spatial2", "recurrent", "extra", "init_weights", "jacobian", "train" } do
+for _, name in ipairs { "conv", "spatial", "spatial2", "recurrent", "extra", "init_weights", "jacobian", "hessian", "train" } do
   local ok, err = pcall(require, "moonlab.nn." .. name)
   if not ok and not tostring(err):find("module 'moonlab.nn." .. name .. "' not found", 1, true) then
     error(err, 0)
