@@ -1,5 +1,6 @@
--- Spatial layers, second part: local normalisation (nn.SpatialSubtractive-,
--- SpatialDivisive-, SpatialContrastiveNormalization), connection-table
+-- Spatial layers, second part: local normalisation (nn.SpatialCrossMapLRN,
+-- nn.SpatialSubtractive-, SpatialDivisive-, SpatialContrastiveNormalization),
+-- LP pooling (nn.SpatialLPPooling, nn.FeatureLPPooling), connection-table
 -- convolutions (nn.tables, nn.SpatialConvolutionMap,
 -- nn.SpatialFullConvolutionMap) and two temporal layers
 -- (nn.TemporalDynamicKMaxPooling, nn.TemporalSubSampling).
@@ -7,7 +8,7 @@
 -- im2col and one matrix-vector product) instead of Torch7's chain of
 -- padding/convolution/replication modules; the map convolutions gather the
 -- connected planes and do one batched GEMM per pass.
--- Not here: the hessian extension of Torch7 (nn.hessian).
+-- Not here: diagonal Hessians (hessian.lua), CUDA.
 local torch = require "torch"
 local nn = package.loaded["moonlab.nn"]
 local util = nn.utils
@@ -16,6 +17,168 @@ local KS = torch._nnsp
 local Module = nn.Module
 local S = nn._spatial
 local fail, as_batch, unbatch, buf = S.fail, S.as_batch, S.unbatch, S.buf
+
+-- ---------------------------------------------------------------- SpatialCrossMapLRN
+
+local LRN = torch.class("nn.SpatialCrossMapLRN", "nn.Module", nn)
+
+--- nn.SpatialCrossMapLRN(size [, alpha = 1e-4, beta = 0.75, k = 1]) --
+-- local response normalisation across channels:
+-- y_c = x_c / (k + alpha/size * sum of x_j^2 over the `size` channels
+-- around c)^beta.
+function LRN:__init(size, alpha, beta, k)
+  Module.__init(self)
+  if type(size) ~= "number" or size < 1 then error("nn.SpatialCrossMapLRN: size must be a positive integer", 2) end
+  self.size = size
+  self.alpha = alpha or 0.0001
+  self.beta = beta or 0.75
+  self.k = k or 1
+end
+
+-- s[:, c] = sum of t[:, j] for j in [c - before, c + after] (clipped); t (N, C, ...)
+local function window_sum(t, before, after)
+  local C = t:size(2)
+  local s = util.new(t):resizeAs(t):zero()
+  for off = -before, after do
+    local lo, hi = math.max(1, 1 - off), math.min(C, C - off) -- c range with c + off in [1, C]
+    if hi >= lo then s:narrow(2, lo, hi - lo + 1):add(t:narrow(2, lo + off, hi - lo + 1)) end
+  end
+  return s
+end
+
+function LRN:_x(who, input)
+  local d = input:dim()
+  if d ~= 3 and d ~= 4 then fail(who, "expected (C, H, W) or (N, C, H, W) input, got %s", util.shape(input)) end
+  return d == 3 and input:view(1, input:size(1), input:size(2), input:size(3)) or input
+end
+
+function LRN:updateOutput(input)
+  local x = self:_x("nn.SpatialCrossMapLRN.updateOutput", input)
+  local before, after = self.size // 2, (self.size - 1) // 2
+  local sq = torch.cmul(x, x)
+  self.scale = window_sum(sq, before, after):mul(self.alpha / self.size):add(self.k)
+  self.output:resizeAs(x):pow(self.scale, -self.beta):cmul(x)
+  self.output = self.output:viewAs(input)
+  return self.output
+end
+
+function LRN:updateGradInput(input, gradOutput)
+  local who = "nn.SpatialCrossMapLRN.updateGradInput"
+  local x = self:_x(who, input)
+  if gradOutput:nElement() ~= x:nElement() then
+    fail(who, "gradOutput %s does not match input %s", util.shape(gradOutput), util.shape(input))
+  end
+  local g = gradOutput:contiguous():viewAs(x)
+  local before, after = self.size // 2, (self.size - 1) // 2
+  -- y = x s^-beta: dx_i = g_i s_i^-beta - 2 alpha beta / size x_i sum_{j: i in win(j)} g_j y_j / s_j
+  local t = torch.cmul(g, self.output:viewAs(x)):cdiv(self.scale)
+  local acc = window_sum(t, after, before)
+  self.gradInput:resizeAs(x):pow(self.scale, -self.beta):cmul(g)
+  self.gradInput:add(-2 * self.alpha * self.beta / self.size, acc:cmul(x))
+  self.gradInput = self.gradInput:viewAs(input)
+  return self.gradInput
+end
+
+function LRN:clearState()
+  self.scale = nil
+  return Module.clearState(self)
+end
+
+function LRN:__tostring__()
+  return string.format("%s(%d, %g, %g, %g)", torch.type(self), self.size, self.alpha, self.beta, self.k)
+end
+
+-- ---------------------------------------------------------------- LP pooling
+
+local LP = torch.class("nn.SpatialLPPooling", "nn.Sequential", nn)
+
+--- nn.SpatialLPPooling(nInputPlane, pnorm, kW, kH [, dW, dH]) -- the p-norm
+-- of each window, (sum x^p)^(1/p) (Torch7's Sequential of Power,
+-- SpatialAveragePooling, MulConstant, Power; no parameters).
+function LP:__init(nInputPlane, pnorm, kW, kH, dW, dH)
+  nn.Sequential.__init(self)
+  if not (pnorm and kW and kH) then error("nn.SpatialLPPooling: expected (nInputPlane, pnorm, kW, kH [, dW, dH])", 2) end
+  self.nInputPlane, self.pnorm = nInputPlane, pnorm
+  self.kW, self.kH = kW, kH
+  self.dW, self.dH = dW or kW, dH or kH
+  if pnorm == 2 then self:add(nn.Square()) else self:add(nn.Power(pnorm)) end
+  self:add(nn.SpatialAveragePooling(kW, kH, self.dW, self.dH))
+  self:add(nn.MulConstant(kW * kH))
+  if pnorm == 2 then self:add(nn.Sqrt()) else self:add(nn.Power(1 / pnorm)) end
+end
+
+function LP:reset() end
+function LP:accGradParameters() end
+function LP:accUpdateGradParameters() end
+function LP:zeroGradParameters() end
+function LP:updateParameters() end
+
+local FLP = torch.class("nn.FeatureLPPooling", "nn.Module", nn)
+
+--- nn.FeatureLPPooling(width, stride, power [, batch_mode]) -- LP pooling
+-- across features: output feature k = (sum of x_f^power over the width
+-- features from (k-1)*stride + 1)^(1/power); the feature dimension is the
+-- first (the second with batch_mode); 1 to 3 further dimensions follow.
+function FLP:__init(width, stride, power, batch_mode)
+  Module.__init(self)
+  if type(width) ~= "number" or width < 2 or width > 16 then error("nn.FeatureLPPooling: width must be within 2 to 16", 2) end
+  if type(stride) ~= "number" or stride < 1 or stride > 4 then error("nn.FeatureLPPooling: stride must be within 1 to 4", 2) end
+  self.width, self.stride, self.power = width, stride, power
+  self.batch_mode = batch_mode and true or false
+end
+
+function FLP:_dim(who, input)
+  local fd = self.batch_mode and 2 or 1
+  local d = input:dim()
+  if d < fd or d > fd + 2 or input:size(fd) < self.width then
+    fail(who, "expected %s[features >= %d] with up to 2 more dimensions, got %s", self.batch_mode and "[batch]" or "",
+      self.width, util.shape(input))
+  end
+  return fd
+end
+
+function FLP:updateOutput(input)
+  local fd = self:_dim("nn.FeatureLPPooling.updateOutput", input)
+  local u = input:unfold(fd, self.width, self.stride) -- (..., oF, ..., width)
+  local p = self.power
+  local s = (p == 1) and u:sum(u:dim()) or torch.pow(u, p):sum(u:dim())
+  s = s:select(s:dim(), 1)
+  if p ~= 1 then s:pow(1 / p) end
+  self.output:resize(s:size()):copy(s)
+  return self.output
+end
+
+function FLP:updateGradInput(input, gradOutput)
+  local who = "nn.FeatureLPPooling.updateGradInput"
+  local fd = self:_dim(who, input)
+  if gradOutput:nElement() ~= self.output:nElement() then
+    fail(who, "gradOutput %s does not match output %s", util.shape(gradOutput), util.shape(self.output))
+  end
+  local g = gradOutput:contiguous():viewAs(self.output)
+  local p = self.power
+  -- d out / d x_f = x_f^(p-1) out^(1-p); 0 where out is 0
+  local coef
+  if p == 1 then coef = g
+  else
+    local o = self.output
+    coef = torch.pow(o, 1 - p):cmul(g)
+    coef:maskedFill(o:eq(0), 0)
+  end
+  self.gradInput:resizeAs(input):zero()
+  local gu = self.gradInput:unfold(fd, self.width, self.stride) -- views that overlap when stride < width
+  local xu = input:unfold(fd, self.width, self.stride)
+  local nd = gu:dim()
+  for w = 1, self.width do
+    local contrib = (p == 1) and coef or torch.pow(xu:select(nd, w), p - 1):cmul(coef)
+    gu:select(nd, w):add(contrib)
+  end
+  return self.gradInput
+end
+
+function FLP:__tostring__()
+  return string.format("%s(w%d s%d power %g batch %d)", torch.type(self), self.width, self.stride, self.power,
+    self.batch_mode and 1 or 0)
+end
 
 -- ---------------------------------------------------------------- local normalisation
 -- With the kernel k (2-D, or the outer product k k' of a 1-D k) normalised
