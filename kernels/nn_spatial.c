@@ -124,6 +124,18 @@ typedef struct geom {
 
 /* ---- im2col / col2im ---- */
 
+/* The output columns ox whose input column ox*dw + shift lies in [0, W):
+ * [*lo, *hi); the others read the padding. */
+static inline void valid_cols(const geom *g, const ml_nnsp_window *w, int64_t shift, int64_t *lo, int64_t *hi)
+{
+	int64_t a = shift >= 0 ? 0 : (-shift + w->dw - 1) / w->dw;
+	int64_t b = g->W - shift <= 0 ? 0 : (g->W - shift - 1) / w->dw + 1;
+	*lo = a < g->ow ? a : g->ow;
+	*hi = b < g->ow ? b : g->ow;
+	if (*hi < *lo)
+		*hi = *lo;
+}
+
 /* cols row r = (c, i, j) over all N*oh*ow columns. */
 BODY void im2col_row(int f32, void *cols, const void *x, const geom *g, const ml_nnsp_window *w, int64_t r)
 {
@@ -140,16 +152,8 @@ BODY void im2col_row(int f32, void *cols, const void *x, const geom *g, const ml
 					st(f32, cols, o + ox, 0);
 				continue;
 			}
-			/* columns ox with 0 <= ox*dw + shift < W are [lo, hi); the rest is padding */
-			int64_t src = plane + y * g->W, shift = j * w->lw - w->pw;
-			int64_t lo = shift >= 0 ? 0 : (-shift + w->dw - 1) / w->dw;
-			int64_t hi = g->W - shift <= 0 ? 0 : (g->W - shift - 1) / w->dw + 1;
-			if (lo > g->ow)
-				lo = g->ow;
-			if (hi > g->ow)
-				hi = g->ow;
-			if (hi < lo)
-				hi = lo;
+			int64_t src = plane + y * g->W, shift = j * w->lw - w->pw, lo, hi;
+			valid_cols(g, w, shift, &lo, &hi);
 			for (int64_t ox = 0; ox < lo; ox++)
 				st(f32, cols, o + ox, 0);
 			for (int64_t ox = lo; ox < hi; ox++)
@@ -203,16 +207,15 @@ BODY void col2im_plane(int f32, void *x, const void *cols, const geom *g, const 
 	for (int64_t i = 0; i < w->kh; i++) {
 		for (int64_t j = 0; j < w->kw; j++) {
 			int64_t row = ((c * w->kh + i) * w->kw + j) * ncol + n * L;
+			int64_t lo, hi, shift = j * w->lw - w->pw;
+			valid_cols(g, w, shift, &lo, &hi);
 			for (int64_t oy = 0; oy < g->oh; oy++) {
 				int64_t y = oy * w->dh - w->ph + i * w->lh;
 				if (y < 0 || y >= g->H)
 					continue;
-				int64_t dst = plane + y * g->W, src = row + oy * g->ow;
-				for (int64_t ox = 0; ox < g->ow; ox++) {
-					int64_t xx = ox * w->dw - w->pw + j * w->lw;
-					if (xx >= 0 && xx < g->W)
-						st(f32, x, dst + xx, ld(f32, x, dst + xx) + ld(f32, cols, src + ox));
-				}
+				int64_t dst = plane + y * g->W + shift, src = row + oy * g->ow;
+				for (int64_t ox = lo; ox < hi; ox++)
+					st(f32, x, dst + ox * w->dw, ld(f32, x, dst + ox * w->dw) + ld(f32, cols, src + ox));
 			}
 		}
 	}
