@@ -89,7 +89,7 @@ static int resize_out(const char *who, ml_tensor *y, ml_tensor *idx, const ml_te
 	return ML_OK;
 }
 
-int ml_nnsp_out_size(const ml_nnsp_window *w, int64_t h, int64_t wd, int64_t *oh, int64_t *ow,
+int ml_nn_spatial_out_size(const ml_nn_spatial_window *w, int64_t h, int64_t wd, int64_t *oh, int64_t *ow,
                      const char *who, ml_error *e)
 {
 	if (w->kh < 1 || w->kw < 1 || w->dh < 1 || w->dw < 1 || w->ph < 0 || w->pw < 0 || w->lh < 1 || w->lw < 1)
@@ -126,7 +126,7 @@ typedef struct geom {
 
 /* The output columns ox whose input column ox*dw + shift lies in [0, W):
  * [*lo, *hi); the others read the padding. */
-static inline void valid_cols(const geom *g, const ml_nnsp_window *w, int64_t shift, int64_t *lo, int64_t *hi)
+static inline void valid_cols(const geom *g, const ml_nn_spatial_window *w, int64_t shift, int64_t *lo, int64_t *hi)
 {
 	int64_t a = shift >= 0 ? 0 : (-shift + w->dw - 1) / w->dw;
 	int64_t b = g->W - shift <= 0 ? 0 : (g->W - shift - 1) / w->dw + 1;
@@ -137,7 +137,7 @@ static inline void valid_cols(const geom *g, const ml_nnsp_window *w, int64_t sh
 }
 
 /* cols row r = (c, i, j) over all N*oh*ow columns. */
-BODY void im2col_row(int f32, void *cols, const void *x, const geom *g, const ml_nnsp_window *w, int64_t r)
+BODY void im2col_row(int f32, void *cols, const void *x, const geom *g, const ml_nn_spatial_window *w, int64_t r)
 {
 	int64_t kk = w->kh * w->kw, c = r / kk, i = (r % kk) / w->kw, j = r % w->kw;
 	int64_t L = g->oh * g->ow, ncol = g->N * L;
@@ -164,13 +164,14 @@ BODY void im2col_row(int f32, void *cols, const void *x, const geom *g, const ml
 	}
 }
 
-static int geom_of(const char *who, const ml_tensor *x, const ml_nnsp_window *w, geom *g, ml_error *e)
+static int geom_of(const char *who, const ml_tensor *x, const ml_nn_spatial_window *w, geom *g, ml_error *e)
 {
 	*g = (geom){x->size[0], x->size[1], x->size[2], x->size[3], 0, 0};
-	return ml_nnsp_out_size(w, g->H, g->W, &g->oh, &g->ow, who, e);
+	return ml_nn_spatial_out_size(w, g->H, g->W, &g->oh, &g->ow, who, e);
 }
 
-int ml_nnsp_im2col(ml_tensor *cols, const ml_tensor *x, const ml_nnsp_window *w, const char *who, ml_error *e)
+int ml_nn_spatial_im2col(ml_tensor *cols, const ml_tensor *x, const ml_nn_spatial_window *w, const char *who,
+                         ml_error *e)
 {
 	int rc;
 	geom g;
@@ -198,7 +199,7 @@ int ml_nnsp_im2col(ml_tensor *cols, const ml_tensor *x, const ml_nnsp_window *w,
 }
 
 /* Plane p = (n, c) of x receives every cols entry taken from it. */
-BODY void col2im_plane(int f32, void *x, const void *cols, const geom *g, const ml_nnsp_window *w, int64_t p)
+BODY void col2im_plane(int f32, void *x, const void *cols, const geom *g, const ml_nn_spatial_window *w, int64_t p)
 {
 	int64_t n = p / g->C, c = p % g->C;
 	int64_t L = g->oh * g->ow, ncol = g->N * L, plane = p * g->H * g->W;
@@ -221,7 +222,8 @@ BODY void col2im_plane(int f32, void *x, const void *cols, const geom *g, const 
 	}
 }
 
-int ml_nnsp_col2im(ml_tensor *x, const ml_tensor *cols, const ml_nnsp_window *w, const char *who, ml_error *e)
+int ml_nn_spatial_col2im(ml_tensor *x, const ml_tensor *cols, const ml_nn_spatial_window *w, const char *who,
+                         ml_error *e)
 {
 	int rc;
 	geom g;
@@ -256,7 +258,7 @@ int ml_nnsp_col2im(ml_tensor *x, const ml_tensor *cols, const ml_nnsp_window *w,
 /* v replaces the running best when larger, or when it is the first NaN. */
 #define TAKES(v, best, have) (!(have) || (v) > (best) || ((v) != (v) && (best) == (best)))
 
-BODY void maxpool_plane(int f32, void *y, int64_t *idx, const void *x, const geom *g, const ml_nnsp_window *w,
+BODY void maxpool_plane(int f32, void *y, int64_t *idx, const void *x, const geom *g, const ml_nn_spatial_window *w,
                         int64_t p)
 {
 	int64_t in = p * g->H * g->W, out = p * g->oh * g->ow;
@@ -285,7 +287,8 @@ BODY void maxpool_plane(int f32, void *y, int64_t *idx, const void *x, const geo
 	}
 }
 
-int ml_nnsp_maxpool(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, const ml_nnsp_window *w, const char *who,
+int ml_nn_spatial_maxpool(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, const ml_nn_spatial_window *w,
+                          const char *who,
                     ml_error *e)
 {
 	int rc;
@@ -385,12 +388,12 @@ static int adaptive(int mode, ml_tensor *y, ml_tensor *idx, const ml_tensor *x, 
 	return ML_OK;
 }
 
-int ml_nnsp_adaptive_avg(ml_tensor *y, const ml_tensor *x, int64_t oh, int64_t ow, const char *who, ml_error *e)
+int ml_nn_spatial_adaptive_avg(ml_tensor *y, const ml_tensor *x, int64_t oh, int64_t ow, const char *who, ml_error *e)
 {
 	return adaptive(0, y, NULL, x, oh, ow, who, e);
 }
 
-int ml_nnsp_adaptive_max(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, int64_t oh, int64_t ow,
+int ml_nn_spatial_adaptive_max(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, int64_t oh, int64_t ow,
                          const char *who, ml_error *e)
 {
 	return adaptive(1, y, idx, x, oh, ow, who, e);
@@ -413,7 +416,7 @@ BODY void adaptive_avg_back_plane(int f32, void *gx, const void *gy, const geom 
 	}
 }
 
-int ml_nnsp_adaptive_avg_backward(ml_tensor *gx, const ml_tensor *gy, const char *who, ml_error *e)
+int ml_nn_spatial_adaptive_avg_backward(ml_tensor *gx, const ml_tensor *gy, const char *who, ml_error *e)
 {
 	int rc;
 	if ((rc = check_image(who, gx, e)) || (rc = check_image(who, gy, e)) || (rc = same_dtype(who, gx, gy, e)))
@@ -482,7 +485,7 @@ BODY void fracmax_plane(int f32, void *y, int64_t *idx, const void *x, const voi
 	}
 }
 
-int ml_nnsp_fracmax(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, const ml_tensor *samples, int64_t oh,
+int ml_nn_spatial_fracmax(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, const ml_tensor *samples, int64_t oh,
                     int64_t ow, int64_t kh, int64_t kw, const char *who, ml_error *e)
 {
 	int rc;

@@ -24,52 +24,52 @@
 
 /* A 2-D window with dilation: the kernel taps of output (oy, ox) are input
  * rows oy*dh - ph + i*lh (i < kh) and columns ox*dw - pw + j*lw (j < kw). */
-typedef struct ml_nnsp_window {
+typedef struct ml_nn_spatial_window {
 	int64_t kh, kw; /* kernel height and width (>= 1) */
 	int64_t dh, dw; /* strides (>= 1) */
 	int64_t ph, pw; /* zero padding on each side (>= 0) */
 	int64_t lh, lw; /* dilation (>= 1; 1 is a plain window) */
 	int ceil_mode;  /* output size rounds up (pooling only) */
-} ml_nnsp_window;
+} ml_nn_spatial_window;
 
 /* Output size of window w over an input h x wd: floor((h + 2 ph -
  * (lh (kh - 1) + 1)) / dh) + 1 (ceil with ceil_mode, dropping a last window
  * that starts in the right padding, as Torch7).  ML_ESHAPE when the dilated
  * kernel is larger than the padded input, ML_EINVAL for a bad geometry. */
-int ml_nnsp_out_size(const ml_nnsp_window *w, int64_t h, int64_t wd, int64_t *oh, int64_t *ow,
+int ml_nn_spatial_out_size(const ml_nn_spatial_window *w, int64_t h, int64_t wd, int64_t *oh, int64_t *ow,
                      const char *who, ml_error *e);
 
 /* cols (C*kh*kw, N*oh*ow) = the dilated patches of x (N, C, H, W): row
  * (c, i, j), column (n, oy, ox) holds x[n, c, oy*dh - ph + i*lh,
  * ox*dw - pw + j*lw], 0 in the padding.  cols is resized. */
-int ml_nnsp_im2col(ml_tensor *cols, const ml_tensor *x, const ml_nnsp_window *w, const char *who,
+int ml_nn_spatial_im2col(ml_tensor *cols, const ml_tensor *x, const ml_nn_spatial_window *w, const char *who,
                    ml_error *e);
 
 /* x (N, C, H, W), already of that shape and contiguous, is overwritten with
- * the adjoint of ml_nnsp_im2col applied to cols (C*kh*kw, N*oh*ow). */
-int ml_nnsp_col2im(ml_tensor *x, const ml_tensor *cols, const ml_nnsp_window *w, const char *who,
+ * the adjoint of ml_nn_spatial_im2col applied to cols (C*kh*kw, N*oh*ow). */
+int ml_nn_spatial_col2im(ml_tensor *x, const ml_tensor *cols, const ml_nn_spatial_window *w, const char *who,
                    ml_error *e);
 
 /* y (N, C, oh, ow) = the maximum over each dilated window of x (padding
  * never wins; the first maximum on ties; NaN wins); idx (Long) its 1-based
  * flat plane position.  y and idx are resized.  Padding must be at most
  * half the kernel. */
-int ml_nnsp_maxpool(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, const ml_nnsp_window *w,
+int ml_nn_spatial_maxpool(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, const ml_nn_spatial_window *w,
                     const char *who, ml_error *e);
 
 /* y (N, C, oh, ow) = the mean of x (N, C, H, W) over the adaptive windows:
  * rows [floor(oy H / oh), ceil((oy+1) H / oh)), columns likewise (Torch7's
  * and PyTorch's rule).  y is resized; oh, ow >= 1. */
-int ml_nnsp_adaptive_avg(ml_tensor *y, const ml_tensor *x, int64_t oh, int64_t ow, const char *who,
+int ml_nn_spatial_adaptive_avg(ml_tensor *y, const ml_tensor *x, int64_t oh, int64_t ow, const char *who,
                          ml_error *e);
 
 /* gx (N, C, H, W), already of that shape and contiguous, = the adjoint of
- * ml_nnsp_adaptive_avg applied to gy (N, C, oh, ow), contiguous. */
-int ml_nnsp_adaptive_avg_backward(ml_tensor *gx, const ml_tensor *gy, const char *who, ml_error *e);
+ * ml_nn_spatial_adaptive_avg applied to gy (N, C, oh, ow), contiguous. */
+int ml_nn_spatial_adaptive_avg_backward(ml_tensor *gx, const ml_tensor *gy, const char *who, ml_error *e);
 
 /* y (N, C, oh, ow) = the maximum over the adaptive windows (as above);
  * idx (Long, same shape) its 1-based flat plane position.  Resized. */
-int ml_nnsp_adaptive_max(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, int64_t oh, int64_t ow,
+int ml_nn_spatial_adaptive_max(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, int64_t oh, int64_t ow,
                          const char *who, ml_error *e);
 
 /* Fractional max pooling (Graham): samples (N, C, 2) in [0, 1) of x's dtype
@@ -78,7 +78,7 @@ int ml_nnsp_adaptive_max(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, int64
  * last start in - pool.  y (N, C, oh, ow) = the window maxima (kh x kw),
  * idx their 1-based flat plane positions.  Resized.  Needs
  * oh + kh - 1 <= H and ow + kw - 1 <= W. */
-int ml_nnsp_fracmax(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, const ml_tensor *samples, int64_t oh,
+int ml_nn_spatial_fracmax(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, const ml_tensor *samples, int64_t oh,
                     int64_t ow, int64_t kh, int64_t kw, const char *who, ml_error *e);
 
 #endif

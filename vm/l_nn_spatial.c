@@ -15,9 +15,9 @@
 #include "lmoon.h"
 
 /* The window from 8 integers at stack index i (kW, kH, dW, dH, padW, padH, dilW, dilH). */
-static ml_nnsp_window check_window(lua_State *L, int i)
+static ml_nn_spatial_window check_window(lua_State *L, int i)
 {
-	ml_nnsp_window w;
+	ml_nn_spatial_window w;
 	w.kw = luaL_checkinteger(L, i);
 	w.kh = luaL_checkinteger(L, i + 1);
 	w.dw = luaL_checkinteger(L, i + 2);
@@ -42,20 +42,20 @@ static int l_nn_spatial_im2col(lua_State *L)
 {
 	ml_tensor *cols = ml_l_checktensor(L, 1);
 	ml_tensor *x = ml_l_checktensor(L, 2);
-	ml_nnsp_window w = check_window(L, 3);
+	ml_nn_spatial_window w = check_window(L, 3);
 	const char *who = luaL_optstring(L, 11, "nn.SpatialDilatedConvolution");
 	ml_error e;
-	return done(L, ml_nnsp_im2col(cols, x, &w, who, &e), &e);
+	return done(L, ml_nn_spatial_im2col(cols, x, &w, who, &e), &e);
 }
 
 static int l_nn_spatial_col2im(lua_State *L)
 {
 	ml_tensor *x = ml_l_checktensor(L, 1);
 	ml_tensor *cols = ml_l_checktensor(L, 2);
-	ml_nnsp_window w = check_window(L, 3);
+	ml_nn_spatial_window w = check_window(L, 3);
 	const char *who = luaL_optstring(L, 11, "nn.SpatialDilatedConvolution");
 	ml_error e;
-	return done(L, ml_nnsp_col2im(x, cols, &w, who, &e), &e);
+	return done(L, ml_nn_spatial_col2im(x, cols, &w, who, &e), &e);
 }
 
 static int l_nn_spatial_maxpool(lua_State *L)
@@ -63,11 +63,11 @@ static int l_nn_spatial_maxpool(lua_State *L)
 	ml_tensor *y = ml_l_checktensor(L, 1);
 	ml_tensor *idx = ml_l_checktensor(L, 2);
 	ml_tensor *x = ml_l_checktensor(L, 3);
-	ml_nnsp_window w = check_window(L, 4);
+	ml_nn_spatial_window w = check_window(L, 4);
 	w.ceil_mode = lua_toboolean(L, 12);
 	const char *who = luaL_optstring(L, 13, "nn.SpatialDilatedMaxPooling");
 	ml_error e;
-	return done(L, ml_nnsp_maxpool(y, idx, x, &w, who, &e), &e);
+	return done(L, ml_nn_spatial_maxpool(y, idx, x, &w, who, &e), &e);
 }
 
 static int l_nn_spatial_adaptive_avg(lua_State *L)
@@ -77,7 +77,7 @@ static int l_nn_spatial_adaptive_avg(lua_State *L)
 	int64_t ow = luaL_checkinteger(L, 3), oh = luaL_checkinteger(L, 4);
 	const char *who = luaL_optstring(L, 5, "nn.SpatialAdaptiveAveragePooling");
 	ml_error e;
-	return done(L, ml_nnsp_adaptive_avg(y, x, oh, ow, who, &e), &e);
+	return done(L, ml_nn_spatial_adaptive_avg(y, x, oh, ow, who, &e), &e);
 }
 
 static int l_nn_spatial_adaptive_avg_backward(lua_State *L)
@@ -86,7 +86,7 @@ static int l_nn_spatial_adaptive_avg_backward(lua_State *L)
 	ml_tensor *gy = ml_l_checktensor(L, 2);
 	const char *who = luaL_optstring(L, 3, "nn.SpatialAdaptiveAveragePooling");
 	ml_error e;
-	return done(L, ml_nnsp_adaptive_avg_backward(gx, gy, who, &e), &e);
+	return done(L, ml_nn_spatial_adaptive_avg_backward(gx, gy, who, &e), &e);
 }
 
 static int l_nn_spatial_adaptive_max(lua_State *L)
@@ -97,7 +97,7 @@ static int l_nn_spatial_adaptive_max(lua_State *L)
 	int64_t ow = luaL_checkinteger(L, 4), oh = luaL_checkinteger(L, 5);
 	const char *who = luaL_optstring(L, 6, "nn.SpatialAdaptiveMaxPooling");
 	ml_error e;
-	return done(L, ml_nnsp_adaptive_max(y, idx, x, oh, ow, who, &e), &e);
+	return done(L, ml_nn_spatial_adaptive_max(y, idx, x, oh, ow, who, &e), &e);
 }
 
 static int l_nn_spatial_fracmax(lua_State *L)
@@ -110,7 +110,7 @@ static int l_nn_spatial_fracmax(lua_State *L)
 	int64_t kw = luaL_checkinteger(L, 7), kh = luaL_checkinteger(L, 8);
 	const char *who = luaL_optstring(L, 9, "nn.SpatialFractionalMaxPooling");
 	ml_error e;
-	return done(L, ml_nnsp_fracmax(y, idx, x, s, oh, ow, kh, kw, who, &e), &e);
+	return done(L, ml_nn_spatial_fracmax(y, idx, x, s, oh, ow, kh, kw, who, &e), &e);
 }
 
 static const luaL_Reg nn_spatial_functions[] = {

@@ -51,16 +51,16 @@ static double dot(const ml_tensor *a, const ml_tensor *b)
 	return s;
 }
 
-static void test_im2col(ml_dtype dt, ml_nnsp_window w, int64_t N, int64_t C, int64_t H, int64_t W)
+static void test_im2col(ml_dtype dt, ml_nn_spatial_window w, int64_t N, int64_t C, int64_t H, int64_t W)
 {
 	ml_error e;
 	ml_tensor x, cols, c2, back;
 	image(&x, dt, N, C, H, W);
 	fill(&x, 3);
 	ml_tensor_init(&cols, dt);
-	CHECK(ml_nnsp_im2col(&cols, &x, &w, "t", &e) == ML_OK, "im2col: %s", e.msg);
+	CHECK(ml_nn_spatial_im2col(&cols, &x, &w, "t", &e) == ML_OK, "im2col: %s", e.msg);
 	int64_t oh, ow;
-	ml_nnsp_out_size(&w, H, W, &oh, &ow, "t", &e);
+	ml_nn_spatial_out_size(&w, H, W, &oh, &ow, "t", &e);
 	CHECK(cols.size[0] == C * w.kh * w.kw && cols.size[1] == N * oh * ow, "cols shape");
 	int bad = 0;
 	for (int64_t r = 0; r < cols.size[0]; r++) {
@@ -78,7 +78,7 @@ static void test_im2col(ml_dtype dt, ml_nnsp_window w, int64_t N, int64_t C, int
 	ml_tensor_resize(&c2, 2, cols.size, &e);
 	fill(&c2, 9);
 	image(&back, dt, N, C, H, W);
-	CHECK(ml_nnsp_col2im(&back, &c2, &w, "t", &e) == ML_OK, "col2im: %s", e.msg);
+	CHECK(ml_nn_spatial_col2im(&back, &c2, &w, "t", &e) == ML_OK, "col2im: %s", e.msg);
 	CHECK_NEAR(dot(&cols, &c2), dot(&x, &back), dt == ML_FLOAT ? 1e-4 : 1e-12);
 	ml_tensor_release(&x);
 	ml_tensor_release(&cols);
@@ -86,7 +86,7 @@ static void test_im2col(ml_dtype dt, ml_nnsp_window w, int64_t N, int64_t C, int
 	ml_tensor_release(&back);
 }
 
-static void test_maxpool(ml_dtype dt, ml_nnsp_window w, int64_t H, int64_t W, int nan_at)
+static void test_maxpool(ml_dtype dt, ml_nn_spatial_window w, int64_t H, int64_t W, int nan_at)
 {
 	ml_error e;
 	ml_tensor x, y, idx;
@@ -96,7 +96,7 @@ static void test_maxpool(ml_dtype dt, ml_nnsp_window w, int64_t H, int64_t W, in
 		put(&x, nan_at, NAN);
 	ml_tensor_init(&y, dt);
 	ml_tensor_init(&idx, ML_LONG);
-	CHECK(ml_nnsp_maxpool(&y, &idx, &x, &w, "t", &e) == ML_OK, "maxpool: %s", e.msg);
+	CHECK(ml_nn_spatial_maxpool(&y, &idx, &x, &w, "t", &e) == ML_OK, "maxpool: %s", e.msg);
 	int64_t oh = y.size[2], ow = y.size[3];
 	int bad = 0;
 	for (int64_t p = 0; p < 6; p++)
@@ -135,8 +135,8 @@ static void test_adaptive(ml_dtype dt, int64_t H, int64_t W, int64_t oh, int64_t
 	ml_tensor_init(&y, dt);
 	ml_tensor_init(&m, dt);
 	ml_tensor_init(&idx, ML_LONG);
-	CHECK(ml_nnsp_adaptive_avg(&y, &x, oh, ow, "t", &e) == ML_OK, "avg: %s", e.msg);
-	CHECK(ml_nnsp_adaptive_max(&m, &idx, &x, oh, ow, "t", &e) == ML_OK, "max: %s", e.msg);
+	CHECK(ml_nn_spatial_adaptive_avg(&y, &x, oh, ow, "t", &e) == ML_OK, "avg: %s", e.msg);
+	CHECK(ml_nn_spatial_adaptive_max(&m, &idx, &x, oh, ow, "t", &e) == ML_OK, "max: %s", e.msg);
 	int bad = 0;
 	double tol = dt == ML_FLOAT ? 1e-5 : 1e-13;
 	for (int64_t p = 0; p < 4; p++)
@@ -168,7 +168,7 @@ static void test_adaptive(ml_dtype dt, int64_t H, int64_t W, int64_t oh, int64_t
 	ml_tensor_resize(&g, 4, y.size, &e);
 	fill(&g, 13);
 	image(&gx, dt, 2, 2, H, W);
-	CHECK(ml_nnsp_adaptive_avg_backward(&gx, &g, "t", &e) == ML_OK, "avg backward: %s", e.msg);
+	CHECK(ml_nn_spatial_adaptive_avg_backward(&gx, &g, "t", &e) == ML_OK, "avg backward: %s", e.msg);
 	CHECK_NEAR(dot(&y, &g), dot(&x, &gx), dt == ML_FLOAT ? 1e-4 : 1e-12);
 	ml_tensor_release(&x);
 	ml_tensor_release(&y);
@@ -192,7 +192,7 @@ static void test_fracmax(ml_dtype dt)
 		put(&s, i, u[i]);
 	ml_tensor_init(&y, dt);
 	ml_tensor_init(&idx, ML_LONG);
-	CHECK(ml_nnsp_fracmax(&y, &idx, &x, &s, oh, ow, kh, kw, "t", &e) == ML_OK, "fracmax: %s", e.msg);
+	CHECK(ml_nn_spatial_fracmax(&y, &idx, &x, &s, oh, ow, kh, kw, "t", &e) == ML_OK, "fracmax: %s", e.msg);
 	int bad = 0;
 	for (int64_t p = 0; p < 2; p++) {
 		double uw = u[2 * p], uh = u[2 * p + 1];
@@ -210,7 +210,7 @@ static void test_fracmax(ml_dtype dt)
 	}
 	CHECK(bad == 0, "fracmax: %d wrong (%s)", bad, ml_dtype_info[dt].name);
 	/* too small an input */
-	CHECK(ml_nnsp_fracmax(&y, &idx, &x, &s, 10, ow, kh, kw, "nn.F", &e) == ML_ESHAPE &&
+	CHECK(ml_nn_spatial_fracmax(&y, &idx, &x, &s, 10, ow, kh, kw, "nn.F", &e) == ML_ESHAPE &&
 	          strstr(e.msg, "nn.F: input 9x11 is too small for output 10x5 with pool 3x2"),
 	      "fracmax error: %s", e.msg);
 	ml_tensor_release(&x);
@@ -227,23 +227,24 @@ static void test_errors(void)
 	fill(&x, 1);
 	ml_tensor_init(&y, ML_DOUBLE);
 	ml_tensor_init(&idx, ML_LONG);
-	ml_nnsp_window w = {3, 3, 1, 1, 0, 0, 2, 2, 0};
-	CHECK(ml_nnsp_im2col(&y, &x, &w, "nn.D", &e) == ML_ESHAPE &&
+	ml_nn_spatial_window w = {3, 3, 1, 1, 0, 0, 2, 2, 0};
+	CHECK(ml_nn_spatial_im2col(&y, &x, &w, "nn.D", &e) == ML_ESHAPE &&
 	          strstr(e.msg, "nn.D: input 4x4 (padded 4x4) is smaller than the dilated kernel 5x5"),
 	      "%s", e.msg);
-	ml_nnsp_window bad = {3, 3, 0, 1, 0, 0, 1, 1, 0};
-	CHECK(ml_nnsp_maxpool(&y, &idx, &x, &bad, "nn.M", &e) == ML_EINVAL && strstr(e.msg, "nn.M: bad window"), "%s",
+	ml_nn_spatial_window bad = {3, 3, 0, 1, 0, 0, 1, 1, 0};
+	CHECK(ml_nn_spatial_maxpool(&y, &idx, &x, &bad, "nn.M", &e) == ML_EINVAL && strstr(e.msg, "nn.M: bad window"), "%s",
 	      e.msg);
-	CHECK(ml_nnsp_adaptive_avg(&y, &x, 0, 2, "nn.A", &e) == ML_EINVAL &&
+	CHECK(ml_nn_spatial_adaptive_avg(&y, &x, 0, 2, "nn.A", &e) == ML_EINVAL &&
 	          strstr(e.msg, "nn.A: output size must be positive (got 0x2)"),
 	      "%s", e.msg);
 	image(&xi, ML_INT, 1, 1, 4, 4);
-	CHECK(ml_nnsp_adaptive_max(&y, &idx, &xi, 2, 2, "nn.A", &e) == ML_ETYPE &&
+	CHECK(ml_nn_spatial_adaptive_max(&y, &idx, &xi, 2, 2, "nn.A", &e) == ML_ETYPE &&
 	          strstr(e.msg, "nn.A: expected a Float or Double tensor (got Int)"),
 	      "%s", e.msg);
 	ml_tensor yf;
 	ml_tensor_init(&yf, ML_FLOAT);
-	CHECK(ml_nnsp_adaptive_avg(&yf, &x, 2, 2, "nn.A", &e) == ML_ETYPE && strstr(e.msg, "dtypes differ"), "%s", e.msg);
+	CHECK(ml_nn_spatial_adaptive_avg(&yf, &x, 2, 2, "nn.A", &e) == ML_ETYPE && strstr(e.msg, "dtypes differ"), "%s",
+	      e.msg);
 	ml_tensor_release(&x);
 	ml_tensor_release(&y);
 	ml_tensor_release(&yf);
@@ -255,12 +256,12 @@ int main(void)
 {
 	ml_dtype dts[2] = {ML_FLOAT, ML_DOUBLE};
 	for (int d = 0; d < 2; d++) {
-		test_im2col(dts[d], (ml_nnsp_window){3, 2, 2, 1, 1, 2, 2, 3, 0}, 2, 3, 9, 8);
-		test_im2col(dts[d], (ml_nnsp_window){1, 1, 1, 1, 0, 0, 1, 1, 0}, 1, 2, 3, 5);
-		test_im2col(dts[d], (ml_nnsp_window){2, 3, 3, 2, 0, 1, 4, 1, 0}, 3, 1, 11, 7);
-		test_maxpool(dts[d], (ml_nnsp_window){3, 2, 2, 1, 1, 1, 2, 2, 0}, 9, 7, -1);
-		test_maxpool(dts[d], (ml_nnsp_window){2, 2, 2, 2, 1, 0, 2, 1, 1}, 8, 7, 5);
-		test_maxpool(dts[d], (ml_nnsp_window){3, 3, 1, 1, 1, 1, 1, 1, 0}, 5, 6, 12);
+		test_im2col(dts[d], (ml_nn_spatial_window){3, 2, 2, 1, 1, 2, 2, 3, 0}, 2, 3, 9, 8);
+		test_im2col(dts[d], (ml_nn_spatial_window){1, 1, 1, 1, 0, 0, 1, 1, 0}, 1, 2, 3, 5);
+		test_im2col(dts[d], (ml_nn_spatial_window){2, 3, 3, 2, 0, 1, 4, 1, 0}, 3, 1, 11, 7);
+		test_maxpool(dts[d], (ml_nn_spatial_window){3, 2, 2, 1, 1, 1, 2, 2, 0}, 9, 7, -1);
+		test_maxpool(dts[d], (ml_nn_spatial_window){2, 2, 2, 2, 1, 0, 2, 1, 1}, 8, 7, 5);
+		test_maxpool(dts[d], (ml_nn_spatial_window){3, 3, 1, 1, 1, 1, 1, 1, 0}, 5, 6, 12);
 		test_adaptive(dts[d], 7, 5, 3, 2);
 		test_adaptive(dts[d], 3, 4, 4, 5);
 		test_adaptive(dts[d], 6, 6, 1, 1);

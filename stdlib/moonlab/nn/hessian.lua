@@ -94,7 +94,9 @@ function nn.hessian.enable()
   end
   elementwise(nn.Tanh, function(self) return torch.cmul(self.output, self.output):mul(-1):add(1) end)
   elementwise(nn.Square, function(_, input) return torch.mul(input, 2) end)
-  elementwise(nn.Sqrt, function(self) return torch.cdiv(torch.ones(self.output:size()):typeAs(self.output), self.output):mul(0.5) end)
+  elementwise(nn.Sqrt, function(self)
+    return util.new(self.output):resizeAs(self.output):fill(0.5):cdiv(self.output)
+  end)
   local S = nn.Sequential
   function S:initDiagHessianParameters()
     for _, m in ipairs(self.modules) do m:initDiagHessianParameters() end

@@ -97,7 +97,9 @@ local LP = torch.class("nn.SpatialLPPooling", "nn.Sequential", nn)
 -- SpatialAveragePooling, MulConstant, Power; no parameters).
 function LP:__init(nInputPlane, pnorm, kW, kH, dW, dH)
   nn.Sequential.__init(self)
-  if not (pnorm and kW and kH) then error("nn.SpatialLPPooling: expected (nInputPlane, pnorm, kW, kH [, dW, dH])", 2) end
+  if not (pnorm and kW and kH) then
+    error("nn.SpatialLPPooling: expected (nInputPlane, pnorm, kW, kH [, dW, dH])", 2)
+  end
   self.nInputPlane, self.pnorm = nInputPlane, pnorm
   self.kW, self.kH = kW, kH
   self.dW, self.dH = dW or kW, dH or kH
@@ -121,8 +123,12 @@ local FLP = torch.class("nn.FeatureLPPooling", "nn.Module", nn)
 -- first (the second with batch_mode); 1 to 3 further dimensions follow.
 function FLP:__init(width, stride, power, batch_mode)
   Module.__init(self)
-  if type(width) ~= "number" or width < 2 or width > 16 then error("nn.FeatureLPPooling: width must be within 2 to 16", 2) end
-  if type(stride) ~= "number" or stride < 1 or stride > 4 then error("nn.FeatureLPPooling: stride must be within 1 to 4", 2) end
+  if type(width) ~= "number" or width < 2 or width > 16 then
+    error("nn.FeatureLPPooling: width must be within 2 to 16", 2)
+  end
+  if type(stride) ~= "number" or stride < 1 or stride > 4 then
+    error("nn.FeatureLPPooling: stride must be within 1 to 4", 2)
+  end
   self.width, self.stride, self.power = width, stride, power
   self.batch_mode = batch_mode and true or false
 end
@@ -622,7 +628,9 @@ local KMax = torch.class("nn.TemporalDynamicKMaxPooling", "nn.Module", nn)
 -- (T, F) or (N, T, F) -> (k, F), k = max(minK, ceil(factor * T)).
 function KMax:__init(minK, factor)
   Module.__init(self)
-  if type(minK) ~= "number" or minK < 1 then error("nn.TemporalDynamicKMaxPooling: minK must be a positive integer", 2) end
+  if type(minK) ~= "number" or minK < 1 then
+    error("nn.TemporalDynamicKMaxPooling: minK must be a positive integer", 2)
+  end
   self.minK = minK
   self.factor = factor or 0
 end
