@@ -485,4 +485,26 @@ H.test("nn.hessian: diagonal Hessians of the linear layers equal the exact diago
   H.ok(maxdiff(t:updateDiagHessianInput(x, torch.Tensor(5):fill(3)), want) < 1e-14)
 end)
 
+H.test("an empty batch (0, C, H, W) gives empty outputs and gradients", function()
+  local tt = nn.tables.full(2, 2)
+  local pool = nn.SpatialMaxPooling(2, 2)
+  local mods = { nn.SpatialDilatedConvolution(2, 3, 3, 3, 1, 1, 1, 1, 2, 2), nn.SpatialDepthWiseConvolution(2, 2, 3, 3),
+    nn.SpatialConvolutionLocal(2, 2, 5, 5, 3, 3), nn.SpatialConvolutionMap(tt, 3, 3), nn.SpatialFullConvolutionMap(tt, 3, 3),
+    nn.SpatialDilatedMaxPooling(2, 2), nn.SpatialAdaptiveAveragePooling(2, 2), nn.SpatialAdaptiveMaxPooling(2, 2),
+    nn.SpatialFractionalMaxPooling(2, 2, 2, 2), nn.SpatialReflectionPadding(1), nn.SpatialReplicationPadding(1),
+    nn.SpatialUpSamplingNearest(2), nn.SpatialUpSamplingBilinear(2), nn.UpSampling(2, "linear"),
+    nn.SpatialCrossMapLRN(3), nn.SpatialLPPooling(2, 2, 2, 2), nn.SpatialSubtractiveNormalization(2, torch.ones(3, 3)),
+    nn.SpatialDivisiveNormalization(2, torch.ones(3)), nn.SpatialContrastiveNormalization(2, torch.ones(3, 3)) }
+  for _, m in ipairs(mods) do
+    local x = torch.randn(0, 2, 5, 5)
+    local y = m:forward(x)
+    H.eq(y:dim(), 4, torch.type(m))
+    H.eq(y:size(1), 0, torch.type(m))
+    local g = m:backward(x, y:clone())
+    H.eq(g:nElement(), 0, torch.type(m))
+  end
+  pool:forward(torch.randn(0, 2, 4, 4))
+  H.eq(nn.SpatialMaxUnpooling(pool):forward(torch.randn(0, 2, 2, 2)):size(3), 4)
+end)
+
 H.done()

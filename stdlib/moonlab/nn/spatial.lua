@@ -98,12 +98,13 @@ local function gconv_forward(self, who, x, G, w3, b2)
   local N = x:size(1)
   local oh, ow = conv_out(self, who, x)
   local L = oh * ow
+  if N == 0 then return self.output:resize(0, G * w3:size(2), oh, ow) end -- an empty batch
   local cols = buf(self, "finput", x)
   KS.im2col(cols, x, self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, self.dilationW or 1,
     self.dilationH or 1, who)
   self._finput_of = x:storage() and { torch.pointer(x:storage()), x:storageOffset(), N } or nil
   local cout = w3:size(2)
-  local out = torch.bmm(w3, cols:view(G, -1, N * L)) -- (G, cout, N*L)
+  local out = torch.bmm(w3, cols:view(G, w3:size(3), N * L)) -- (G, cout, N*L)
   if b2 then out:add(b2:contiguous():view(G, cout, 1):expandAs(out)) end
   self.output:resize(N, G * cout, oh, ow)
   self.output:view(N, G * cout, L):copy(out:view(G * cout, N, L):transpose(1, 2))
@@ -119,17 +120,19 @@ end
 
 local function gconv_backward(self, who, x, G, w3, gradOutput)
   local N = x:size(1)
+  if N == 0 then return self.gradInput:resize(x:size()) end
   local gt = gconv_grad(gradOutput, N, G, w3:size(2))
   local gcols = torch.bmm(w3:transpose(2, 3), gt) -- (G, cin*kk, N*L)
   self.gradInput:resize(x:size())
-  KS.col2im(self.gradInput, gcols:view(gcols:size(1) * gcols:size(2), -1), self.kW, self.kH, self.dW, self.dH,
-    self.padW, self.padH, self.dilationW or 1, self.dilationH or 1, who)
+  KS.col2im(self.gradInput, gcols:view(gcols:size(1) * gcols:size(2), gcols:size(3)), self.kW, self.kH, self.dW,
+    self.dH, self.padW, self.padH, self.dilationW or 1, self.dilationH or 1, who)
   return self.gradInput
 end
 
 -- adds scale * dL/dw3 into gw3 (a view of gradWeight) and scale * dL/db2 into gb2
 local function gconv_acc(self, who, x, G, gw3, gb2, gradOutput, scale)
   local N = x:size(1)
+  if N == 0 then return end
   local cout = gw3:size(2)
   local gt = gconv_grad(gradOutput, N, G, cout)
   -- the patches of the last forward are reused when x is the same data
@@ -141,7 +144,7 @@ local function gconv_acc(self, who, x, G, gw3, gb2, gradOutput, scale)
     KS.im2col(cols, x, self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, self.dilationW or 1,
       self.dilationH or 1, who)
   end
-  gw3:add(scale, torch.bmm(gt, cols:view(G, -1, gt:size(3)):transpose(2, 3)))
+  gw3:add(scale, torch.bmm(gt, cols:view(G, gw3:size(3), gt:size(3)):transpose(2, 3)))
   if gb2 then gb2:add(scale, gt:sum(3):view(G, cout)) end
 end
 
@@ -337,6 +340,11 @@ function Local:updateOutput(input)
   local who = "nn.SpatialConvolutionLocal.updateOutput"
   local x, batch = local_input(self, who, input)
   local N, L, O = x:size(1), self.oH * self.oW, self.nOutputPlane
+  if N == 0 then
+    self.output:resize(0, O, self.oH, self.oW)
+    self.output = unbatch(self.output, batch)
+    return self.output
+  end
   local w = self.weight:contiguous():view(L, O, -1)
   local out = torch.bmm(w, local_cols(self, who, x)) -- (L, O, N)
   self.output:resize(N, O, self.oH, self.oW)
@@ -357,6 +365,10 @@ function Local:updateGradInput(input, gradOutput)
   local who = "nn.SpatialConvolutionLocal.updateGradInput"
   local x = local_input(self, who, input)
   local N, L, O = x:size(1), self.oH * self.oW, self.nOutputPlane
+  if N == 0 then
+    self.gradInput = self.gradInput:resize(x:size()):viewAs(input)
+    return self.gradInput
+  end
   local w = self.weight:contiguous():view(L, O, -1)
   local gc = torch.bmm(w:transpose(2, 3), local_grad(self, gradOutput, N)) -- (L, nIn*kk, N)
   local gcols = gc:permute(2, 3, 1):contiguous():view(-1, N * L)
@@ -371,6 +383,7 @@ function Local:accGradParameters(input, gradOutput, scale)
   local who = "nn.SpatialConvolutionLocal.accGradParameters"
   local x = local_input(self, who, input)
   local N, L, O = x:size(1), self.oH * self.oW, self.nOutputPlane
+  if N == 0 then return end
   local g = local_grad(self, gradOutput, N)
   local gw = torch.bmm(g, local_cols(self, who, x):transpose(2, 3)) -- (L, O, nIn*kk)
   self.gradWeight:view(L, O, -1):add(scale, gw)
@@ -604,7 +617,7 @@ function Unpool:_setup(who, x)
   end
   self.oheight = (x:size(3) - 1) * p.dH - 2 * p.padH + p.kH
   self.owidth = (x:size(4) - 1) * p.dW - 2 * p.padW + p.kW
-  return self.indices:view(x:size(1) * x:size(2), -1)
+  return self.indices:view(x:size(1) * x:size(2), x:size(3) * x:size(4))
 end
 
 function Unpool:updateOutput(input)
@@ -612,8 +625,9 @@ function Unpool:updateOutput(input)
   local x, batch = as_batch(who, input)
   local idx = self:_setup(who, x)
   local N, C = x:size(1), x:size(2)
+  local L, oL = x:size(3) * x:size(4), self.oheight * self.owidth
   self.output:resize(N, C, self.oheight, self.owidth):zero()
-  self.output:view(N * C, -1):scatter(2, idx, x:view(N * C, -1))
+  self.output:view(N * C, oL):scatter(2, idx, x:view(N * C, L))
   self.output = unbatch(self.output, batch)
   return self.output
 end
@@ -627,8 +641,8 @@ function Unpool:updateGradInput(input, gradOutput)
     fail(who, "gradOutput %s does not match output %dx%dx%dx%d", util.shape(gradOutput), N, C, self.oheight,
       self.owidth)
   end
-  local g = gradOutput:contiguous():view(N * C, -1)
-  self.gradInput:resize(x:size()):view(N * C, -1):gather(g, 2, idx)
+  local g = gradOutput:contiguous():view(N * C, self.oheight * self.owidth)
+  self.gradInput:resize(x:size()):view(N * C, x:size(3) * x:size(4)):gather(g, 2, idx)
   self.gradInput = self.gradInput:viewAs(input)
   return self.gradInput
 end

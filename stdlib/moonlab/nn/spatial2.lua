@@ -212,6 +212,7 @@ local function local_sum(self, t)
   if torch.typename(k2) ~= torch.typename(t) then k2 = k2:type(torch.typename(t)); self._k2 = k2 end
   local kh, kw = k2:size(1), k2:size(2)
   local N, H, W = t:size(1), t:size(3), t:size(4)
+  if N == 0 then return util.new(t):resize(0, 1, H, W) end
   local s = t:sum(2) -- (N, 1, H, W)
   local cols = buf(self, "_cols", t)
   K.im2col(cols, s:contiguous(), kw, kh, 1, 1, kw // 2, kh // 2)
@@ -223,6 +224,7 @@ local function local_sum_t(self, g, C)
   local k2 = self._k2
   local kh, kw = k2:size(1), k2:size(2)
   local N, H, W = g:size(1), g:size(3), g:size(4)
+  if N == 0 then return util.new(g):resize(0, C, H, W) end
   local cols = torch.mm(k2:view(-1, 1), g:contiguous():view(1, -1))
   local r = util.new(g):resize(N, 1, H, W)
   K.col2im(r, cols, kw, kh, 1, 1, kw // 2, kh // 2)
@@ -486,6 +488,7 @@ function Map:updateOutput(input)
   local N = x:size(1)
   local oh, ow = map_out(self, who, x)
   local L = oh * ow
+  if N == 0 then return unbatch(self.output:resize(0, self.nOutputPlane, oh, ow), batch) end
   local _, outIdx = conn_index(self)
   local cK = map_cols(self, who, x)
   local KK = cK:size(1)
@@ -510,6 +513,7 @@ function Map:updateGradInput(input, gradOutput)
   local who = "nn.SpatialConvolutionMap.updateGradInput"
   local x = as_batch(who, input, self.nInputPlane)
   local N, C = x:size(1), x:size(2)
+  if N == 0 then return self.gradInput:resize(x:size()):viewAs(input) end
   local inIdx = conn_index(self)
   local gK = map_grad(self, gradOutput, N) -- (K, N*L)
   local KK = gK:size(1)
@@ -525,6 +529,7 @@ function Map:accGradParameters(input, gradOutput, scale)
   scale = scale or 1
   local who = "nn.SpatialConvolutionMap.accGradParameters"
   local x = as_batch(who, input, self.nInputPlane)
+  if x:size(1) == 0 then return end
   local gK, g = map_grad(self, gradOutput, x:size(1))
   local KK = gK:size(1)
   local cK = map_cols(self, who, x)
@@ -562,6 +567,7 @@ function FMap:updateOutput(input)
   local x, batch = as_batch(who, input, self.nInputPlane)
   local N, H, W = x:size(1), x:size(3), x:size(4)
   local oh, ow = (H - 1) * self.dH + self.kH, (W - 1) * self.dW + self.kW
+  if N == 0 then return unbatch(self.output:resize(0, self.nOutputPlane, oh, ow), batch) end
   local _, outIdx = conn_index(self)
   local xK = fmap_x(self, x)
   local KK, kk = xK:size(1), self.kH * self.kW
@@ -592,6 +598,7 @@ function FMap:updateGradInput(input, gradOutput)
   local who = "nn.SpatialFullConvolutionMap.updateGradInput"
   local x = as_batch(who, input, self.nInputPlane)
   local N, C, H, W = x:size(1), x:size(2), x:size(3), x:size(4)
+  if N == 0 then return self.gradInput:resize(x:size()):viewAs(input) end
   local inIdx = conn_index(self)
   local gK = fmap_gcols(self, who, x, gradOutput)
   local KK = gK:size(1)
@@ -607,6 +614,7 @@ function FMap:accGradParameters(input, gradOutput, scale)
   scale = scale or 1
   local who = "nn.SpatialFullConvolutionMap.accGradParameters"
   local x = as_batch(who, input, self.nInputPlane)
+  if x:size(1) == 0 then return end
   local gK, g = fmap_gcols(self, who, x, gradOutput)
   local KK = gK:size(1)
   local xK = fmap_x(self, x)
