@@ -22,7 +22,7 @@ mod("SpatialDilatedConvolution",
   "nn.SpatialDilatedConvolution(nIn, nOut, kW, kH [, dW, dH, padW, padH, dilationW, dilationH])",
   "2-D convolution whose kernel taps are dilation pixels apart; weight (nOut, nIn, kH, kW).",
   { { "nIn, nOut", "input and output planes" }, { "kW, kH", "kernel" }, { "dW, dH", "strides (1)" },
-    { "padW, padH", "zero padding (0)" }, { "dilationW, dilationH", "tap spacing (1)" } },
+    { "padW, padH", "zero padding (0; padH defaults to padW)" }, { "dilationW, dilationH", "tap spacing (1)" } },
   "nn.SpatialDilatedConvolution(1, 2, 3, 3, 1, 1, 0, 0, 2, 2)", "torch.randn(1, 6, 6)",
   "Output size floor((W + 2 padW - dilationW (kW - 1) - 1) / dW) + 1.  Takes (C, H, W) or (N, C, H, W).")
 mod("SpatialDepthWiseConvolution",

@@ -158,7 +158,6 @@ local Dil = torch.class("nn.SpatialDilatedConvolution", "nn.SpatialConvolution",
 -- (nOut, nIn, kH, kW).
 function Dil:__init(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH, dilationW, dilationH)
   nn.SpatialConvolution.__init(self, nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH)
-  self.padH = padH or 0
   self.dilationW = dilationW or 1
   self.dilationH = dilationH or 1
 end
