@@ -262,6 +262,13 @@ int ml_l_checksizes(lua_State *L, int idx, int64_t *size, const char *who)
 			return luaL_error(L, "%s: too many sizes (at most %d dimensions)", who, ML_MAX_DIMS);
 		int isnum;
 		size[n++] = (int64_t)lua_tointegerx(L, i, &isnum);
+		if (!isnum && lua_type(L, i) == LUA_TNUMBER) {
+			/* Torch7 truncates a fractional size (its sizes are C longs):
+			 * torch.rand(3, 7/2) is 3x3 there, and its test suites rely on it */
+			lua_Number v = lua_tonumber(L, i);
+			isnum = v > -1e15 && v < 1e15;
+			size[n - 1] = (int64_t)v;
+		}
 		if (!isnum)
 			return luaL_error(L, "%s: size %d is a %s, expected an integer", who, n,
 			                  luaL_typename(L, i));

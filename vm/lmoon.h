@@ -124,6 +124,7 @@ void ml_l_open_dir(lua_State *L, int methods, int torch);
 void ml_l_open_tree(lua_State *L, int methods, int torch);
 void ml_l_open_nn(lua_State *L, int methods, int torch);
 void ml_l_open_nn_volumetric(lua_State *L, int methods, int torch);
+void ml_l_open_nn_spatial(lua_State *L, int methods, int torch);
 void ml_l_open_stats(lua_State *L, int methods, int torch);
 void ml_l_open_knn(lua_State *L, int methods, int torch);
 void ml_l_open_svm(lua_State *L, int methods, int torch);

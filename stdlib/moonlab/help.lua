@@ -31,6 +31,7 @@ M.AREAS = { "tensor", "shape", "index", "math", "reduce", "sort", "blas", "linal
   "nn",
   "nn_nncore",
   "nn_nnvol",
+  "nn_nnspatial",
   "optim",
   "stats",
   "ml_cluster",

@@ -527,6 +527,20 @@ H.test("BCE, Margin, SoftMargin, MultiMargin, KLDiv, HingeEmbedding, CosineEmbed
   H.ok(crit_grad(nn.MultiLabelSoftMarginCriterion(), z, yy) < 1e-6)
 end)
 
+H.test("Parallel: one child per input slice (Torch7's rule); extra children unused, too few an error", function()
+  local p = nn.Parallel(1, 1):add(nn.Linear(3, 2)):add(nn.Linear(3, 2)):add(nn.Identity())
+  local x = torch.randn(2, 3)
+  local y = p:forward(x)
+  H.eq(y:size(1), 4)
+  H.near((y:narrow(1, 1, 2) - p:get(1):forward(x[1])):abs():max(), 0, 1e-15)
+  H.near((y:narrow(1, 3, 2) - p:get(2):forward(x[2])):abs():max(), 0, 1e-15)
+  local gi = p:backward(x, torch.ones(4))
+  H.eq(gi:size(1), 2)
+  H.near((gi[2] - p:get(2).weight:sum(1):view(-1)):abs():max(), 0, 1e-15)
+  H.check_error("nn.Parallel.updateOutput: the input has 4 slices along dimension 1 but there are only 3 modules",
+    function() p:forward(torch.randn(4, 3)) end)
+end)
+
 H.test("ParallelCriterion weights its members", function()
   local pc = nn.ParallelCriterion():add(nn.MSECriterion(), 0.5):add(nn.AbsCriterion(), 2)
   local x = { torch.Tensor { 1, 2 }, torch.Tensor { 3 } }

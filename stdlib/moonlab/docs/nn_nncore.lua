@@ -102,6 +102,8 @@ method("nn.LinearWeightNorm:updateWeightMatrix", "lwn:updateWeightMatrix()", "Re
 
 -- ---------------------------------------------------------------- hessian
 
+D["nn.hessian"] = doc("nn.hessian", "Torch7's diagonal-Hessian extension (Becker and LeCun's Gauss-Newton diagonal).", {},
+  PRE .. "nn.hessian.enable()\nprint(nn.Linear(2, 1).updateDiagHessianInput ~= nil)")
 D["nn.hessian.enable"] = doc("nn.hessian.enable()",
   "Turns on Torch7's diagonal-Hessian extension: modules gain updateDiagHessianInput, accDiagHessianParameters and initDiagHessianParameters; parameters() and getParameters() return the Hessians third.",
   {}, PRE .. "nn.hessian.enable()\nlocal m = nn.Linear(3, 2)\nm:initDiagHessianParameters()\nlocal x = torch.ones(4, 3)\nm:forward(x)\nprint(m:updateDiagHessianInput(x, torch.ones(4, 2)))",

@@ -417,8 +417,19 @@ function Parallel:__init(inputDimension, outputDimension)
   self.outputDimension = outputDimension
 end
 
+-- Torch7's rule: one child per slice of the input along inputDimension
+-- (children beyond that are not used); fewer children is an error.
+local function slices(self, who, input)
+  local n = input:size(self.inputDimension)
+  if n > #self.modules then
+    error(string.format("nn.Parallel.%s: the input has %d slices along dimension %d but there are only %d modules",
+      who, n, self.inputDimension, #self.modules), 3)
+  end
+  return n
+end
+
 function Parallel:updateOutput(input)
-  local n = #self.modules
+  local n = slices(self, "updateOutput", input)
   local outs, size = {}, nil
   for i = 1, n do
     local o = self:rethrowErrors(self.modules[i], i, "updateOutput", input:select(self.inputDimension, i))
@@ -440,7 +451,8 @@ end
 function Parallel:updateGradInput(input, gradOutput)
   self.gradInput:resizeAs(input)
   local offset = 1
-  for i, m in ipairs(self.modules) do
+  for i = 1, slices(self, "updateGradInput", input) do
+    local m = self.modules[i]
     local k = m.output:size(self.outputDimension)
     local gi = self:rethrowErrors(m, i, "updateGradInput", input:select(self.inputDimension, i),
       gradOutput:narrow(self.outputDimension, offset, k))
@@ -452,7 +464,8 @@ end
 
 function Parallel:accGradParameters(input, gradOutput, scale)
   local offset = 1
-  for i, m in ipairs(self.modules) do
+  for i = 1, slices(self, "accGradParameters", input) do
+    local m = self.modules[i]
     local k = m.output:size(self.outputDimension)
     self:rethrowErrors(m, i, "accGradParameters", input:select(self.inputDimension, i),
       gradOutput:narrow(self.outputDimension, offset, k), scale or 1)

@@ -253,11 +253,26 @@ local function planes_first(x)
   return x:view(N, C, -1):transpose(1, 2):contiguous():view(C, -1)
 end
 
+-- Torch7's dual input {input, target}: the output takes target's last two
+-- sizes, the adjustments being (size + 2 pad - k) % stride
+local function full_input(self, input)
+  if torch.isTensor(input) then return input, self.adjW, self.adjH end
+  if type(input) ~= "table" or not torch.isTensor(input[1]) or not torch.isTensor(input[2]) then
+    fail("nn.SpatialFullConvolution", "expected a tensor or a table {input, target}")
+  end
+  local t = input[2]
+  local d = t:dim()
+  if d < 2 then fail("nn.SpatialFullConvolution", "target %s needs height and width", util.shape(t)) end
+  local tH, tW = t:size(d - 1), t:size(d)
+  return input[1], (tW + 2 * self.padW - self.kW) % self.dW, (tH + 2 * self.padH - self.kH) % self.dH
+end
+
 function Full:updateOutput(input)
-  local x, batch = as_batch("nn.SpatialFullConvolution.updateOutput", input, self.nInputPlane)
+  local inp, adjW, adjH = full_input(self, input)
+  local x, batch = as_batch("nn.SpatialFullConvolution.updateOutput", inp, self.nInputPlane)
   local N, H, W = x:size(1), x:size(3), x:size(4)
-  local oh = (H - 1) * self.dH - 2 * self.padH + self.kH + self.adjH
-  local ow = (W - 1) * self.dW - 2 * self.padW + self.kW + self.adjW
+  local oh = (H - 1) * self.dH - 2 * self.padH + self.kH + adjH
+  local ow = (W - 1) * self.dW - 2 * self.padW + self.kW + adjW
   if oh < 1 or ow < 1 then fail("nn.SpatialFullConvolution.updateOutput", "input %s gives an empty output", util.shape(input)) end
   local xc = planes_first(x)
   local w2 = self.weight:view(self.nInputPlane, -1)
@@ -273,6 +288,18 @@ function Full:updateOutput(input)
 end
 
 function Full:updateGradInput(input, gradOutput)
+  if not torch.isTensor(input) then
+    -- the target gets a zero gradient: a one-element tensor, as Torch7
+    local inp = full_input(self, input)
+    local gi = self.gradInput
+    if type(gi) ~= "table" then gi = { util.new(inp), util.new(inp) } end
+    self.gradInput = gi[1]
+    gi[1] = self:updateGradInput(inp, gradOutput)
+    gi[2]:resize(1):zero()
+    self.gradInput = gi
+    return gi
+  end
+  if type(self.gradInput) == "table" then self.gradInput = self.gradInput[1] end
   local x = as_batch("nn.SpatialFullConvolution.updateGradInput", input, self.nInputPlane)
   local N, H, W = x:size(1), x:size(3), x:size(4)
   local g = gradOutput:dim() == 3 and gradOutput:view(1, gradOutput:size(1), gradOutput:size(2), gradOutput:size(3))
@@ -290,6 +317,7 @@ end
 
 function Full:accGradParameters(input, gradOutput, scale)
   scale = scale or 1
+  input = full_input(self, input)
   local x = as_batch("nn.SpatialFullConvolution.accGradParameters", input, self.nInputPlane)
   local g = gradOutput:dim() == 3 and gradOutput:view(1, gradOutput:size(1), gradOutput:size(2), gradOutput:size(3))
     or gradOutput

@@ -23,6 +23,8 @@ require "moonlab.nn.shape"
 for _, name in ipairs {
   "conv",
   "volumetric",
+  "spatial",
+  "spatial2",
   "recurrent",
   "extra",
   "tables",
