@@ -81,13 +81,6 @@ ml_storage *ml_l_checkstorage(lua_State *L, int idx)
  * Lua-created tensors hold now, and what they held after the last full
  * collection.  One per Lua state, kept in the registry and as an upvalue of
  * the tensors' __gc and of the arithmetic operators. */
-struct ml_l_mem {
-	int64_t live;  /* accounted bytes not yet released by a __gc */
-	int64_t base;  /* live right after the last collection this file asked for */
-	int64_t young; /* accounted bytes since the last collection this file asked for */
-	int tracking;  /* 0: torch.setheaptracking(false), never ask for a collection */
-	int pending;   /* 1: young >= EXT_YOUNG, collect before the next tensor is made */
-};
 typedef struct ml_l_mem ext_mem;
 
 #define EXT_MEM_KEY "moonlab.ext_mem"
@@ -109,10 +102,8 @@ ml_l_mem *ml_l_mem_of(lua_State *L)
  * allocates its own, so malloc hands the same memory back while it is still
  * in cache.  A young collection is cheap (it visits the new objects); a
  * loop of x, lu = torch.gesv(b, a) on 1000x1000 systems runs 8% faster. */
-void ml_l_young_check(lua_State *L, ml_l_mem *m)
+void ml_l_young_collect(lua_State *L, ml_l_mem *m)
 {
-	if (!m || !m->pending)
-		return;
 	m->pending = 0;
 	if (m->young >= EXT_YOUNG && m->tracking && lua_gc(L, LUA_GCISRUNNING)) {
 		lua_gc(L, LUA_GCSTEP, 0);

@@ -49,9 +49,21 @@ void ml_l_account(lua_State *L, const ml_tensor *t);
  * collection, so that the dead ones are freed before a new tensor
  * allocates; ml_l_pushtensor calls it, and so must other code that makes
  * tensor userdata (the operators keep m as an upvalue). */
-typedef struct ml_l_mem ml_l_mem;
+typedef struct ml_l_mem {
+	int64_t live;  /* accounted bytes not yet released by a __gc */
+	int64_t base;  /* live right after the last collection asked for */
+	int64_t young; /* accounted bytes since the last collection asked for */
+	int tracking;  /* 0: torch.setheaptracking(false), never ask for a collection */
+	int pending;   /* 1: a young collection is due before the next tensor is made */
+} ml_l_mem;
 ml_l_mem *ml_l_mem_of(lua_State *L);
-void ml_l_young_check(lua_State *L, ml_l_mem *m);
+void ml_l_young_collect(lua_State *L, ml_l_mem *m);
+
+static inline void ml_l_young_check(lua_State *L, ml_l_mem *m)
+{
+	if (m && m->pending)
+		ml_l_young_collect(L, m);
+}
 
 /* The usual last step of a binding whose result tensor is on top of the
  * stack: accounts it (ml_l_account) unless the caller gave it, returns 1. */
