@@ -181,7 +181,11 @@ static int move_run(char *d, const char *s, int64_t n, size_t es)
 	return bad;
 }
 
-#define TILE 64 /* side of the square blocks of a transposing copy: 2 x 32 KiB of doubles */
+/* Blocks of a transposing copy: ITILE source rows by JTILE source columns
+ * (32 x 256 doubles: 64 KiB read, in L2; each source cache line is used
+ * whole).  Measured on 1000x1000 systems against 64 x 64 (0.3 ms of 15 less). */
+#define JTILE 32
+#define ITILE 256
 
 /* One tile of a transposing copy, typed so that the compiler keeps the
  * values in registers: dst column j, rows [i0, i1) from src elements
@@ -225,10 +229,10 @@ static int pack(char *dst, int64_t ld, const ml_tensor *src_)
 			bad |= move_run(dst + (size_t)(j * ld) * es, s + (size_t)(j * s1) * es, rows, es);
 		return bad;
 	}
-	for (int64_t j0 = 0; j0 < cols; j0 += TILE) {
-		int64_t j1 = min64(cols, j0 + TILE);
-		for (int64_t i0 = 0; i0 < rows; i0 += TILE) {
-			int64_t i1 = min64(rows, i0 + TILE);
+	for (int64_t j0 = 0; j0 < cols; j0 += JTILE) {
+		int64_t j1 = min64(cols, j0 + JTILE);
+		for (int64_t i0 = 0; i0 < rows; i0 += ITILE) {
+			int64_t i1 = min64(rows, i0 + ITILE);
 			if (es == 8)
 				bad |= tile_f64((double *)(void *)dst, ld, (const double *)(const void *)s, s0, s1,
 				                i0, i1, j0, j1);
