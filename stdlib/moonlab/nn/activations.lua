@@ -3,7 +3,7 @@
 -- SoftMin, SoftPlus, SoftSign, LogSigmoid, Abs, Square, Sqrt, Exp, Log,
 -- Power, Clamp.  Formulas and defaults are Torch7's; the element loops are
 -- moonlab's tensor kernels (hot ones go through torch._nn when present).
--- Not here: RReLU, the in-place variants' memory sharing (inplace=true is
+-- RReLU is in layers_extra.lua.  Not here: the in-place variants' memory sharing (inplace=true is
 -- accepted and honoured by writing the result into the input).
 local torch = require "torch"
 local nn = package.loaded["moonlab.nn"]

@@ -2,7 +2,7 @@
 -- nn.ConcatTable, nn.ParallelTable, nn.Parallel.  A container keeps its
 -- children in `modules`, gathers their parameters, and propagates
 -- training/evaluate, share, reset, type and clearState.
--- Not here: Torch7's DepthConcat, MapTable, Bottle.
+-- DepthConcat, MapTable and Bottle are in tables.lua.
 local torch = require "torch"
 local nn = package.loaded["moonlab.nn"]
 local util = nn.utils

@@ -6,7 +6,8 @@
 -- a whole batch is one im2col (C, torch._nn) and one GEMM (BLAS), so the
 -- products run on every core; the patch/plane loops are threaded in C.
 -- Weight layouts, argument orders (width before height) and `reset` are
--- Torch7's.  Not here: dilated, depth-wise, local and volumetric layers.
+-- Torch7's.  Dilated, depth-wise and local layers are in
+-- spatial.lua, volumetric ones in volumetric.lua.
 local torch = require "torch"
 local nn = package.loaded["moonlab.nn"]
 local util = nn.utils

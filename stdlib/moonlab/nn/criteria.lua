@@ -5,8 +5,8 @@
 -- CosineEmbeddingCriterion, MultiLabelSoftMarginCriterion,
 -- ParallelCriterion, MultiCriterion.  Formulas, defaults and averaging
 -- (sizeAverage = true) are Torch7's.
--- Not here: the spatial and ranking criteria (SpatialClassNLL,
--- MarginRanking, MultiLabelMargin, ClassSimplex).
+-- SpatialClassNLL, ClassSimplex and others are in criteria_extra.lua.
+-- Not here: the ranking criteria (MarginRanking, MultiLabelMargin).
 local torch = require "torch"
 local nn = package.loaded["moonlab.nn"]
 local util = nn.utils

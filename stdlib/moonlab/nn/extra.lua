@@ -3,7 +3,7 @@
 -- GradientReversal, ZeroGrad, Constant, L1Penalty, Index, MaskedSelect,
 -- NarrowTable, SpatialSoftMax, SpatialLogSoftMax, and the criteria
 -- MarginRankingCriterion and WeightedMSECriterion.  Semantics are Torch7's.
--- Not here: the spatial normalisations and sparse layers.
+-- The spatial normalisations are in spatial2.lua, sparse layers in sparse.lua.
 local torch = require "torch"
 local nn = package.loaded["moonlab.nn"]
 local util = nn.utils

@@ -4,9 +4,12 @@
 -- Torch7.  The files: module.lua (Module, Criterion), containers.lua,
 -- linear.lua, activations.lua, criteria.lua, shape.lua (shape, table and
 -- simple modules), conv.lua (convolutions, pooling, batch normalisation),
--- recurrent.lua, init_weights.lua (Xavier/Kaiming), jacobian.lua (gradient
--- checks), train.lua (nn.fit, nn.summary).
--- Not here: CUDA, THNN's C API, Torch7's rarely used modules (see docs/nn.md).
+-- volumetric.lua, spatial.lua and spatial2.lua (the other spatial layers),
+-- recurrent.lua, extra.lua, tables.lua and layers_extra.lua, distance.lua,
+-- criteria_extra.lua, sparse.lua, init_weights.lua (Xavier/Kaiming),
+-- jacobian.lua (gradient checks), hessian.lua (nn.hessian), core_extra.lua
+-- (decorators, weight normalisation), train.lua (nn.fit, nn.summary).
+-- Not here: CUDA, THNN's C API (see docs/nn.md).
 local torch = require "torch"
 
 local nn = {}

@@ -4,7 +4,7 @@
 -- check of a module's input and parameter gradients.
 -- The Jacobian of a module is (nElement(input or param), nElement(output)):
 -- column j is d output_j / d input.  Finite differences are central with
--- step `perturbation` (1e-6 by default).  Not here: diagonal Hessians.
+-- step `perturbation` (1e-6 by default).  Diagonal Hessian checks are added by hessian.lua.
 local torch = require "torch"
 local nn = package.loaded["moonlab.nn"]
 local util = nn.utils

@@ -2,7 +2,7 @@
 -- nn.LookupTable, nn.Add, nn.Mul, nn.CMul, nn.PReLU lives in activations.
 -- Each `reset(stdv)` draws as Torch7 does: uniform(-stdv, stdv) with stdv =
 -- 1/sqrt(fan in) unless given.
--- Not here: sparse layers (SparseLinear, IndexLinear), max-norm renorm of
+-- Sparse layers are in sparse.lua.  Not here: max-norm renorm of
 -- LookupTable rows.
 local torch = require "torch"
 local nn = package.loaded["moonlab.nn"]
