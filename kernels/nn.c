@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "nn_common.h"
 #include "nn.h"
 
 #if defined(__SSE2__)
@@ -21,47 +22,6 @@
 #endif
 
 #define GRAIN_PLANES 262144 /* work (elements x window) per thread below which a call stays serial: a parallel region on a busy 2-core machine can wait a whole time slice for its second thread */
-
-static inline double ld(int f32, const void *p, int64_t i)
-{
-	return f32 ? (double)((const float *)p)[i] : ((const double *)p)[i];
-}
-
-static inline void st(int f32, void *p, int64_t i, double v)
-{
-	if (f32)
-		((float *)p)[i] = (float)v;
-	else
-		((double *)p)[i] = v;
-}
-
-static int check_float(const char *who, const ml_tensor *t, ml_error *e)
-{
-	if (t->dtype != ML_FLOAT && t->dtype != ML_DOUBLE)
-		return ml_fail(e, ML_ETYPE, "%s: expected a Float or Double tensor (got %s)", who,
-		               ml_dtype_info[t->dtype].name);
-	return ML_OK;
-}
-
-static int check_image(const char *who, const ml_tensor *x, ml_error *e)
-{
-	if (check_float(who, x, e))
-		return ML_ETYPE;
-	if (x->ndim != 4 || !ml_tensor_is_contiguous(x)) {
-		char b[ML_SHAPELEN];
-		return ml_fail(e, ML_ESHAPE, "%s: expected a contiguous (N, C, H, W) tensor (got %s)", who,
-		               ml_tensor_shape_str(b, sizeof b, x));
-	}
-	return ML_OK;
-}
-
-static int same_dtype(const char *who, const ml_tensor *a, const ml_tensor *b, ml_error *e)
-{
-	if (a->dtype != b->dtype)
-		return ml_fail(e, ML_ETYPE, "%s: dtypes differ (%s and %s)", who, ml_dtype_info[a->dtype].name,
-		               ml_dtype_info[b->dtype].name);
-	return ML_OK;
-}
 
 int ml_nn_out_size(const ml_nn_window *w, int64_t h, int64_t wd, int64_t *oh, int64_t *ow,
                    const char *who, ml_error *e)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "nn_common.h"
 #include "nn_spatial.h"
 
 #define GRAIN 262144 /* work (elements x window) per thread below which a call stays serial */
@@ -24,47 +25,6 @@
 #else
 #define BODY static inline
 #endif
-
-static inline double ld(int f32, const void *p, int64_t i)
-{
-	return f32 ? (double)((const float *)p)[i] : ((const double *)p)[i];
-}
-
-static inline void st(int f32, void *p, int64_t i, double v)
-{
-	if (f32)
-		((float *)p)[i] = (float)v;
-	else
-		((double *)p)[i] = v;
-}
-
-static int check_float(const char *who, const ml_tensor *t, ml_error *e)
-{
-	if (t->dtype != ML_FLOAT && t->dtype != ML_DOUBLE)
-		return ml_fail(e, ML_ETYPE, "%s: expected a Float or Double tensor (got %s)", who,
-		               ml_dtype_info[t->dtype].name);
-	return ML_OK;
-}
-
-static int check_image(const char *who, const ml_tensor *x, ml_error *e)
-{
-	if (check_float(who, x, e))
-		return ML_ETYPE;
-	if (x->ndim != 4 || !ml_tensor_is_contiguous(x)) {
-		char b[ML_SHAPELEN];
-		return ml_fail(e, ML_ESHAPE, "%s: expected a contiguous (N, C, H, W) tensor (got %s)", who,
-		               ml_tensor_shape_str(b, sizeof b, x));
-	}
-	return ML_OK;
-}
-
-static int same_dtype(const char *who, const ml_tensor *a, const ml_tensor *b, ml_error *e)
-{
-	if (a->dtype != b->dtype)
-		return ml_fail(e, ML_ETYPE, "%s: dtypes differ (%s and %s)", who, ml_dtype_info[a->dtype].name,
-		               ml_dtype_info[b->dtype].name);
-	return ML_OK;
-}
 
 static int check_long(const char *who, const ml_tensor *idx, ml_error *e)
 {

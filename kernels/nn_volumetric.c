@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "nn_common.h"
 #include "nn_volumetric.h"
 
 #define GRAIN_VOL 262144 /* work (elements x window) per thread below which a call stays serial */
@@ -22,38 +23,9 @@
 /* A larger value, or the first NaN, replaces the running maximum. */
 #define MAX_TAKE(v, best) (((v) > (best)) | (((v) != (v)) & ((best) == (best))))
 
-static inline double ld(int f32, const void *p, int64_t i)
-{
-	return f32 ? (double)((const float *)p)[i] : ((const double *)p)[i];
-}
-
-static inline void st(int f32, void *p, int64_t i, double v)
-{
-	if (f32)
-		((float *)p)[i] = (float)v;
-	else
-		((double *)p)[i] = v;
-}
-
 static inline int64_t clamp(int64_t v, int64_t lo, int64_t hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
-}
-
-static int check_float(const char *who, const ml_tensor *t, ml_error *e)
-{
-	if (t->dtype != ML_FLOAT && t->dtype != ML_DOUBLE)
-		return ml_fail(e, ML_ETYPE, "%s: expected a Float or Double tensor (got %s)", who,
-		               ml_dtype_info[t->dtype].name);
-	return ML_OK;
-}
-
-static int same_dtype(const char *who, const ml_tensor *a, const ml_tensor *b, ml_error *e)
-{
-	if (a->dtype != b->dtype)
-		return ml_fail(e, ML_ETYPE, "%s: dtypes differ (%s and %s)", who, ml_dtype_info[a->dtype].name,
-		               ml_dtype_info[b->dtype].name);
-	return ML_OK;
 }
 
 /* x must be a contiguous Float/Double tensor of ndim dimensions. */

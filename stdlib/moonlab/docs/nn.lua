@@ -545,5 +545,9 @@ D["nn.utils.contiguousView"] = doc("nn.utils.contiguousView(out, input, size...)
   PRE .. "print(nn.utils.contiguousView(nil, torch.ones(2, 3):t(), 6):size())")
 D["nn.utils.shape"] = doc("nn.utils.shape(x)", "A shape string for messages: \"3x4\" or \"{3x4, 2}\".",
   { { "x", "a tensor or table of tensors" } }, PRE .. "print(nn.utils.shape({ torch.ones(3, 4), torch.ones(2) }))")
+D["nn.utils.image_batch"] = doc("nn.utils.image_batch(who, input [, nplanes])",
+  "input as a contiguous (N, C, H, W) batch (a (C, H, W) image becomes a batch of one) and whether it was a batch.",
+  { { "who", "the caller's name, for messages" }, { "input", "a 3-D or 4-D tensor" }, { "nplanes", "planes C expected (optional)" } },
+  PRE .. "local x, batch = nn.utils.image_batch(\"demo\", torch.ones(3, 4, 5))\nprint(x:size(), batch)")
 
 return { title = "Neural networks (require \"nn\" / \"moonlab.nn\")", docs = D }

@@ -19,17 +19,7 @@ local function fail(who, fmt, ...)
 end
 
 -- input as a contiguous (N, C, H, W) tensor and whether it was a batch
-local function as_batch(who, input, nplanes)
-  local d = input:dim()
-  local x = input
-  if d == 3 then x = input:view(1, input:size(1), input:size(2), input:size(3))
-  elseif d ~= 4 then fail(who, "expected (C, H, W) or (N, C, H, W) input, got %s", util.shape(input)) end
-  if nplanes and x:size(2) ~= nplanes then
-    fail(who, "expected %d input planes, got input %s", nplanes, util.shape(input))
-  end
-  if not x:isContiguous() then x = x:contiguous() end
-  return x, d == 4
-end
+local as_batch = util.image_batch
 
 local function new_like(t) return util.new(t) end
 

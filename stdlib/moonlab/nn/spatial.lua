@@ -27,18 +27,7 @@ local function name_of(self) return "nn." .. torch.type(self):match("[^.]+$") en
 S.name_of = name_of
 
 -- input as a contiguous (N, C, H, W) tensor and whether it was a batch
-local function as_batch(who, input, nplanes)
-  if not torch.isTensor(input) then fail(who, "expected a tensor input, got %s", type(input)) end
-  local d = input:dim()
-  local x = input
-  if d == 3 then x = input:view(1, input:size(1), input:size(2), input:size(3))
-  elseif d ~= 4 then fail(who, "expected (C, H, W) or (N, C, H, W) input, got %s", util.shape(input)) end
-  if nplanes and x:size(2) ~= nplanes then
-    fail(who, "expected %d input planes, got input %s", nplanes, util.shape(input))
-  end
-  if not x:isContiguous() then x = x:contiguous() end
-  return x, d == 4
-end
+local as_batch = util.image_batch
 S.as_batch = as_batch
 
 -- a (N, C, oh, ow) result back to (C, oh, ow) when the input was not a batch

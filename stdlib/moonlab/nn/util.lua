@@ -159,4 +159,21 @@ function U.shape(x)
   return type(x)
 end
 
+--- nn.utils.image_batch(who, input [, nplanes]) -> x, batch: input as a
+-- contiguous (N, C, H, W) tensor (a (C, H, W) input becomes a batch of one)
+-- and whether it was a batch; errors name `who` and the shape (and the
+-- number of planes expected, when given).  The spatial layers' common entry.
+function U.image_batch(who, input, nplanes)
+  if not torch.isTensor(input) then error(who .. ": expected a tensor input, got " .. type(input), 2) end
+  local d = input:dim()
+  local x = input
+  if d == 3 then x = input:view(1, input:size(1), input:size(2), input:size(3))
+  elseif d ~= 4 then error(who .. ": expected (C, H, W) or (N, C, H, W) input, got " .. U.shape(input), 2) end
+  if nplanes and x:size(2) ~= nplanes then
+    error(string.format("%s: expected %d input planes, got input %s", who, nplanes, U.shape(input)), 2)
+  end
+  if not x:isContiguous() then x = x:contiguous() end
+  return x, d == 4
+end
+
 return U
