@@ -1520,7 +1520,6 @@ static const luaL_Reg torch_functions[] = {
 	{"getmetatable", l_torch_getmetatable},
 	{"expand", l_tensor_expand},     /* Torch7's torch.expand(t, sizes) ... */
 	{"expandAs", l_tensor_expandas},
-	{"view", l_tensor_view},
 	{"viewAs", l_tensor_viewas},
 	{"permute", l_tensor_permute},
 	{"totable", l_tensor_totable},

@@ -39,8 +39,10 @@ void ml_l_pushstorage(lua_State *L, ml_storage *s);
 /* Tells Lua's collector about the elements of a tensor that this call just
  * allocated: tensor memory lives outside the Lua heap, so without this a loop
  * making large temporaries (c = a + b on 10M elements) would run far ahead of
- * the collector.  Results of 1 MiB or more count as that many KiB of Lua
- * allocation (lua_gc's LUA_GCSTEP), which collects the previous temporaries. */
+ * the collector.  Results of 1 MiB or more are counted: a full collection
+ * runs when their total has doubled since the last one (plus 64 MiB), and
+ * every 4 MiB a young collection is scheduled for the next tensor created
+ * (ml_l_young_check below). */
 void ml_l_account(lua_State *L, const ml_tensor *t);
 
 /* The per-state record of tensor memory behind ml_l_account (registry
