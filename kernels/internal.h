@@ -14,8 +14,12 @@
 #include "tensor.h"
 
 #define ML_MAX_OPS 4          /* most operands one ml_apply call walks */
-#define ML_GRAIN_CHEAP 65536  /* elements per thread below which a cheap op stays serial */
-#define ML_GRAIN_COSTLY 8192  /* same, for transcendental functions */
+/* Elements per thread below which a loop stays serial.  Idle OpenMP workers
+ * sleep (passive waiting, vm/main.c), and waking one costs some tens of
+ * microseconds: measured on 2 cores, two threads start to win at about
+ * 0.5M elements of an add and 0.25M of an exp. */
+#define ML_GRAIN_CHEAP 262144 /* cheap ops (add, copy, compare) */
+#define ML_GRAIN_COSTLY 131072 /* transcendental functions */
 
 /* Inner loop: n elements; ptr[k] is the first element of operand k, step[k]
  * its distance to the next element in bytes (equal to the element size when

@@ -15,6 +15,7 @@
 
 #include "check.h"
 #include "math.h" /* kernels/math.h, which also brings the C library's <math.h> */
+#include "internal.h" /* ML_GRAIN_CHEAP: the size that takes the threaded path */
 
 typedef struct rng {
 	uint64_t s; /* xorshift state */
@@ -900,7 +901,7 @@ static void test_shapes(rng *r)
 static void test_large(rng *r)
 {
 	ml_error e;
-	int64_t n = 3 * 65536 + 17;
+	int64_t n = 3 * ML_GRAIN_CHEAP + 17;
 	ml_tensor x, y, res;
 	ml_tensor_init_sized(&x, ML_DOUBLE, 1, &n, &e);
 	ml_tensor_init_sized(&y, ML_DOUBLE, 1, &n, &e);
