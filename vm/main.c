@@ -434,8 +434,9 @@ static void malloc_policy(void)
  * core for a while after each loop, and on a machine with few cores the
  * OpenBLAS call that follows waits for that core: one epoch of a small MLP
  * took 1.4 s instead of 0.55 s on 2 cores.  Passive waiting (sleep at once)
- * costs nothing measurable on the 10M-element benchmarks; a mid-size loop
- * (0.1-1M elements) pays a wake-up of some tens of microseconds instead.
+ * costs nothing measurable on the 10M-element benchmarks; waking a worker
+ * takes some tens of microseconds, which the parallel grains of
+ * kernels/internal.h allow for.
  *
  * libgomp reads OMP_WAIT_POLICY once, in its constructor.  The executable
  * links libgomp statically (Makefile), so that constructor is one of ours,
