@@ -619,6 +619,18 @@ static int check_pair(const char *who, const ml_tensor *a, const ml_tensor *b, m
 	return ML_OK;
 }
 
+/* Result res of like's dtype, resized to like's shape (kept when it has it),
+ * contiguous: the prologue of the element-wise kernels below. */
+static int open_like(const char *who, ml_tensor *res, const ml_tensor *like, ml_error *e)
+{
+	int rc;
+	if ((rc = same_dtype(who, res, like, e)))
+		return rc;
+	if (!ml_tensor_same_size(res, like) && (rc = ml_tensor_resize_as(res, like, e)))
+		return rc;
+	return check_pair(who, res, like, e);
+}
+
 /* The threshold loops over [b, en) of one dtype.  Separate functions (not
  * `parallel for simd`, which GCC leaves scalar here) so that each
  * vectorizes; results may be inputs themselves (in place), hence no restrict. */
@@ -646,11 +658,7 @@ int ml_nn_threshold(ml_tensor *y, const ml_tensor *x, double th, double val, ml_
 {
 	const char *who = "nn.Threshold";
 	int rc;
-	if ((rc = check_float(who, x, e)) || (rc = same_dtype(who, y, x, e)))
-		return rc;
-	if (!ml_tensor_same_size(y, x) && (rc = ml_tensor_resize_as(y, x, e)))
-		return rc;
-	if ((rc = check_pair(who, y, x, e)))
+	if ((rc = check_float(who, x, e)) || (rc = open_like(who, y, x, e)))
 		return rc;
 	int64_t n = ml_tensor_numel(x);
 	if (n == 0)
@@ -674,11 +682,7 @@ int ml_nn_threshold_backward(ml_tensor *gi, const ml_tensor *go, const ml_tensor
 {
 	const char *who = "nn.Threshold";
 	int rc;
-	if ((rc = check_pair(who, go, x, e)) || (rc = same_dtype(who, gi, x, e)))
-		return rc;
-	if (!ml_tensor_same_size(gi, x) && (rc = ml_tensor_resize_as(gi, x, e)))
-		return rc;
-	if ((rc = check_pair(who, gi, x, e)))
+	if ((rc = check_pair(who, go, x, e)) || (rc = open_like(who, gi, x, e)))
 		return rc;
 	int64_t n = ml_tensor_numel(x);
 	if (n == 0)
@@ -746,11 +750,7 @@ int ml_nn_log_softmax(ml_tensor *y, const ml_tensor *x, ml_error *e)
 	const char *who = "nn.LogSoftMax";
 	int64_t rows, C;
 	int rc;
-	if ((rc = softmax_rows(who, x, &rows, &C, e)) || (rc = same_dtype(who, y, x, e)))
-		return rc;
-	if (!ml_tensor_same_size(y, x) && (rc = ml_tensor_resize_as(y, x, e)))
-		return rc;
-	if ((rc = check_pair(who, y, x, e)))
+	if ((rc = softmax_rows(who, x, &rows, &C, e)) || (rc = open_like(who, y, x, e)))
 		return rc;
 	if (rows * C == 0)
 		return ML_OK;
@@ -776,11 +776,7 @@ int ml_nn_log_softmax_backward(ml_tensor *gi, const ml_tensor *go, const ml_tens
 	int64_t rows, C;
 	int rc;
 	if ((rc = softmax_rows(who, y, &rows, &C, e)) || (rc = check_pair(who, go, y, e)) ||
-	    (rc = same_dtype(who, gi, y, e)))
-		return rc;
-	if (!ml_tensor_same_size(gi, y) && (rc = ml_tensor_resize_as(gi, y, e)))
-		return rc;
-	if ((rc = check_pair(who, gi, y, e)))
+	    (rc = open_like(who, gi, y, e)))
 		return rc;
 	if (rows * C == 0)
 		return ML_OK;
