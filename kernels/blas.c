@@ -772,3 +772,27 @@ int ml_blas_matmul(ml_tensor *res, const ml_tensor *a, const ml_tensor *b, const
 	}
 	return dest_close(&d, rc, e);
 }
+
+/* ---- raw column-major blocks ---- */
+
+void ml_blas_gemm_sub_cm(ml_dtype dt, int64_t m, int64_t n, int64_t k, const void *a, int64_t lda,
+                         const void *b, int64_t ldb, void *c, int64_t ldc)
+{
+	if (dt == ML_FLOAT)
+		cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (blasint)m, (blasint)n, (blasint)k,
+		            -1.0f, a, (blasint)lda, b, (blasint)ldb, 1.0f, c, (blasint)ldc);
+	else
+		cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (blasint)m, (blasint)n, (blasint)k,
+		            -1.0, a, (blasint)lda, b, (blasint)ldb, 1.0, c, (blasint)ldc);
+}
+
+void ml_blas_trsm_unit_lower_cm(ml_dtype dt, int64_t m, int64_t n, const void *l, int64_t ldl,
+                                void *b, int64_t ldb)
+{
+	if (dt == ML_FLOAT)
+		cblas_strsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasUnit, (blasint)m,
+		            (blasint)n, 1.0f, l, (blasint)ldl, b, (blasint)ldb);
+	else
+		cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasUnit, (blasint)m,
+		            (blasint)n, 1.0, l, (blasint)ldl, b, (blasint)ldb);
+}

@@ -84,4 +84,16 @@ int ml_blas_addbmm(ml_tensor *res, double beta, const ml_tensor *m, double alpha
 int ml_blas_matmul(ml_tensor *res, const ml_tensor *a, const ml_tensor *b, const char *who,
                    ml_error *e);
 
+/* ---- raw column-major blocks, for the factorisations (lu.c) ----
+ *
+ * Buffers of Float or Double (dt) elements, (i, j) at i + j*ld; every size
+ * and leading dimension must fit BLAS's int (the callers check). */
+
+/* c (M, N) -= a (M, K) @ b (K, N). */
+void ml_blas_gemm_sub_cm(ml_dtype dt, int64_t m, int64_t n, int64_t k, const void *a, int64_t lda,
+                         const void *b, int64_t ldb, void *c, int64_t ldc);
+/* b (M, N) = L^-1 b, L the unit lower triangle of l (M, M): its diagonal is
+ * taken as ones and its upper part is not read. */
+void ml_blas_trsm_unit_lower_cm(ml_dtype dt, int64_t m, int64_t n, const void *l, int64_t ldl,
+                                void *b, int64_t ldb);
 #endif

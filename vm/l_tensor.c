@@ -84,7 +84,10 @@ ml_storage *ml_l_checkstorage(lua_State *L, int idx)
 typedef struct ml_l_mem ext_mem;
 
 #define EXT_MEM_KEY "moonlab.ext_mem"
-#define EXT_MIN_BYTES ((int64_t)1 << 20)  /* smaller tensors are not accounted */
+/* Smaller tensors are not accounted: a few dead ones waiting for the
+ * collector cost little.  From 256 KiB, a loop's temporaries that wait leave
+ * the cache (a + b on 65536 Doubles took twice as long with 1 MiB here). */
+#define EXT_MIN_BYTES ((int64_t)1 << 18)  /* smallest accounted tensor */
 #define EXT_SLACK ((int64_t)64 << 20)     /* growth allowed beyond twice the base */
 #define EXT_YOUNG ((int64_t)4 << 20)      /* new bytes that ask for a young collection */
 
@@ -101,7 +104,8 @@ ml_l_mem *ml_l_mem_of(lua_State *L)
  * large results of the previous calls that nobody kept *before* this call
  * allocates its own, so malloc hands the same memory back while it is still
  * in cache.  A young collection is cheap (it visits the new objects); a
- * loop of x, lu = torch.gesv(b, a) on 1000x1000 systems runs 8% faster. */
+ * loop of x, lu = torch.gesv(b, a) on 1000x1000 systems runs 8% faster, and
+ * c = a + b on 65536 Doubles (512 KiB) twice as fast (76 to 39 us). */
 void ml_l_young_collect(lua_State *L, ml_l_mem *m)
 {
 	m->pending = 0;

@@ -39,7 +39,7 @@ void ml_l_pushstorage(lua_State *L, ml_storage *s);
 /* Tells Lua's collector about the elements of a tensor that this call just
  * allocated: tensor memory lives outside the Lua heap, so without this a loop
  * making large temporaries (c = a + b on 10M elements) would run far ahead of
- * the collector.  Results of 1 MiB or more are counted: a full collection
+ * the collector.  Results of 256 KiB or more are counted: a full collection
  * runs when their total has doubled since the last one (plus 64 MiB), and
  * every 4 MiB a young collection is scheduled for the next tensor created
  * (ml_l_young_check below). */

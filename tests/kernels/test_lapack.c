@@ -789,10 +789,91 @@ static void test_errors(rng *r)
 	ml_tensor_release(&lu);
 }
 
+/* ---- the two LU implementations (lapack.c's lu_of) ----
+ *
+ * Double systems of 250 to 1200 rows are factored by lu.c, others by
+ * OpenBLAS's getrf; both are checked here on either side of the bounds.  A
+ * matrix of subnormal numbers has subnormal pivots: OpenBLAS's getrf turns
+ * them into inf and NaN, and lapack.c factors it again with lu.c.  Scaled by
+ * s, a x = s b has the same solution, found to the subnormals' precision.
+ * (Its inverse is of order 1/s: inf, so it is not checked.)  Own seed, so
+ * that the other tests' matrices stay the same. */
+static void test_lu_paths(void)
+{
+	rng own = {0x2545f4914f6cdd1dull}, *r = &own;
+	const int64_t ns[] = {5, 249, 250, 300, 1200, 1201};
+	for (int d = 0; d < 2; d++)
+		for (size_t si = 0; si < sizeof ns / sizeof ns[0]; si++)
+			for (int tiny = 0; tiny < 2; tiny++) {
+				ml_dtype dt = dtypes[d];
+				int64_t n = ns[si];
+				if (n > 300 && (tiny || dt == ML_FLOAT))
+					continue; /* the residual loops are slow; the paths are the same */
+				double s = !tiny ? 1 : dt == ML_FLOAT ? 1e-39 : 1e-310;
+				ml_tensor a, xt, b, x, lu;
+				ml_error e;
+				make_mat(&a, dt, n, n, CONTIG, r);
+				add_diag(&a, 3);
+				make_mat(&xt, dt, n, 1, CONTIG, r);
+				ml_tensor_init(&b, dt);
+				ml_tensor_init(&x, dt);
+				ml_tensor_init(&lu, dt);
+				double bmax = 0;
+				for (int64_t i = 0; i < n; i++) {
+					for (int64_t j = 0; j < n; j++)
+						set(&a, i, j, get(&a, i, j) * s);
+				}
+				ml_tensor_resize(&b, 2, (int64_t[]){n, 1}, &e);
+				for (int64_t i = 0; i < n; i++) {
+					double v = 0;
+					for (int64_t j = 0; j < n; j++)
+						v += get(&a, i, j) * get(&xt, j, 0);
+					set(&b, i, 0, v);
+					bmax = fmax(bmax, fabs(v));
+				}
+				int rc = ml_lapack_gesv(&x, &lu, &b, &a, "t", &e);
+				CHECK(rc == ML_OK, "gesv %s n=%lld scale %g: %s", ml_dtype_name(dt), (long long)n, s, e.msg);
+				double worst = 0;
+				int finite = 1;
+				for (int64_t i = 0; i < n; i++) {
+					worst = fmax(worst, fabs(get(&x, i, 0) - get(&xt, i, 0)));
+					for (int64_t j = 0; j < n; j++)
+						finite &= isfinite(get(&lu, i, j));
+				}
+				CHECK(finite, "gesv %s n=%lld scale %g: the LU factors are not finite", ml_dtype_name(dt),
+				      (long long)n, s);
+				double tol = tiny ? (dt == ML_FLOAT ? 1e-2 : 1e-8) : 100 * tol_for(dt);
+				CHECK(worst < tol, "gesv %s n=%lld scale %g: x is off by %g", ml_dtype_name(dt), (long long)n,
+				      s, worst);
+				if (!tiny && n <= 300) {
+					CHECK(residual(&a, 0, &x, &b) < tol_for(dt), "gesv %s n=%lld residual",
+					      ml_dtype_name(dt), (long long)n);
+					/* det against the naive elimination, on a copy scaled to keep it finite */
+					ml_tensor c;
+					ml_tensor_init(&c, dt);
+					ml_tensor_clone_as(&c, &a, dt, &e);
+					for (int64_t i = 0; i < n; i++)
+						for (int64_t j = 0; j < n; j++)
+							set(&c, i, j, get(&c, i, j) / 3);
+					double det = 0, want = naive_solve(&c, NULL, NULL);
+					rc = ml_lapack_det(&c, &det, "t", &e);
+					CHECK(rc == ML_OK && check_near(det, want, dt == ML_FLOAT ? 1e-3 : 1e-10),
+					      "det %s n=%lld: %.17g, naive %.17g", ml_dtype_name(dt), (long long)n, det, want);
+					ml_tensor_release(&c);
+				}
+				ml_tensor_release(&a);
+				ml_tensor_release(&xt);
+				ml_tensor_release(&b);
+				ml_tensor_release(&x);
+				ml_tensor_release(&lu);
+			}
+}
+
 int main(void)
 {
 	rng r = {0x9e3779b97f4a7c15ull};
 	test_gesv(&r);
+	test_lu_paths();
 	test_results(&r);
 	test_triangular(&r);
 	test_lstsq(&r);
