@@ -8,8 +8,9 @@
  * a blocked transpose, calls LAPACKE's column-major interface and translates
  * LAPACK's `info` into a sentence.  The drivers are the ones numpy uses where
  * numpy has the operation (gesv, syevd, geev, gesdd, gelsd, geqrf/orgqr,
- * getrf), so that timings compare like with like; the one exception is
- * getrf itself, which is lu.c's (faster than OpenBLAS's, same contract).
+ * getrf), so that timings compare like with like.  The exception is getrf
+ * for mid-size Double matrices and for subnormal pivots: lu.c's, same
+ * contract (see "LU factors" below).
  *
  * Float and Double share one code path: the buffers are untyped and each
  * LAPACK routine has a two-way wrapper (s or d) below.  Threading is
