@@ -41,8 +41,8 @@ void ml_l_pushstorage(lua_State *L, ml_storage *s);
  * making large temporaries (c = a + b on 10M elements) would run far ahead of
  * the collector.  Results of 256 KiB or more are counted: a full collection
  * runs when their total has doubled since the last one (plus 64 MiB), and
- * every 4 MiB a young collection is scheduled for the next tensor created
- * (ml_l_young_check below). */
+ * every 4 MiB (results under 1 MiB count a quarter) a young collection is
+ * scheduled for the next tensor created (ml_l_young_check below). */
 void ml_l_account(lua_State *L, const ml_tensor *t);
 
 /* The per-state record of tensor memory behind ml_l_account (registry

@@ -117,26 +117,25 @@ H.test("torch.setheaptracking switches the collections asked for by tensor memor
 end)
 
 H.test("mid-size results (256 KiB to 1 MiB) are freed as they go too", function()
-  -- 512 KiB temporaries, dropped at once: every 4 MiB of them a young
-  -- collection frees the dead ones before the next allocates
+  -- 512 KiB temporaries, dropped at once, count a quarter toward the young
+  -- collections: every 16 MiB of them one frees the dead ones
   collectgarbage()
-  local seen = setmetatable({}, { __mode = "v" })
-  local a = torch.rand(65536)
-  for i = 1, 60 do
-    seen[i] = a + 1
+  local function churn(rounds)
+    local seen = setmetatable({}, { __mode = "v" })
+    local a = torch.rand(65536)
+    for i = 1, rounds do
+      seen[i] = a + 1
+    end
+    local n = 0
+    for i = 1, rounds do if seen[i] then n = n + 1 end end
+    return n
   end
-  local n = 0
-  for i = 1, 60 do if seen[i] then n = n + 1 end end
-  H.ok(n <= 10, "512 KiB temporaries: " .. n .. " of 60 alive")
+  local n = churn(120)
+  H.ok(n <= 40, "512 KiB temporaries: " .. n .. " of 120 alive")
   torch.setheaptracking(false)
-  seen = setmetatable({}, { __mode = "v" })
-  for i = 1, 60 do
-    seen[i] = a + 1
-  end
-  n = 0
-  for i = 1, 60 do if seen[i] then n = n + 1 end end
+  n = churn(120)
   torch.setheaptracking(true)
-  H.ok(n >= 55, "with tracking off they pile up (" .. n .. " of 60 alive)")
+  H.ok(n >= 110, "with tracking off they pile up (" .. n .. " of 120 alive)")
 end)
 
 H.done()
