@@ -312,6 +312,21 @@ H.test("functional forms", function()
   check("relu", function(p) return A.sum(A.cmul(F.relu(p.x), w)) end, { x = x })
   check("linear", function(p) return A.sum(F.tanh(F.linear(p.x, p.W, p.b))) end,
     { x = x, W = randn(3, 5), b = randn(3) })
+  check("linear, no bias", function(p) return A.sum(F.tanh(F.linear(p.x, p.W))) end,
+    { x = x, W = randn(3, 5) })
+  check("linear 1-D", function(p) return A.sum(F.tanh(F.linear(p.v, p.W, p.b))) end,
+    { v = randn(5), W = randn(3, 5), b = randn(3) })
+  check("linear, x a transposed view", function(p) return A.sum(F.tanh(F.linear(A.t(p.xt), p.W, p.b))) end,
+    { xt = randn(5, 4), W = randn(3, 5), b = randn(3) })
+  -- a batch's weight gradient is contiguous, like the weight (the update
+  -- W:add(-lr, dW) walks both in order), and equals g^T x
+  local W, b = randn(3, 5), randn(3)
+  local gl = autograd(function(p, xx) return A.sum(A.cmul(F.linear(xx, p.W, p.b), p.c)) end)
+  local c = randn(4, 3)
+  local g = gl({ W = W, b = b, c = c }, x)
+  H.ok(g.W:isContiguous(), "dW is contiguous")
+  H.ok((g.W - torch.mm(c:t(), x)):abs():max() < 1e-14, "dW = g^T x")
+  H.ok((g.b - c:sum(1):view(3)):abs():max() < 1e-14, "db = column sums of g")
   -- values: softmax rows sum to 1, cross_entropy = -log softmax at the target
   local s = F.softmax(x)
   for i = 1, 4 do H.near(s[i]:sum(), 1, 1e-14) end
