@@ -177,6 +177,25 @@ end
 local TENSOR_TYPES = { "Byte", "Char", "Short", "Int", "Long", "Float", "Double" }
 local META_OPS = { "__add", "__sub", "__mul", "__div", "__pow", "__unm" }
 
+-- The operator wrappers, one per original metamethod, made once: install
+-- runs at every outermost df call, and making 42 closures there each time
+-- was a third of its cost.
+local meta_wrap = setmetatable({}, { __mode = "k" })   -- orig -> wrapper, per event
+local function meta_wrapper(ev, orig)
+  local byorig = meta_wrap[ev]
+  if not byorig then byorig = setmetatable({}, { __mode = "k" }); meta_wrap[ev] = byorig end
+  local w = byorig[orig]
+  if not w then
+    local op = Node[ev]
+    w = function(a, b)
+      if getmetatable(a) == Node or getmetatable(b) == Node then return op(a, b) end
+      return orig(a, b)
+    end
+    byorig[orig] = w
+  end
+  return w
+end
+
 local function install()
   if not wrappers then build() end
   for k, w in pairs(wrappers) do saved_torch[k] = rawget(torch, k); rawset(torch, k, w) end
@@ -185,29 +204,27 @@ local function install()
   for _, tn in ipairs(TENSOR_TYPES) do
     local mt = reg["torch." .. tn .. "Tensor"]
     if mt then
-      local s = {}
+      local s = saved_meta[mt] or {}
       saved_meta[mt] = s
       for _, ev in ipairs(META_OPS) do
-        local orig, op = rawget(mt, ev), Node[ev]
-        s[ev] = orig
-        if orig then
-          rawset(mt, ev, function(a, b)
-            if getmetatable(a) == Node or getmetatable(b) == Node then return op(a, b) end
-            return orig(a, b)
-          end)
-        end
+        local orig = rawget(mt, ev)
+        s[ev] = orig or false
+        if orig then rawset(mt, ev, meta_wrapper(ev, orig)) end
       end
     end
   end
 end
 
+-- Restores what install saved.  The saved tables are kept for the next call
+-- (each install overwrites every entry it restores).
 local function uninstall()
-  for k, v in pairs(saved_torch) do rawset(torch, k, v) end
-  for k, v in pairs(saved_math) do math[k] = v end
+  for k in pairs(wrappers) do rawset(torch, k, saved_torch[k]) end
+  for k in pairs(math_wrappers) do math[k] = saved_math[k] end
   for mt, s in pairs(saved_meta) do
-    for ev, orig in pairs(s) do rawset(mt, ev, orig) end
+    for ev, orig in pairs(s) do
+      if orig then rawset(mt, ev, orig) end
+    end
   end
-  saved_torch, saved_math, saved_meta = {}, {}, {}
 end
 
 --- C.begin() -> a new tape, made current; installs the wrappers on the
