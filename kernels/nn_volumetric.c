@@ -337,6 +337,65 @@ static void maxpool_plane(int f32, char *y, int64_t *idx, const char *x, const v
 			}
 }
 
+/* maxpool_plane when every window lies wholly inside the input (no padding
+ * reached, no ceil-mode overhang: Torch7's defaults): no bounds checks, typed
+ * loads, and the window as one list of offsets (off, n of them) instead of
+ * three nested loops, which left GCC short of registers.  The scan compares
+ * with a plain >, and a window whose sum is NaN (it holds a NaN, or infs of
+ * both signs) is scanned again with the full rule: the same choice of
+ * element (the first maximum; NaN wins) and the same results. */
+#define MAXPOOL_INSIDE(name, T)                                                                     \
+	static void name(T *restrict y, int64_t *restrict idx, const T *restrict x, const vgeom *g,    \
+	                 const ml_vol_window *w, const int64_t *off, int n, int64_t p)                 \
+	{                                                                                               \
+		int64_t H = g->in[1], W = g->in[2], oT = g->out[0], oH = g->out[1], oW = g->out[2];         \
+		const T *xp = x + p * g->in[0] * H * W;                                                     \
+		T *yp = y + p * oT * oH * oW;                                                               \
+		int64_t *ip = idx + p * oT * oH * oW;                                                       \
+		for (int64_t ot = 0; ot < oT; ot++)                                                         \
+			for (int64_t oh = 0; oh < oH; oh++) {                                                   \
+				int64_t row = (ot * w->d[0] * H + oh * w->d[1]) * W;                                \
+				for (int64_t ow = 0; ow < oW; ow++) {                                               \
+					const T *win = xp + row + ow * w->d[2];                                         \
+					T best = win[0], sum = win[0];                                                  \
+					int64_t at = 0;                                                                 \
+					for (int k = 1; k < n; k++) {                                                   \
+						T v = win[off[k]];                                                          \
+						sum += v;                                                                   \
+						at = v > best ? off[k] : at;                                                \
+						best = v > best ? v : best;                                                 \
+					}                                                                               \
+					if (sum != sum) { /* a NaN (or inf - inf): the full rule */                     \
+						best = win[0];                                                              \
+						at = 0;                                                                     \
+						for (int k = 1; k < n; k++) {                                               \
+							T v = win[off[k]];                                                      \
+							if (MAX_TAKE(v, best)) {                                                \
+								best = v;                                                           \
+								at = off[k];                                                        \
+							}                                                                       \
+						}                                                                           \
+					}                                                                               \
+					*yp++ = best;                                                                   \
+					*ip++ = row + ow * w->d[2] + at + 1;                                            \
+				}                                                                                   \
+			}                                                                                       \
+	}
+MAXPOOL_INSIDE(maxpool_inside_f32, float)
+MAXPOOL_INSIDE(maxpool_inside_f64, double)
+
+/* Windows of up to this many elements take the offset-list path. */
+#define INSIDE_MAX 512
+
+/* Every window of w over g's input lies wholly inside it. */
+static int windows_inside(const vgeom *g, const ml_vol_window *w)
+{
+	for (int a = 0; a < 3; a++)
+		if (w->p[a] != 0 || (g->out[a] - 1) * w->d[a] + (w->k[a] - 1) * w->dil[a] >= g->in[a])
+			return 0;
+	return 1;
+}
+
 int ml_volumetric_maxpool(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, const ml_vol_window *w,
                           const char *who, ml_error *e)
 {
@@ -352,9 +411,22 @@ int ml_volumetric_maxpool(ml_tensor *y, ml_tensor *idx, const ml_tensor *x, cons
 	int64_t *ip = ml_tensor_data(idx);
 	const char *xp = ml_tensor_data(x);
 	int nt = ml_threads_for(planes * L * w->k[0] * w->k[1] * w->k[2], GRAIN_VOL);
+	int64_t off[INSIDE_MAX], n = w->k[0] * w->k[1] * w->k[2];
+	int inside = n <= INSIDE_MAX && windows_inside(&g, w);
+	for (int64_t i = 0, k = 0; inside && i < w->k[0]; i++) /* in the generic loops' order */
+		for (int64_t j = 0; j < w->k[1]; j++)
+			for (int64_t l = 0; l < w->k[2]; l++)
+				off[k++] = (i * w->dil[0] * g.in[1] + j * w->dil[1]) * g.in[2] + l * w->dil[2];
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
-	for (int64_t p = 0; p < planes; p++)
-		maxpool_plane(f32, yp, ip, xp, &g, w, p);
+	for (int64_t p = 0; p < planes; p++) {
+		if (inside && f32)
+			maxpool_inside_f32((float *)(void *)yp, ip, (const float *)(const void *)xp, &g, w, off, (int)n, p);
+		else if (inside)
+			maxpool_inside_f64((double *)(void *)yp, ip, (const double *)(const void *)xp, &g, w, off, (int)n,
+			                   p);
+		else
+			maxpool_plane(f32, yp, ip, xp, &g, w, p);
+	}
 	return ML_OK;
 }
 

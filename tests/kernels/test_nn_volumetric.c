@@ -481,6 +481,10 @@ int main(void)
 		test_maxpool(dt, win(3, 2, 3, 2, 2, 2, 1, 1, 0, 1, 1, 1, 1), 2, 2, 6, 7, 8, 1);
 		test_maxpool(dt, win(2, 3, 3, 2, 1, 2, 1, 1, 1, 2, 2, 1, 1), 1, 3, 7, 8, 9, 0);
 		test_maxpool(dt, win(2, 2, 2, 2, 2, 2, 0, 0, 0, 1, 1, 1, 1), 3, 1, 2, 7, 7, 1);
+		/* windows wholly inside the input (the typed path): ties, dilation, overlap */
+		test_maxpool(dt, win(2, 2, 2, 2, 2, 2, 0, 0, 0, 1, 1, 1, 0), 2, 3, 4, 6, 8, 1);
+		test_maxpool(dt, win(2, 3, 2, 1, 2, 1, 0, 0, 0, 2, 1, 3, 0), 1, 2, 6, 7, 9, 1);
+		test_maxpool(dt, win(3, 3, 3, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1), 1, 2, 5, 5, 5, 0);
 		test_avgpool(dt, win(2, 2, 2, 2, 2, 2, 0, 0, 0, 1, 1, 1, 0), 1, 2, 3, 4, 5, 6);
 		test_avgpool(dt, win(3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0), 1, 1, 2, 5, 6, 7);
 		test_avgpool(dt, win(3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0), 0, 1, 2, 5, 6, 7);
