@@ -34,7 +34,7 @@ local PLANES = { { "nInputPlane", "input channels" }, { "nOutputPlane", "output 
 mod("VolumetricConvolution", "nn.VolumetricConvolution(nIn, nOut, kT, kW, kH [, dT, dW, dH, padT, padW, padH])",
   "3-D convolution (cross-correlation): (N, nIn, T, H, W) -> (N, nOut, oT, oH, oW), oT = floor((T + 2 padT - kT) / dT) + 1.",
   args(nil, PLANES), "nn.VolumetricConvolution(2, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1)", "torch.randn(2, 5, 6, 6)",
-  VOL .. " Weight (nOut, nIn, kT, kH, kW); strides default to 1, padW to padT and padH to padW.  One vol2col and one GEMM per batch.")
+  VOL .. " Weight (nOut, nIn, kT, kH, kW); strides default to 1, padW to padT and padH to padW.  One vol2col and one GEMM per image.")
 method("nn.VolumetricConvolution:noBias", "conv:noBias()", "Removes the bias; returns the module.", {},
   "print(nn.VolumetricConvolution(1, 2, 3, 3, 3):noBias())")
 mod("VolumetricDilatedConvolution",
