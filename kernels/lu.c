@@ -50,7 +50,7 @@
 	{                                                                                          \
 		int64_t info = 0;                                                                      \
 		for (int64_t j = 0; j < n && j < m; j++) {                                             \
-			T *restrict c = a + j * ld;                                                        \
+			T *c = a + j * ld; /* aliases a: the row swap writes its column too */              \
 			int64_t p = j;                                                                     \
 			T best = ABS(c[j]);                                                                \
 			for (int64_t i = j + 1; i < m; i++)                                                \
