@@ -237,6 +237,19 @@ H.test("pow forms match numpy", function()
   same(torch.DoubleTensor.pow(2, torch.Tensor{1, 2}), {2, 4}, 0, "class method with a number first")
   same(torch.IntTensor{2, 3, -2}:pow(3), {8, 27, -8}, 0, "integer pow")
   same(torch.LongTensor{2, 1, -1}:pow(-1), {0, 1, -1}, 0, "integer negative pow truncates")
+  -- the square is x*x (as numpy's x**2): exactly the rounded product, pow's
+  -- special values, every form and both float dtypes
+  torch.manualSeed(4)
+  for _, T in ipairs({ torch.DoubleTensor, torch.FloatTensor }) do
+    local r = T(1000):normal():mul(1e3)
+    local sq = torch.cmul(r, r)
+    H.eq((torch.pow(r, 2) - sq):abs():max(), 0, "pow(x, 2) = x*x")
+    H.eq(((r ^ 2) - sq):abs():max(), 0, "x ^ 2 = x*x")
+    H.eq((r:clone():pow(2) - sq):abs():max(), 0, "in place")
+    local sp = torch.pow(T({ -0.0, 1 / 0, -1 / 0, 0 / 0, -3 }), 2)
+    H.ok(1 / sp[1] == math.huge and sp[2] == math.huge and sp[3] == math.huge and sp[4] ~= sp[4] and sp[5] == 9,
+      "pow(x, 2) of -0, inf, -inf, NaN, -3")
+  end
 end)
 
 H.test("cmax, cmin, clamp, lerp, addcmul, addcdiv", function()
