@@ -174,17 +174,30 @@ static void vol2col_row(int f32, char *cols, const char *x, const vgeom *g, cons
 	}
 }
 
-int ml_volumetric_vol2col(ml_tensor *cols, const ml_tensor *x, const ml_vol_window *w, const char *who,
-                          ml_error *e)
+/* Checks the volume x and the columns' dtype; g gets the geometry of w over
+ * x, and (rows, ncol) the columns' shape: (C kT kH kW, N oT oH oW). */
+static int cols_shape(const char *who, const ml_tensor *x, const ml_tensor *cols, const ml_vol_window *w,
+                      vgeom *g, int64_t *rows, int64_t *ncol, ml_error *e)
 {
 	int rc;
 	if ((rc = check_vol(who, x, 5, e)) || (rc = same_dtype(who, cols, x, e)))
 		return rc;
-	vgeom g;
-	geom_from(&g, x);
-	if ((rc = ml_volumetric_out_size(w, g.in, g.out, who, e)))
+	geom_from(g, x);
+	if ((rc = ml_volumetric_out_size(w, g->in, g->out, who, e)))
 		return rc;
-	int64_t rows = g.C * w->k[0] * w->k[1] * w->k[2], ncol = g.N * g.out[0] * g.out[1] * g.out[2];
+	*rows = g->C * w->k[0] * w->k[1] * w->k[2];
+	*ncol = g->N * g->out[0] * g->out[1] * g->out[2];
+	return ML_OK;
+}
+
+int ml_volumetric_vol2col(ml_tensor *cols, const ml_tensor *x, const ml_vol_window *w, const char *who,
+                          ml_error *e)
+{
+	vgeom g;
+	int64_t rows, ncol;
+	int rc = cols_shape(who, x, cols, w, &g, &rows, &ncol, e);
+	if (rc)
+		return rc;
 	int64_t size[2] = {rows, ncol};
 	if ((rc = ml_tensor_resize(cols, 2, size, e)))
 		return rc;
@@ -246,14 +259,11 @@ static void col2vol_plane(int f32, char *x, const char *cols, const vgeom *g, co
 int ml_volumetric_col2vol(ml_tensor *x, const ml_tensor *cols, const ml_vol_window *w, const char *who,
                           ml_error *e)
 {
-	int rc;
-	if ((rc = check_vol(who, x, 5, e)) || (rc = same_dtype(who, cols, x, e)))
-		return rc;
 	vgeom g;
-	geom_from(&g, x);
-	if ((rc = ml_volumetric_out_size(w, g.in, g.out, who, e)))
+	int64_t rows, ncol;
+	int rc = cols_shape(who, x, cols, w, &g, &rows, &ncol, e);
+	if (rc)
 		return rc;
-	int64_t rows = g.C * w->k[0] * w->k[1] * w->k[2], ncol = g.N * g.out[0] * g.out[1] * g.out[2];
 	if (cols->ndim != 2 || cols->size[0] != rows || cols->size[1] != ncol || !ml_tensor_is_contiguous(cols)) {
 		char b[ML_SHAPELEN];
 		return ml_fail(e, ML_ESHAPE, "%s: columns must be a contiguous %lldx%lld tensor (got %s)", who,

@@ -28,21 +28,13 @@ static ml_nn_window check_window(lua_State *L, int i)
 	return w;
 }
 
-static int done(lua_State *L, int rc, ml_error *e)
-{
-	if (rc)
-		return ml_l_error(L, e);
-	lua_settop(L, 1);
-	return 1;
-}
-
 static int l_nn_im2col(lua_State *L)
 {
 	ml_tensor *cols = ml_l_checktensor(L, 1);
 	ml_tensor *x = ml_l_checktensor(L, 2);
 	ml_nn_window w = check_window(L, 3);
 	ml_error e;
-	return done(L, ml_nn_im2col(cols, x, &w, &e), &e);
+	return ml_l_return_first(L, ml_nn_im2col(cols, x, &w, &e), &e);
 }
 
 static int l_nn_col2im(lua_State *L)
@@ -51,7 +43,7 @@ static int l_nn_col2im(lua_State *L)
 	ml_tensor *cols = ml_l_checktensor(L, 2);
 	ml_nn_window w = check_window(L, 3);
 	ml_error e;
-	return done(L, ml_nn_col2im(x, cols, &w, &e), &e);
+	return ml_l_return_first(L, ml_nn_col2im(x, cols, &w, &e), &e);
 }
 
 static int l_nn_maxpool2d(lua_State *L)
@@ -62,7 +54,7 @@ static int l_nn_maxpool2d(lua_State *L)
 	ml_nn_window w = check_window(L, 4);
 	w.ceil_mode = lua_toboolean(L, 10);
 	ml_error e;
-	return done(L, ml_nn_maxpool2d(y, idx, x, &w, &e), &e);
+	return ml_l_return_first(L, ml_nn_maxpool2d(y, idx, x, &w, &e), &e);
 }
 
 static int l_nn_maxpool2d_backward(lua_State *L)
@@ -71,7 +63,7 @@ static int l_nn_maxpool2d_backward(lua_State *L)
 	ml_tensor *gy = ml_l_checktensor(L, 2);
 	ml_tensor *idx = ml_l_checktensor(L, 3);
 	ml_error e;
-	return done(L, ml_nn_maxpool2d_backward(gx, gy, idx, &e), &e);
+	return ml_l_return_first(L, ml_nn_maxpool2d_backward(gx, gy, idx, &e), &e);
 }
 
 static int l_nn_avgpool2d(lua_State *L)
@@ -82,7 +74,7 @@ static int l_nn_avgpool2d(lua_State *L)
 	w.ceil_mode = lua_toboolean(L, 9);
 	int cip = lua_toboolean(L, 10);
 	ml_error e;
-	return done(L, ml_nn_avgpool2d(y, x, &w, cip, &e), &e);
+	return ml_l_return_first(L, ml_nn_avgpool2d(y, x, &w, cip, &e), &e);
 }
 
 static int l_nn_avgpool2d_backward(lua_State *L)
@@ -93,7 +85,7 @@ static int l_nn_avgpool2d_backward(lua_State *L)
 	w.ceil_mode = lua_toboolean(L, 9);
 	int cip = lua_toboolean(L, 10);
 	ml_error e;
-	return done(L, ml_nn_avgpool2d_backward(gx, gy, &w, cip, &e), &e);
+	return ml_l_return_first(L, ml_nn_avgpool2d_backward(gx, gy, &w, cip, &e), &e);
 }
 
 static int l_nn_threshold(lua_State *L)
@@ -102,7 +94,7 @@ static int l_nn_threshold(lua_State *L)
 	ml_tensor *x = ml_l_checktensor(L, 2);
 	double th = luaL_checknumber(L, 3), val = luaL_checknumber(L, 4);
 	ml_error e;
-	return done(L, ml_nn_threshold(y, x, th, val, &e), &e);
+	return ml_l_return_first(L, ml_nn_threshold(y, x, th, val, &e), &e);
 }
 
 /* torch._nn.threshold_backward(gradInput, gradOutput, input, th) -> gradInput */
@@ -113,7 +105,7 @@ static int l_nn_threshold_backward(lua_State *L)
 	ml_tensor *x = ml_l_checktensor(L, 3);
 	double th = luaL_checknumber(L, 4);
 	ml_error e;
-	return done(L, ml_nn_threshold_backward(gi, go, x, th, &e), &e);
+	return ml_l_return_first(L, ml_nn_threshold_backward(gi, go, x, th, &e), &e);
 }
 
 /* torch._nn.sgd_step(x, g, v|nil, lr, wd, mom, damp, nesterov, first) -> x */
@@ -131,7 +123,7 @@ static int l_nn_sgd_step(lua_State *L)
 		.first = lua_toboolean(L, 9),
 	};
 	ml_error e;
-	return done(L, ml_nn_sgd_step(x, g, v, &o, &e), &e);
+	return ml_l_return_first(L, ml_nn_sgd_step(x, g, v, &o, &e), &e);
 }
 
 /* torch._nn.log_softmax(y, x) -> y */
@@ -140,7 +132,7 @@ static int l_nn_log_softmax(lua_State *L)
 	ml_tensor *y = ml_l_checktensor(L, 1);
 	ml_tensor *x = ml_l_checktensor(L, 2);
 	ml_error e;
-	return done(L, ml_nn_log_softmax(y, x, &e), &e);
+	return ml_l_return_first(L, ml_nn_log_softmax(y, x, &e), &e);
 }
 
 /* torch._nn.log_softmax_backward(gradInput, gradOutput, output) -> gradInput */
@@ -150,7 +142,7 @@ static int l_nn_log_softmax_backward(lua_State *L)
 	ml_tensor *go = ml_l_checktensor(L, 2);
 	ml_tensor *y = ml_l_checktensor(L, 3);
 	ml_error e;
-	return done(L, ml_nn_log_softmax_backward(gi, go, y, &e), &e);
+	return ml_l_return_first(L, ml_nn_log_softmax_backward(gi, go, y, &e), &e);
 }
 
 static const luaL_Reg nn_functions[] = {

@@ -30,14 +30,6 @@ static ml_nn_spatial_window check_window(lua_State *L, int i)
 	return w;
 }
 
-static int done(lua_State *L, int rc, ml_error *e)
-{
-	if (rc)
-		return ml_l_error(L, e);
-	lua_settop(L, 1);
-	return 1;
-}
-
 static int l_nn_spatial_im2col(lua_State *L)
 {
 	ml_tensor *cols = ml_l_checktensor(L, 1);
@@ -45,7 +37,7 @@ static int l_nn_spatial_im2col(lua_State *L)
 	ml_nn_spatial_window w = check_window(L, 3);
 	const char *who = luaL_optstring(L, 11, "nn.SpatialDilatedConvolution");
 	ml_error e;
-	return done(L, ml_nn_spatial_im2col(cols, x, &w, who, &e), &e);
+	return ml_l_return_first(L, ml_nn_spatial_im2col(cols, x, &w, who, &e), &e);
 }
 
 static int l_nn_spatial_col2im(lua_State *L)
@@ -55,7 +47,7 @@ static int l_nn_spatial_col2im(lua_State *L)
 	ml_nn_spatial_window w = check_window(L, 3);
 	const char *who = luaL_optstring(L, 11, "nn.SpatialDilatedConvolution");
 	ml_error e;
-	return done(L, ml_nn_spatial_col2im(x, cols, &w, who, &e), &e);
+	return ml_l_return_first(L, ml_nn_spatial_col2im(x, cols, &w, who, &e), &e);
 }
 
 static int l_nn_spatial_maxpool(lua_State *L)
@@ -67,7 +59,7 @@ static int l_nn_spatial_maxpool(lua_State *L)
 	w.ceil_mode = lua_toboolean(L, 12);
 	const char *who = luaL_optstring(L, 13, "nn.SpatialDilatedMaxPooling");
 	ml_error e;
-	return done(L, ml_nn_spatial_maxpool(y, idx, x, &w, who, &e), &e);
+	return ml_l_return_first(L, ml_nn_spatial_maxpool(y, idx, x, &w, who, &e), &e);
 }
 
 static int l_nn_spatial_adaptive_avg(lua_State *L)
@@ -77,7 +69,7 @@ static int l_nn_spatial_adaptive_avg(lua_State *L)
 	int64_t ow = luaL_checkinteger(L, 3), oh = luaL_checkinteger(L, 4);
 	const char *who = luaL_optstring(L, 5, "nn.SpatialAdaptiveAveragePooling");
 	ml_error e;
-	return done(L, ml_nn_spatial_adaptive_avg(y, x, oh, ow, who, &e), &e);
+	return ml_l_return_first(L, ml_nn_spatial_adaptive_avg(y, x, oh, ow, who, &e), &e);
 }
 
 static int l_nn_spatial_adaptive_avg_backward(lua_State *L)
@@ -86,7 +78,7 @@ static int l_nn_spatial_adaptive_avg_backward(lua_State *L)
 	ml_tensor *gy = ml_l_checktensor(L, 2);
 	const char *who = luaL_optstring(L, 3, "nn.SpatialAdaptiveAveragePooling");
 	ml_error e;
-	return done(L, ml_nn_spatial_adaptive_avg_backward(gx, gy, who, &e), &e);
+	return ml_l_return_first(L, ml_nn_spatial_adaptive_avg_backward(gx, gy, who, &e), &e);
 }
 
 static int l_nn_spatial_adaptive_max(lua_State *L)
@@ -97,7 +89,7 @@ static int l_nn_spatial_adaptive_max(lua_State *L)
 	int64_t ow = luaL_checkinteger(L, 4), oh = luaL_checkinteger(L, 5);
 	const char *who = luaL_optstring(L, 6, "nn.SpatialAdaptiveMaxPooling");
 	ml_error e;
-	return done(L, ml_nn_spatial_adaptive_max(y, idx, x, oh, ow, who, &e), &e);
+	return ml_l_return_first(L, ml_nn_spatial_adaptive_max(y, idx, x, oh, ow, who, &e), &e);
 }
 
 static int l_nn_spatial_fracmax(lua_State *L)
@@ -110,7 +102,7 @@ static int l_nn_spatial_fracmax(lua_State *L)
 	int64_t kw = luaL_checkinteger(L, 7), kh = luaL_checkinteger(L, 8);
 	const char *who = luaL_optstring(L, 9, "nn.SpatialFractionalMaxPooling");
 	ml_error e;
-	return done(L, ml_nn_spatial_fracmax(y, idx, x, s, oh, ow, kh, kw, who, &e), &e);
+	return ml_l_return_first(L, ml_nn_spatial_fracmax(y, idx, x, s, oh, ow, kh, kw, who, &e), &e);
 }
 
 static const luaL_Reg nn_spatial_functions[] = {

@@ -36,14 +36,6 @@ static ml_vol_window check_window(lua_State *L, int i, int n)
 	return w;
 }
 
-static int done(lua_State *L, int rc, ml_error *e)
-{
-	if (rc)
-		return ml_l_error(L, e);
-	lua_settop(L, 1);
-	return 1;
-}
-
 static int l_nn_volumetric_vol2col(lua_State *L)
 {
 	ml_tensor *cols = ml_l_checktensor(L, 1);
@@ -51,7 +43,7 @@ static int l_nn_volumetric_vol2col(lua_State *L)
 	ml_vol_window w = check_window(L, 3, 12);
 	const char *who = luaL_optstring(L, 15, "nn.VolumetricConvolution");
 	ml_error e;
-	return done(L, ml_volumetric_vol2col(cols, x, &w, who, &e), &e);
+	return ml_l_return_first(L, ml_volumetric_vol2col(cols, x, &w, who, &e), &e);
 }
 
 static int l_nn_volumetric_col2vol(lua_State *L)
@@ -61,7 +53,7 @@ static int l_nn_volumetric_col2vol(lua_State *L)
 	ml_vol_window w = check_window(L, 3, 12);
 	const char *who = luaL_optstring(L, 15, "nn.VolumetricConvolution");
 	ml_error e;
-	return done(L, ml_volumetric_col2vol(x, cols, &w, who, &e), &e);
+	return ml_l_return_first(L, ml_volumetric_col2vol(x, cols, &w, who, &e), &e);
 }
 
 static int l_nn_volumetric_maxpool(lua_State *L)
@@ -73,7 +65,7 @@ static int l_nn_volumetric_maxpool(lua_State *L)
 	w.ceil_mode = lua_toboolean(L, 16);
 	const char *who = luaL_optstring(L, 17, "nn.VolumetricMaxPooling");
 	ml_error e;
-	return done(L, ml_volumetric_maxpool(y, idx, x, &w, who, &e), &e);
+	return ml_l_return_first(L, ml_volumetric_maxpool(y, idx, x, &w, who, &e), &e);
 }
 
 static int l_nn_volumetric_scatter(lua_State *L)
@@ -83,7 +75,7 @@ static int l_nn_volumetric_scatter(lua_State *L)
 	ml_tensor *idx = ml_l_checktensor(L, 3);
 	const char *who = luaL_optstring(L, 4, "nn.VolumetricMaxPooling");
 	ml_error e;
-	return done(L, ml_volumetric_scatter(gx, gy, idx, who, &e), &e);
+	return ml_l_return_first(L, ml_volumetric_scatter(gx, gy, idx, who, &e), &e);
 }
 
 static int l_nn_volumetric_gather(lua_State *L)
@@ -93,7 +85,7 @@ static int l_nn_volumetric_gather(lua_State *L)
 	ml_tensor *idx = ml_l_checktensor(L, 3);
 	const char *who = luaL_optstring(L, 4, "nn.VolumetricMaxUnpooling");
 	ml_error e;
-	return done(L, ml_volumetric_gather(y, x, idx, who, &e), &e);
+	return ml_l_return_first(L, ml_volumetric_gather(y, x, idx, who, &e), &e);
 }
 
 static int l_nn_volumetric_avgpool(lua_State *L)
@@ -104,7 +96,7 @@ static int l_nn_volumetric_avgpool(lua_State *L)
 	w.ceil_mode = lua_toboolean(L, 12);
 	int cip = lua_toboolean(L, 13);
 	ml_error e;
-	return done(L, ml_volumetric_avgpool(y, x, &w, cip, &e), &e);
+	return ml_l_return_first(L, ml_volumetric_avgpool(y, x, &w, cip, &e), &e);
 }
 
 static int l_nn_volumetric_avgpool_backward(lua_State *L)
@@ -115,7 +107,7 @@ static int l_nn_volumetric_avgpool_backward(lua_State *L)
 	w.ceil_mode = lua_toboolean(L, 12);
 	int cip = lua_toboolean(L, 13);
 	ml_error e;
-	return done(L, ml_volumetric_avgpool_backward(gx, gy, &w, cip, &e), &e);
+	return ml_l_return_first(L, ml_volumetric_avgpool_backward(gx, gy, &w, cip, &e), &e);
 }
 
 static int l_nn_volumetric_fracmaxpool(lua_State *L)
@@ -130,7 +122,7 @@ static int l_nn_volumetric_fracmaxpool(lua_State *L)
 		pool[a] = luaL_checkinteger(L, 8 + a);
 	}
 	ml_error e;
-	return done(L, ml_volumetric_fracmaxpool(y, idx, x, samples, out, pool, &e), &e);
+	return ml_l_return_first(L, ml_volumetric_fracmaxpool(y, idx, x, samples, out, pool, &e), &e);
 }
 
 static void check_pads(lua_State *L, int i, int64_t pad[6])
@@ -146,7 +138,7 @@ static int l_nn_volumetric_replpad(lua_State *L)
 	int64_t pad[6];
 	check_pads(L, 3, pad);
 	ml_error e;
-	return done(L, ml_volumetric_replpad(y, x, pad, &e), &e);
+	return ml_l_return_first(L, ml_volumetric_replpad(y, x, pad, &e), &e);
 }
 
 static int l_nn_volumetric_replpad_backward(lua_State *L)
@@ -156,7 +148,7 @@ static int l_nn_volumetric_replpad_backward(lua_State *L)
 	int64_t pad[6];
 	check_pads(L, 3, pad);
 	ml_error e;
-	return done(L, ml_volumetric_replpad_backward(gx, gy, pad, &e), &e);
+	return ml_l_return_first(L, ml_volumetric_replpad_backward(gx, gy, pad, &e), &e);
 }
 
 static const luaL_Reg nn_volumetric_functions[] = {

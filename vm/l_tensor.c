@@ -206,6 +206,14 @@ int ml_l_error(lua_State *L, const ml_error *e)
 	return luaL_error(L, "%s", e->msg);
 }
 
+int ml_l_return_first(lua_State *L, int rc, const ml_error *e)
+{
+	if (rc)
+		return ml_l_error(L, e);
+	lua_settop(L, 1);
+	return 1;
+}
+
 ml_dtype ml_l_default_dtype(lua_State *L)
 {
 	lua_getfield(L, LUA_REGISTRYINDEX, DEFAULT_DTYPE_KEY);

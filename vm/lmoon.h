@@ -74,6 +74,10 @@ int ml_l_return_result(lua_State *L, int given);
 /* Raises e->msg as a Lua error (never used as a format string). */
 int ml_l_error(lua_State *L, const ml_error *e);
 
+/* The last step of a binding that fills its first argument in place: raises
+ * e when rc is an error, else returns that argument. */
+int ml_l_return_first(lua_State *L, int rc, const ml_error *e);
+
 /* The default tensor type (torch.setdefaulttensortype). */
 ml_dtype ml_l_default_dtype(lua_State *L);
 
